@@ -1,0 +1,39 @@
+export interface SearchOptions {
+  searchUrl: string;
+  namespace: string;
+  mode: string;
+  topK: number;
+  alpha: number;
+  json: boolean;
+}
+
+interface SearchResult {
+  answer: string;
+  sources: { document_id: string; score: number; content: string; metadata: Record<string, string> }[];
+  metadata: { mode: string; cache_hit: boolean; trace_id?: string; answer_kind: string };
+}
+
+/** Prints the answer, the sources with their scores, and the trace id. */
+export async function search(query: string, options: SearchOptions): Promise<void> {
+  const started = performance.now();
+  const response = await fetch(new URL("/search", options.searchUrl), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, namespace: options.namespace, mode: options.mode, top_k: options.topK, alpha: options.alpha }),
+  });
+  const body = (await response.json()) as SearchResult & { error?: string };
+  if (!response.ok) throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
+  if (options.json) {
+    console.log(JSON.stringify(body, null, 2));
+    return;
+  }
+  const elapsed = Math.round(performance.now() - started);
+  console.log(`\n${body.answer}\n`);
+  console.log(`Sources (${body.metadata.mode}, higher score is better):`);
+  body.sources.forEach((source, i) => {
+    const title = source.metadata.title ?? source.document_id;
+    const snippet = source.content.replace(/\s+/g, " ").slice(0, 140);
+    console.log(`  [${i + 1}] ${source.score.toFixed(4)}  ${title}${source.metadata.source ? ` (${source.metadata.source})` : ""}\n      ${snippet}…`);
+  });
+  console.log(`\n${elapsed} ms, cache ${body.metadata.cache_hit ? "hit" : "miss"}, trace_id ${body.metadata.trace_id ?? "(tracing off)"}`);
+}

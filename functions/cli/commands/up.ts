@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { FUNCTION_NAMES, startLocalStack, type FunctionName } from "../local-stack.ts";
+import { packageRoot } from "../package-root.ts";
+import { ingestPaths } from "./ingest.ts";
+
+const DEFAULT_PORTS: Record<FunctionName, number> = { search: 8080, ingest: 8081, "index-document": 8082, embed: 8083 };
+const PORT_VARIABLES: Record<FunctionName, string> = {
+  search: "SEARCH_PORT",
+  ingest: "INGEST_PORT",
+  "index-document": "INDEX_DOCUMENT_PORT",
+  embed: "EMBED_PORT",
+};
+
+/** `knative-rag up`: the four functions on this machine, seeded with the sample corpus. */
+export async function up(options: { dataDir: string; seed: boolean }): Promise<void> {
+  const ports = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [name, Number(process.env[PORT_VARIABLES[name]] ?? DEFAULT_PORTS[name])]),
+  ) as Record<FunctionName, number>;
+  console.log(`Starting ingest, index-document, embed and search (data in ${options.dataDir}) …`);
+  const stack = await startLocalStack({ ports, dataDir: options.dataDir, colour: process.stdout.isTTY });
+
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping the four functions …");
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  void stack.crashed.then(({ name, code }) => {
+    console.error(`${name} exited unexpectedly (code ${code}); stopping the stack.`);
+    void shutdown(1);
+  });
+
+  if (options.seed) {
+    const samples = join(packageRoot(), "samples");
+    const result = await ingestPaths([samples], { ingestUrl: stack.urls.ingest, namespace: "default", quiet: true });
+    console.log(`Seeded namespace "default" with ${result.accepted} sample documents from samples/ (${result.duplicates} already there).`);
+  }
+
+  console.log(`
+knative-rag is running:
+  search          ${stack.urls.search}          (POST /search, GET /namespaces)
+  ingest          ${stack.urls.ingest}          (POST /ingest, CloudEvents on POST /)
+  index-document  ${stack.urls["index-document"]}          (CloudEvent sink)
+  embed           ${stack.urls.embed}          (POST /embed, POST /v1/embeddings)
+
+Try:
+  curl -s -X POST ${stack.urls.ingest}/ingest -H 'content-type: application/json' \\
+    -d '{"text": "Knative scales a revision to zero when it gets no traffic.", "metadata": {"title": "Scale to zero"}}'
+  curl -s -X POST ${stack.urls.search}/search -H 'content-type: application/json' \\
+    -d '{"query": "How does a function wake up from zero?", "mode": "hybrid", "top_k": 3}'
+
+Press Ctrl-C to stop.
+`);
+}

@@ -1,0 +1,72 @@
+import { parseArgs } from "node:util";
+import { ingestPaths } from "./commands/ingest.ts";
+import { search } from "./commands/search.ts";
+import { status } from "./commands/status.ts";
+import { up } from "./commands/up.ts";
+
+const USAGE = `knative-rag — the RAG pipeline's command line
+
+Usage:
+  knative-rag up [--data-dir .data] [--no-seed]     run the four functions locally (embedded defaults)
+  knative-rag ingest <file|dir|-> [--namespace N]    ingest markdown/text files (or standard input)
+  knative-rag search "<query>" [--namespace N] [--mode hybrid|vector|keyword] [--top-k 5] [--alpha 0.5] [--json]
+  knative-rag status                                 readiness of the four functions
+
+Function URLs come from SEARCH_URL, INGEST_URL, INDEX_DOCUMENT_URL and EMBED_URL
+(defaults http://127.0.0.1:8080 … 8083, the ports of 'up').`;
+
+const urls = {
+  search: process.env.SEARCH_URL ?? "http://127.0.0.1:8080",
+  ingest: process.env.INGEST_URL ?? "http://127.0.0.1:8081",
+  "index-document": process.env.INDEX_DOCUMENT_URL ?? "http://127.0.0.1:8082",
+  embed: process.env.EMBED_URL ?? "http://127.0.0.1:8083",
+};
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    namespace: { type: "string", default: "default" },
+    mode: { type: "string", default: "hybrid" },
+    "top-k": { type: "string", default: "5" },
+    alpha: { type: "string", default: "0.5" },
+    json: { type: "boolean", default: false },
+    "data-dir": { type: "string", default: process.env.DATA_DIR ?? ".data" },
+    "no-seed": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+
+const [command, ...args] = positionals;
+try {
+  switch (command) {
+    case "up":
+      await up({ dataDir: values["data-dir"]!, seed: !values["no-seed"] });
+      break;
+    case "ingest": {
+      if (args.length === 0) throw new Error("ingest needs a file, a folder or - (standard input)");
+      const result = await ingestPaths(args, { ingestUrl: urls.ingest, namespace: values.namespace! });
+      process.exitCode = result.failed.length > 0 ? 1 : 0;
+      break;
+    }
+    case "search":
+      if (args.length === 0) throw new Error('search needs a query, e.g. knative-rag search "what is a cold start?"');
+      await search(args.join(" "), {
+        searchUrl: urls.search,
+        namespace: values.namespace!,
+        mode: values.mode!,
+        topK: Number(values["top-k"]),
+        alpha: Number(values.alpha),
+        json: values.json!,
+      });
+      break;
+    case "status":
+      process.exitCode = (await status(urls)) ? 0 : 1;
+      break;
+    default:
+      console.log(USAGE);
+      process.exitCode = command === undefined || values.help ? 0 : 2;
+  }
+} catch (error) {
+  console.error(`knative-rag ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,125 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { Cache } from "../shared/backends/cache/index.ts";
+import type { Embedder } from "../shared/backends/embedder/index.ts";
+import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { sha256Hex } from "../shared/domain/document.ts";
+import { createFunctionApp } from "../shared/runtime/function-app.ts";
+import type { Logger } from "../shared/runtime/logger.ts";
+import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
+import { withSpan } from "../shared/telemetry/spans.ts";
+
+export interface EmbedDependencies {
+  embedder: Embedder;
+  cache: Cache;
+  logger: Logger;
+  cacheTtlSeconds: number;
+  maxInputs: number;
+  maxInputChars: number;
+  isAcceptingTraffic?: () => boolean;
+}
+
+const inputSchema = z.union([z.string(), z.array(z.string()).min(1, { message: "input must not be an empty array" })], {
+  message: "input must be a string or an array of strings",
+});
+
+const embedRequestSchema = z.object({ input: inputSchema });
+
+/** The OpenAI embeddings request, minus token-array inputs, which we do not accept. */
+const openAiRequestSchema = z.object({
+  input: inputSchema,
+  model: z.string().optional(),
+  encoding_format: z.enum(["float", "base64"]).optional(),
+  dimensions: z.number().int().positive().optional(),
+  user: z.string().optional(),
+});
+
+/** embed: texts in, vectors out, with a per-text cache keyed by model, dimensions and content. */
+export function createEmbedApp(deps: EmbedDependencies): Hono {
+  const app = createFunctionApp({
+    logger: deps.logger,
+    maxBodyBytes: deps.maxInputs * deps.maxInputChars * 4 + 64 * 1024,
+    // The cache degrades gracefully, so it does not gate readiness.
+    readinessChecks: {},
+    isAcceptingTraffic: deps.isAcceptingTraffic,
+  });
+  const { embedder } = deps;
+
+  app.post("/embed", async (c) => {
+    const { input } = parseWith(embedRequestSchema, await readJson(c));
+    const texts = validateTexts(input);
+    const { embeddings, cached } = await embedWithCache(texts);
+    return c.json({ model: embedder.model, dimensions: embedder.dimensions, embeddings, cached });
+  });
+
+  app.post("/v1/embeddings", async (c) => {
+    const request = parseWith(openAiRequestSchema, await readJson(c));
+    if (request.dimensions !== undefined && request.dimensions !== embedder.dimensions) {
+      throw new HttpProblem(400, `dimensions: this server embeds with ${embedder.dimensions} dimensions, not ${request.dimensions}`);
+    }
+    const texts = validateTexts(request.input);
+    const { embeddings } = await embedWithCache(texts);
+    const tokens = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
+    return c.json({
+      object: "list",
+      model: embedder.model,
+      data: embeddings.map((embedding, index) => ({
+        object: "embedding",
+        index,
+        embedding: request.encoding_format === "base64" ? Buffer.from(new Float32Array(embedding).buffer).toString("base64") : embedding,
+      })),
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  });
+
+  function validateTexts(input: string | string[]): string[] {
+    const texts = typeof input === "string" ? [input] : input;
+    if (texts.length > deps.maxInputs) throw new HttpProblem(400, `input: at most ${deps.maxInputs} texts per request`);
+    texts.forEach((text, i) => {
+      if (text.length === 0) throw new HttpProblem(400, `input[${i}]: must not be empty`);
+      if (text.length > deps.maxInputChars) throw new HttpProblem(413, `input[${i}]: longer than ${deps.maxInputChars} characters`);
+    });
+    return texts;
+  }
+
+  async function embedWithCache(texts: string[]): Promise<{ embeddings: number[][]; cached: number }> {
+    const keys = texts.map((text) => `emb:${embedder.model}:${embedder.dimensions}:${sha256Hex(text)}`);
+    const fromCache = await withSpan("cache.get", { attributes: { "cache.system": deps.cache.system, "cache.keys": keys.length } }, async (span) => {
+      const values = await deps.cache.getMany<number[]>(keys).catch((error) => {
+        deps.logger.warn({ err: error }, "embedding cache unavailable, embedding without it");
+        return keys.map(() => undefined);
+      });
+      const hits = values.filter((v) => v !== undefined).length;
+      span.setAttributes({ "cache.hit": hits === keys.length, "cache.hits": hits });
+      return values;
+    });
+    const missing = texts.flatMap((text, i) => (fromCache[i] === undefined ? [{ text, i }] : []));
+    const embeddings = fromCache.slice() as (number[] | undefined)[];
+    if (missing.length > 0) {
+      const fresh = await withSpan(
+        embedder.provider === "openai" ? "openai.embeddings" : "embedding.local",
+        {
+          attributes: {
+            "gen_ai.operation.name": "embeddings",
+            "gen_ai.system": embedder.provider,
+            "gen_ai.request.model": embedder.model,
+            "gen_ai.embeddings.dimension.count": embedder.dimensions,
+            "embedding.batch_size": missing.length,
+          },
+        },
+        () => asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
+      );
+      missing.forEach((m, j) => {
+        embeddings[m.i] = fresh[j]!;
+      });
+      await withSpan("cache.set", { attributes: { "cache.system": deps.cache.system, "cache.keys": missing.length } }, () =>
+        Promise.all(missing.map((m, j) => deps.cache.set(keys[m.i]!, fresh[j]!, deps.cacheTtlSeconds))).catch((error) =>
+          deps.logger.warn({ err: error }, "could not write embedding cache"),
+        ),
+      );
+    }
+    return { embeddings: embeddings as number[][], cached: texts.length - missing.length };
+  }
+
+  return app;
+}

@@ -1,0 +1,30 @@
+import { intVar } from "../shared/config/env.ts";
+import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
+import { createEmbedder, embedderEnv } from "../shared/backends/embedder/index.ts";
+import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { createEmbedApp } from "./app.ts";
+
+await startFunction(
+  "embed",
+  {
+    ...embedderEnv,
+    ...cacheEnv,
+    EMBEDDING_CACHE_TTL_SECONDS: intVar(7 * 24 * 3600, 1),
+    EMBED_MAX_INPUTS: intVar(2048, 1),
+    EMBED_MAX_INPUT_CHARS: intVar(32_000, 1),
+  },
+  async ({ config, logger, isAcceptingTraffic }) => {
+    const [embedder, cache] = await Promise.all([createEmbedder(config), createCache(config)]);
+    await cache.ready().catch((error) => logger.warn({ err: error }, "cache not ready yet"));
+    const app = createEmbedApp({
+      embedder,
+      cache,
+      logger,
+      cacheTtlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS,
+      maxInputs: config.EMBED_MAX_INPUTS,
+      maxInputChars: config.EMBED_MAX_INPUT_CHARS,
+      isAcceptingTraffic,
+    });
+    return { app, close: () => closeAll(embedder, cache) };
+  },
+);

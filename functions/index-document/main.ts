@@ -1,0 +1,46 @@
+import { ConfigError, intVar, urlVar } from "../shared/config/env.ts";
+import { createIndexState } from "../shared/backends/index-state/index.ts";
+import { cacheEnv } from "../shared/backends/cache/index.ts";
+import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
+import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import { EmbedClient } from "../shared/embed-client.ts";
+import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { createIndexDocumentApp } from "./app.ts";
+
+await startFunction(
+  "index-document",
+  {
+    ...objectStoreEnv,
+    ...vectorStoreEnv,
+    ...cacheEnv,
+    EMBED_URL: urlVar(),
+    CHUNK_SIZE: intVar(800, 50, 100_000),
+    CHUNK_OVERLAP: intVar(100, 0, 50_000),
+    EMBED_BATCH_SIZE: intVar(64, 1, 2048),
+    EMBED_TIMEOUT_MS: intVar(30_000, 100),
+  },
+  async ({ config, logger, isAcceptingTraffic }) => {
+    if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
+      throw new ConfigError(`Invalid configuration:\n  CHUNK_OVERLAP=${config.CHUNK_OVERLAP}: must be smaller than CHUNK_SIZE=${config.CHUNK_SIZE}`);
+    }
+    const [objectStore, vectorStore, indexState] = await Promise.all([
+      createObjectStore(config),
+      createVectorStore(config),
+      createIndexState(config),
+    ]);
+    await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch((error) =>
+      logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
+    );
+    const app = createIndexDocumentApp({
+      objectStore,
+      vectorStore,
+      indexState,
+      embedClient: new EmbedClient(config.EMBED_URL, config.EMBED_TIMEOUT_MS),
+      logger,
+      chunking: { size: config.CHUNK_SIZE, overlap: config.CHUNK_OVERLAP },
+      embedBatchSize: config.EMBED_BATCH_SIZE,
+      isAcceptingTraffic,
+    });
+    return { app, close: () => closeAll(vectorStore, indexState, objectStore) };
+  },
+);

@@ -1,0 +1,155 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { Answerer } from "../shared/backends/answerer/index.ts";
+import type { Cache } from "../shared/backends/cache/index.ts";
+import type { IndexState } from "../shared/backends/index-state/index.ts";
+import type { VectorStore } from "../shared/backends/vector-store/index.ts";
+import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
+import { DEFAULT_NAMESPACE, namespaceSchema, sha256Hex } from "../shared/domain/document.ts";
+import type { EmbedClient } from "../shared/embed-client.ts";
+import { createFunctionApp } from "../shared/runtime/function-app.ts";
+import type { Logger } from "../shared/runtime/logger.ts";
+import { parseWith, readJson } from "../shared/runtime/problems.ts";
+import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
+
+export interface SearchDependencies {
+  vectorStore: VectorStore;
+  indexState: IndexState;
+  cache: Cache;
+  answerer: Answerer;
+  embedClient: Pick<EmbedClient, "embed">;
+  logger: Logger;
+  cacheTtlSeconds: number;
+  maxQueryChars: number;
+  isAcceptingTraffic?: () => boolean;
+  /** Extra routes (the search page) mounted on the same app. */
+  extend?: (app: Hono) => void;
+}
+
+export interface SearchResponse {
+  answer: string;
+  sources: SearchHit[];
+  metadata: {
+    namespace: string;
+    num_sources: number;
+    cache_hit: boolean;
+    mode: SearchMode;
+    top_k: number;
+    alpha: number;
+    answer_kind: "extractive" | "generative";
+    model: string;
+    trace_id?: string;
+  };
+}
+
+export function searchRequestSchema(maxQueryChars: number) {
+  return z.object({
+    query: z
+      .string()
+      .refine((q) => q.trim().length > 0, { message: "query must not be empty" })
+      .refine((q) => q.length <= maxQueryChars, { message: `query must be at most ${maxQueryChars} characters` }),
+    namespace: namespaceSchema.optional().default(DEFAULT_NAMESPACE),
+    mode: z
+      .enum(["hybrid", "vector", "keyword", "bm25"], { message: 'mode must be "hybrid", "vector" or "keyword" ("bm25" is an alias of "keyword")' })
+      .optional()
+      .default("hybrid")
+      .transform((m): SearchMode => (m === "bm25" ? "keyword" : m)),
+    top_k: z.number().int().min(1, { message: "top_k must be between 1 and 50" }).max(50, { message: "top_k must be between 1 and 50" }).optional().default(5),
+    alpha: z.number().min(0, { message: "alpha must be between 0 and 1" }).max(1, { message: "alpha must be between 0 and 1" }).optional().default(0.5),
+  });
+}
+
+/** search: cache → embed the query → hybrid/vector/keyword search → grounded answer → cache. */
+export function createSearchApp(deps: SearchDependencies): Hono {
+  const requestSchema = searchRequestSchema(deps.maxQueryChars);
+  const app = createFunctionApp({
+    logger: deps.logger,
+    maxBodyBytes: deps.maxQueryChars * 4 + 4096,
+    readinessChecks: { vectorStore: () => deps.vectorStore.ready(), indexState: () => deps.indexState.ready() },
+    isAcceptingTraffic: deps.isAcceptingTraffic,
+  });
+
+  app.post("/search", async (c) => {
+    const request = parseWith(requestSchema, await readJson(c));
+    const { query, namespace, mode, top_k, alpha } = request;
+    const traceId = currentTraceId();
+    // The namespace's generation is part of the key: any indexing change makes old answers unreachable.
+    const generation = await asDependencyError("index-state", () => deps.indexState.generation(namespace));
+    const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha]))}`;
+    const cached = await cacheGet(cacheKey);
+    if (cached) {
+      return c.json({ ...cached, metadata: { ...cached.metadata, cache_hit: true, ...(traceId ? { trace_id: traceId } : {}) } });
+    }
+
+    const vector = mode === "keyword" ? undefined : await embedQuery(query);
+    const sources = await withSpan(
+      "vector_search.query",
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { "db.system": deps.vectorStore.system, "db.operation.name": "search", "search.mode": mode, "search.top_k": top_k, "search.alpha": alpha, "db.namespace": namespace },
+      },
+      async (span) => {
+        const hits = await asDependencyError("vector-store", () => deps.vectorStore.search({ namespace, mode, text: query, vector, topK: top_k, alpha }));
+        span.setAttribute("db.response.returned_rows", hits.length);
+        return hits;
+      },
+    );
+    const answer = await withSpan(
+      "llm.rag_completion",
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { "gen_ai.operation.name": "chat", "gen_ai.system": deps.answerer.provider, "gen_ai.request.model": deps.answerer.model },
+      },
+      async (span) => {
+        const result = await asDependencyError("llm", () => deps.answerer.answer(query, sources));
+        span.setAttribute("gen_ai.response.model", result.model);
+        if (result.usage) {
+          span.setAttributes({ "gen_ai.usage.input_tokens": result.usage.input_tokens, "gen_ai.usage.output_tokens": result.usage.output_tokens });
+        }
+        return result;
+      },
+    );
+    const response: SearchResponse = {
+      answer: answer.answer,
+      sources,
+      metadata: { namespace, num_sources: sources.length, cache_hit: false, mode, top_k, alpha, answer_kind: answer.kind, model: answer.model },
+    };
+    await cacheSet(cacheKey, response);
+    return c.json({ ...response, metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) } });
+  });
+
+  app.get("/namespaces", async (c) => {
+    const namespaces = await asDependencyError("vector-store", () => deps.vectorStore.namespaces());
+    return c.json({ namespaces });
+  });
+
+  deps.extend?.(app);
+
+  async function embedQuery(query: string): Promise<number[]> {
+    const response = await withSpan("embedding.generate", { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } }, () =>
+      deps.embedClient.embed([query]),
+    );
+    return response.embeddings[0]!;
+  }
+
+  // A cache failure degrades to an uncached search instead of failing the request.
+  async function cacheGet(key: string): Promise<SearchResponse | undefined> {
+    return withSpan("cache.get", { attributes: { "cache.system": deps.cache.system } }, async (span) => {
+      const value = await deps.cache.get<SearchResponse>(key).catch((error) => {
+        deps.logger.warn({ err: error }, "search cache unavailable");
+        return undefined;
+      });
+      span.setAttribute("cache.hit", value !== undefined);
+      return value;
+    });
+  }
+
+  async function cacheSet(key: string, value: SearchResponse): Promise<void> {
+    await withSpan("cache.set", { attributes: { "cache.system": deps.cache.system } }, () =>
+      deps.cache.set(key, value, deps.cacheTtlSeconds).catch((error) => deps.logger.warn({ err: error }, "could not write search cache")),
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,44 @@
+import { intVar, urlVar } from "../shared/config/env.ts";
+import { answererEnv, createAnswerer } from "../shared/backends/answerer/index.ts";
+import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
+import { createIndexState } from "../shared/backends/index-state/index.ts";
+import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import { EmbedClient } from "../shared/embed-client.ts";
+import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { createSearchApp } from "./app.ts";
+
+await startFunction(
+  "search",
+  {
+    ...vectorStoreEnv,
+    ...cacheEnv,
+    ...answererEnv,
+    EMBED_URL: urlVar(),
+    EMBED_TIMEOUT_MS: intVar(10_000, 100),
+    SEARCH_CACHE_TTL_SECONDS: intVar(300, 1),
+    MAX_QUERY_CHARS: intVar(2048, 1, 100_000),
+  },
+  async ({ config, logger, isAcceptingTraffic }) => {
+    const [vectorStore, indexState, cache, answerer] = await Promise.all([
+      createVectorStore(config),
+      createIndexState(config),
+      createCache(config),
+      createAnswerer(config),
+    ]);
+    await Promise.all([vectorStore.ready(), indexState.ready()]).catch((error) =>
+      logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
+    );
+    const app = createSearchApp({
+      vectorStore,
+      indexState,
+      cache,
+      answerer,
+      embedClient: new EmbedClient(config.EMBED_URL, config.EMBED_TIMEOUT_MS),
+      logger,
+      cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
+      maxQueryChars: config.MAX_QUERY_CHARS,
+      isAcceptingTraffic,
+    });
+    return { app, close: () => closeAll(vectorStore, indexState, cache, answerer) };
+  },
+);

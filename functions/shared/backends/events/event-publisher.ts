@@ -1,0 +1,17 @@
+import type { CloudEvent } from "cloudevents";
+
+/** Hands CloudEvents to the next pipeline step; resolves only once the event is durable. */
+export interface EventPublisher {
+  /** `messaging.system` value, e.g. "kafka" or "http". */
+  readonly system: string;
+  /** `messaging.destination.name`: the topic or the sink URL. */
+  readonly destination: string;
+  publish<T>(event: CloudEvent<T>): Promise<void>;
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Status codes after which Knative's delivery retries; any other 4xx is final. */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
+}

@@ -1,0 +1,17 @@
+import { FileIndexState } from "./file.ts";
+import type { IndexState } from "./index-state.ts";
+
+export type { IndexState } from "./index-state.ts";
+
+export interface IndexStateConfig {
+  CACHE: "memory";
+  DATA_DIR: string;
+}
+
+/** Index state lives where the shared cache lives: files locally, Redis when CACHE=upstash. */
+export async function createIndexState(config: IndexStateConfig): Promise<IndexState> {
+  switch (config.CACHE) {
+    case "memory":
+      return new FileIndexState(config.DATA_DIR);
+  }
+}

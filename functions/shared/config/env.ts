@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/**
+ * Parses environment variables with a zod object schema. Every problem names the variable,
+ * so a bad setting fails at start-up with e.g. `PORT: expected a number, got "abc"`.
+ */
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const variable = issue.path.join(".");
+    const value = env[variable];
+    const shown = value === undefined ? "(unset)" : JSON.stringify(value);
+    return `  ${variable}=${shown}: ${issue.message}`;
+  });
+  throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+}
+
+/** An integer env var with bounds; empty strings count as unset. */
+export function intVar(defaultValue: number, min = 0, max = Number.MAX_SAFE_INTEGER) {
+  return z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(min).max(max).default(defaultValue),
+  );
+}
+
+export function numberVar(defaultValue: number, min: number, max: number) {
+  return z.preprocess(emptyToUndefined, z.coerce.number().min(min).max(max).default(defaultValue));
+}
+
+export function boolVar(defaultValue: boolean) {
+  return z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"], { message: "expected true or false" })
+      .default(defaultValue ? "true" : "false")
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  );
+}
+
+export function stringVar(defaultValue: string) {
+  return z.preprocess(emptyToUndefined, z.string().default(defaultValue));
+}
+
+export function optionalString() {
+  return z.preprocess(emptyToUndefined, z.string().optional());
+}
+
+export function urlVar() {
+  return z.preprocess(emptyToUndefined, z.url({ message: "expected an absolute URL" }));
+}
+
+export function optionalUrl() {
+  return z.preprocess(emptyToUndefined, z.url({ message: "expected an absolute URL" }).optional());
+}
+
+export function enumVar<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+  return z.preprocess(emptyToUndefined, z.enum(values).default(defaultValue as never));
+}
+
+function emptyToUndefined(value: unknown) {
+  return value === "" ? undefined : value;
+}

@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { ConfigError, enumVar, intVar, optionalString, stringVar } from "./env.ts";
+
+/** Knative's runtime contract plus what every function shares. */
+export const runtimeEnv = {
+  PORT: intVar(8080, 0, 65535),
+  K_SERVICE: optionalString(),
+  K_REVISION: optionalString(),
+  K_CONFIGURATION: optionalString(),
+  LOG_LEVEL: enumVar(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
+  DATA_DIR: stringVar(".data"),
+  SHUTDOWN_TIMEOUT_MS: intVar(25_000, 0, 600_000),
+};
+
+export type RuntimeConfig = z.infer<z.ZodObject<typeof runtimeEnv>>;
+
+export function requireSetting<T>(value: T | undefined, variable: string, when: string): T {
+  if (value === undefined || value === "") {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}=(unset): required when ${when}`);
+  }
+  return value;
+}

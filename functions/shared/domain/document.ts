@@ -1,0 +1,71 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+export const NAMESPACE_PATTERN = /^[a-z0-9-]{1,63}$/;
+export const DEFAULT_NAMESPACE = "default";
+export const DOCUMENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const namespaceSchema = z
+  .string()
+  .regex(NAMESPACE_PATTERN, { message: "namespace must match ^[a-z0-9-]{1,63}$" });
+
+export const documentIdSchema = z.string().regex(DOCUMENT_ID_PATTERN, {
+  message: "id must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+});
+
+/** Free-form string metadata; title, source and type are the ones the pipeline shows. */
+export const metadataSchema = z
+  .record(z.string().max(256), z.string().max(4096))
+  .refine((m) => Object.keys(m).length <= 32, { message: "at most 32 metadata fields" });
+
+export type DocumentMetadata = z.infer<typeof metadataSchema>;
+
+export const documentSubmissionSchema = z.object({
+  text: z.string().refine((t) => t.trim().length > 0, { message: "text must not be empty" }),
+  metadata: metadataSchema.optional().default({}),
+  namespace: namespaceSchema.optional().default(DEFAULT_NAMESPACE),
+  id: documentIdSchema.optional(),
+});
+
+export type DocumentSubmission = z.infer<typeof documentSubmissionSchema>;
+
+/** The raw document as ingest stores it in the object store. */
+export interface StoredDocument {
+  document_id: string;
+  namespace: string;
+  text: string;
+  metadata: DocumentMetadata;
+  sha256: string;
+  size: number;
+  created_at: string;
+}
+
+/** Claim-check data of a `rag.document.stored` event: where the document is, never its text. */
+export const documentStoredSchema = z.object({
+  document_id: documentIdSchema,
+  namespace: namespaceSchema,
+  bucket: z.string().min(1),
+  key: z.string().min(1),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "sha256 must be 64 lowercase hex characters" }),
+  size: z.number().int().nonnegative(),
+  metadata: metadataSchema.optional().default({}),
+});
+
+export type DocumentStored = z.infer<typeof documentStoredSchema>;
+
+export const EVENT_TYPE = {
+  documentSubmitted: "rag.document.submitted",
+  documentStored: "rag.document.stored",
+} as const;
+
+export const EVENT_SOURCE = {
+  ingest: "knative-rag/ingest",
+} as const;
+
+export function documentKey(namespace: string, documentId: string): string {
+  return `${namespace}/${documentId}.json`;
+}
+
+export function sha256Hex(value: string | Uint8Array): string {
+  return createHash("sha256").update(value).digest("hex");
+}

@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { Logger } from "./logger.ts";
+import { HttpProblem, problemResponse } from "./problems.ts";
+
+export interface FunctionAppOptions {
+  logger: Logger;
+  /** Checks that must pass for readiness; each throws while its dependency is unusable. */
+  readinessChecks: Record<string, () => Promise<void>>;
+  maxBodyBytes: number;
+  /** False once SIGTERM arrived, so Knative stops routing here while in-flight requests finish. */
+  isAcceptingTraffic?: () => boolean;
+}
+
+/**
+ * The Hono app every function starts from: health endpoints as Knative's function runtime
+ * names them, a body size limit, and one error handler that turns failures into JSON.
+ */
+export function createFunctionApp(options: FunctionAppOptions): Hono {
+  const app = new Hono();
+  const { logger } = options;
+
+  app.get("/health/liveness", (c) => c.json({ status: "ok" }));
+  app.get("/livez", (c) => c.json({ status: "ok" }));
+  const readiness = async () => {
+    if (options.isAcceptingTraffic && !options.isAcceptingTraffic()) {
+      return { ok: false, checks: { shutdown: "draining" } };
+    }
+    const checks: Record<string, string> = {};
+    let ok = true;
+    await Promise.all(
+      Object.entries(options.readinessChecks).map(async ([name, check]) => {
+        try {
+          await check();
+          checks[name] = "ok";
+        } catch (error) {
+          ok = false;
+          checks[name] = error instanceof Error ? error.message : String(error);
+        }
+      }),
+    );
+    return { ok, checks };
+  };
+  for (const path of ["/health/readiness", "/readyz"]) {
+    app.get(path, async (c) => {
+      const { ok, checks } = await readiness();
+      return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
+    });
+  }
+
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem(413, `request body is larger than ${options.maxBodyBytes} bytes`);
+      },
+    }),
+  );
+
+  app.onError((error, c) => {
+    const response = problemResponse(c, error);
+    if (response.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
+    else logger.info({ status: response.status, path: c.req.path, reason: error.message }, "request rejected");
+    return response;
+  });
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  return app;
+}

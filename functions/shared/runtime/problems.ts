@@ -1,0 +1,51 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import { DependencyError } from "../backends/dependency-error.ts";
+
+/** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */
+export class HttpProblem extends Error {
+  override name = "HttpProblem";
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly issues?: { path: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+export function validationProblem(error: z.ZodError, what = "request body"): HttpProblem {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join("; ");
+  return new HttpProblem(400, `invalid ${what}: ${summary}`, issues);
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationProblem(result.error, what);
+  return result.data;
+}
+
+/** Error responses: 4xx for the caller's mistakes, 503 + Retry-After for dependencies, 500 otherwise. */
+export function problemResponse(c: Context, error: unknown) {
+  if (error instanceof HttpProblem) {
+    return c.json({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
+  }
+  if (error instanceof DependencyError) {
+    c.header("Retry-After", String(error.retryAfterSeconds));
+    return c.json({ error: error.message, dependency: error.dependency, retryable: true }, 503);
+  }
+  return c.json({ error: "internal error", retryable: true }, 500);
+}
+
+export async function readJson(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new HttpProblem(400, "request body is not valid JSON");
+  }
+}
