@@ -2,6 +2,8 @@ import { CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
 import { HttpProblem } from "./problems.ts";
 
+const REQUIRED_BINARY_HEADERS = ["ce-id", "ce-source", "ce-type"];
+
 /** True when the request carries a CloudEvent in binary (ce-* headers) or structured mode. */
 export function isCloudEventRequest(c: Context): boolean {
   const contentType = c.req.header("content-type") ?? "";
@@ -15,6 +17,10 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
     headers[key.toLowerCase()] = value;
   });
   const body = await c.req.text();
+  if (headers["ce-specversion"] !== undefined) {
+    const missing = REQUIRED_BINARY_HEADERS.filter((name) => !headers[name]);
+    if (missing.length > 0) throw new HttpProblem(400, `malformed CloudEvent: binary mode needs the ${missing.join(", ")} header(s)`);
+  }
   try {
     const event = HTTP.toEvent({ headers, body });
     if (Array.isArray(event)) throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");

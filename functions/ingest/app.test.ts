@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { startEventSink, waitFor } from "../../test/support/event-sink.ts";
+import { silentLogger } from "../../test/support/silent-logger.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
+import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
+import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
+import { createIngestApp } from "./app.ts";
+
+describe("ingest app", async () => {
+  const dataDir = await tempDir("ingest");
+  const sink = await startEventSink();
+  const objectStore = new FilesystemObjectStore(dataDir, "documents");
+  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  after(() => publisher.close());
+  const app = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 1000 });
+  const post = (path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
+    app.request(path, { method: "POST", headers, body });
+
+  it("stores the document, publishes a claim-check event in binary mode and answers 202", async () => {
+    const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", metadata: { title: "Hi" }, namespace: "docs", id: "doc-1" }));
+    assert.equal(response.status, 202);
+    const accepted = (await response.json()) as Record<string, unknown>;
+    assert.deepEqual(accepted, { document_id: "doc-1", status: "accepted", duplicate: false, bucket: "documents", key: "docs/doc-1.json", namespace: "docs" });
+    const stored = JSON.parse(Buffer.from((await objectStore.get("docs/doc-1.json"))!).toString()) as Record<string, unknown>;
+    assert.equal(stored.text, "Hello Knative");
+    const delivery = await waitFor("the event", () => sink.received[0]);
+    assert.equal(delivery.headers["ce-type"], "rag.document.stored");
+    assert.equal(delivery.headers["ce-subject"], "doc-1");
+    assert.equal(delivery.headers["ce-partitionkey"], "doc-1");
+    const data = JSON.parse(delivery.body) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(data).sort(), ["bucket", "document_id", "key", "metadata", "namespace", "sha256", "size"]);
+    assert.equal(data.size, 13);
+    assert.ok(!delivery.body.includes("Hello Knative"), "the event is a claim check, never the text");
+  });
+
+  it("treats the same id and content as a duplicate with no second event", async () => {
+    const before = sink.received.length;
+    const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", namespace: "docs", id: "doc-1" }));
+    assert.equal(response.status, 202);
+    assert.equal(((await response.json()) as { duplicate: boolean }).duplicate, true);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(sink.received.length, before);
+  });
+
+  it("maps an Idempotency-Key to one document id", async () => {
+    const send = () => post("/ingest", JSON.stringify({ text: "Once only" }), { "content-type": "application/json", "idempotency-key": "key-42" });
+    const first = (await (await send()).json()) as { document_id: string; duplicate: boolean };
+    const second = (await (await send()).json()) as { document_id: string; duplicate: boolean };
+    assert.equal(first.document_id, second.document_id);
+    assert.deepEqual([first.duplicate, second.duplicate], [false, true]);
+  });
+
+  it("accepts raw markdown with title and namespace in the query string", async () => {
+    const response = await post("/ingest?title=Notes&namespace=notes", "# Notes\nSome text", { "content-type": "text/markdown" });
+    assert.equal(response.status, 202);
+    const { key } = (await response.json()) as { key: string };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { metadata: Record<string, string> };
+    assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
+  });
+
+  it("accepts a rag.document.submitted CloudEvent in structured and binary mode; a resent event is a duplicate", async () => {
+    const structured = JSON.stringify({ specversion: "1.0", id: "e-1", source: "/test", type: "rag.document.submitted", datacontenttype: "application/json", data: { text: "From an event" } });
+    const first = (await (await post("/", structured, { "content-type": "application/cloudevents+json" })).json()) as { document_id: string; duplicate: boolean };
+    const again = (await (await post("/", structured, { "content-type": "application/cloudevents+json" })).json()) as { document_id: string; duplicate: boolean };
+    assert.equal(first.document_id, again.document_id);
+    assert.equal(again.duplicate, true);
+    const binary = await post("/", JSON.stringify({ text: "Binary event", namespace: "events" }), {
+      "content-type": "application/json",
+      "ce-specversion": "1.0",
+      "ce-id": "e-2",
+      "ce-source": "/test",
+      "ce-type": "rag.document.submitted",
+    });
+    assert.equal(binary.status, 202);
+    assert.equal(((await binary.json()) as { namespace: string }).namespace, "events");
+  });
+
+  it("rejects bad input with a 4xx JSON body naming the problem", async () => {
+    const cases: [string, string, Record<string, string>, number, RegExp][] = [
+      ["/ingest", JSON.stringify({ text: "" }), { "content-type": "application/json" }, 400, /text/],
+      ["/ingest", JSON.stringify({ text: "x", namespace: "No_Way" }), { "content-type": "application/json" }, 400, /namespace/],
+      ["/ingest", JSON.stringify({ text: "x", metadata: { title: 5 } }), { "content-type": "application/json" }, 400, /metadata\.title/],
+      ["/ingest", JSON.stringify({ text: "x", id: "../escape" }), { "content-type": "application/json" }, 400, /id/],
+      ["/ingest", "{not json", { "content-type": "application/json" }, 400, /JSON/],
+      ["/ingest", JSON.stringify({ text: "x".repeat(1001) }), { "content-type": "application/json" }, 413, /limit is 1000/],
+      ["/ingest", "x".repeat(200_000), { "content-type": "text/plain" }, 413, /larger than/],
+      ["/ingest", "<a/>", { "content-type": "application/xml" }, 415, /content-type/],
+      ["/", JSON.stringify({ text: "x" }), { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "other.type" }, 400, /unsupported CloudEvent type/],
+    ];
+    for (const [path, body, headers, status, message] of cases) {
+      const response = await post(path, body, headers);
+      assert.equal(response.status, status, `${path} ${body.slice(0, 40)}`);
+      assert.match(((await response.json()) as { error: string }).error, message);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { tempDir } from "../../test/support/temp-dir.ts";
+import { silentLogger } from "../../test/support/silent-logger.ts";
+import { ExtractiveAnswerer } from "../shared/backends/answerer/extractive.ts";
+import { MemoryCache } from "../shared/backends/cache/memory.ts";
+import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
+import { FileIndexState } from "../shared/backends/index-state/file.ts";
+import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
+import { chunkId } from "../shared/domain/ids.ts";
+import { createSearchApp } from "./app.ts";
+
+describe("search app", async () => {
+  const dataDir = await tempDir("search");
+  const vectorStore = new EmbeddedVectorStore(dataDir);
+  const indexState = new FileIndexState(dataDir);
+  const embedder = new HashingEmbedder(128);
+  let embedCalls = 0;
+  const app = createSearchApp({
+    vectorStore,
+    indexState,
+    cache: new MemoryCache(100),
+    answerer: new ExtractiveAnswerer(),
+    embedClient: {
+      embed: async (texts) => {
+        embedCalls++;
+        return { model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 };
+      },
+    },
+    logger: silentLogger,
+    cacheTtlSeconds: 60,
+    maxQueryChars: 100,
+  });
+  const index = async (documentId: string, content: string) => {
+    await vectorStore.replaceDocument("default", documentId, [
+      { id: chunkId("default", documentId, 0), document_id: documentId, namespace: "default", chunk_index: 0, content, metadata: { title: documentId }, vector: embedder.embedOne(content) },
+    ]);
+    await indexState.bumpGeneration("default");
+  };
+  const search = (body: unknown) =>
+    app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+  it("answers from the best source with a citation", async () => {
+    await index("scaling", "Knative scales a revision to zero when there is no traffic.");
+    await index("bananas", "Bananas are yellow.");
+    const response = await search({ query: "does knative scale to zero?" });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { answer: string; sources: { document_id: string }[]; metadata: Record<string, unknown> };
+    assert.equal(body.sources[0]!.document_id, "scaling");
+    assert.match(body.answer, /^Extractive answer.*\[1\]/);
+    assert.equal(body.metadata.cache_hit, false);
+    assert.equal(body.metadata.mode, "hybrid");
+  });
+
+  it("serves a repeated query from the cache until the namespace's index changes", async () => {
+    const first = embedCalls;
+    const cached = (await (await search({ query: "does knative scale to zero?" })).json()) as { metadata: { cache_hit: boolean } };
+    assert.equal(cached.metadata.cache_hit, true);
+    assert.equal(embedCalls, first, "a cache hit must not embed the query");
+    await index("scaling-2", "Knative scale to zero needs the activator.");
+    const fresh = (await (await search({ query: "does knative scale to zero?" })).json()) as { metadata: { cache_hit: boolean }; sources: unknown[] };
+    assert.equal(fresh.metadata.cache_hit, false);
+    assert.equal(fresh.sources.length, 3);
+  });
+
+  it("accepts bm25 as an alias of keyword and skips embedding for it", async () => {
+    const before = embedCalls;
+    const body = (await (await search({ query: "bananas", mode: "bm25" })).json()) as { metadata: { mode: string }; sources: { document_id: string }[] };
+    assert.equal(body.metadata.mode, "keyword");
+    assert.equal(body.sources[0]!.document_id, "bananas");
+    assert.equal(embedCalls, before);
+  });
+
+  it("rejects bad requests with 400 naming the field", async () => {
+    for (const [body, field] of [
+      [{ query: "" }, "query"],
+      [{ query: "x".repeat(101) }, "query"],
+      [{ query: "q", top_k: 51 }, "top_k"],
+      [{ query: "q", alpha: 2 }, "alpha"],
+      [{ query: "q", mode: "fuzzy" }, "mode"],
+      [{ query: "q", namespace: "Bad Name" }, "namespace"],
+    ] as const) {
+      const response = await search(body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      const problem = (await response.json()) as { error: string; issues: { path: string }[] };
+      assert.equal(problem.issues[0]!.path, field);
+      assert.match(problem.error, new RegExp(field));
+    }
+    const notJson = await app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    assert.equal(notJson.status, 400);
+  });
+
+  it("lists namespaces with their document counts", async () => {
+    const body = (await (await app.request("/namespaces")).json()) as { namespaces: unknown[] };
+    assert.deepEqual(body.namespaces, [{ namespace: "default", documents: 3, chunks: 3 }]);
+  });
+});

@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { z } from "zod";
+import { boolVar, ConfigError, enumVar, intVar, optionalUrl, parseEnv } from "./env.ts";
+import { runtimeEnv } from "./runtime.ts";
+
+const schema = z.object({ ...runtimeEnv, FLAG: boolVar(false), MODE: enumVar(["a", "b"], "a"), SINK: optionalUrl(), N: intVar(3, 1, 10) });
+
+describe("parseEnv", () => {
+  it("applies defaults, treating empty strings as unset", () => {
+    const config = parseEnv(schema, { PORT: "", FLAG: "" });
+    assert.equal(config.PORT, 8080);
+    assert.equal(config.FLAG, false);
+    assert.equal(config.MODE, "a");
+    assert.equal(config.N, 3);
+  });
+
+  it("coerces values", () => {
+    const config = parseEnv(schema, { PORT: "9000", FLAG: "true", MODE: "b", SINK: "http://x:1/", N: "10" });
+    assert.deepEqual([config.PORT, config.FLAG, config.MODE, config.SINK, config.N], [9000, true, "b", "http://x:1/", 10]);
+  });
+
+  it("fails with a message naming every bad variable and its value", () => {
+    assert.throws(
+      () => parseEnv(schema, { PORT: "eighty", MODE: "c", SINK: "not a url", N: "11" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const part of ['PORT="eighty"', 'MODE="c"', 'SINK="not a url"', 'N="11"']) assert.match(error.message, new RegExp(part));
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import { waitFor } from "../support/event-sink.ts";
+import { freePorts } from "../support/free-port.ts";
+import { tempDir } from "../support/temp-dir.ts";
+
+// The four real bundles (dist/, built by `npm test`) as four processes talking real HTTP.
+describe("pipeline end to end on embedded defaults", () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  const logs: string[] = [];
+
+  before(async () => {
+    dataDir = await tempDir("e2e");
+    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env: { LOG_LEVEL: "info" }, onLog: (_n, line) => logs.push(line) });
+  });
+  after(async () => {
+    await stack?.stop();
+    if (process.exitCode) console.log(logs.join("\n"));
+  });
+
+  const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const ingest = async (body: unknown) => {
+    const response = await postJson(`${stack.urls.ingest}/ingest`, body);
+    assert.equal(response.status, 202);
+    return (await response.json()) as { document_id: string; namespace: string; key: string };
+  };
+  const search = async (body: Record<string, unknown>) => {
+    const response = await postJson(`${stack.urls.search}/search`, body);
+    assert.equal(response.status, 200, await response.clone().text());
+    return (await response.json()) as { answer: string; sources: { document_id: string; score: number }[]; metadata: { cache_hit: boolean; mode: string } };
+  };
+  const namespaceStats = async (namespace: string) => {
+    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
+    return namespaces.find((n) => n.namespace === namespace);
+  };
+  const searchable = (documentId: string, namespace: string, query: string) =>
+    waitFor(`${documentId} to be searchable`, async () => {
+      const { sources } = await search({ query, namespace, mode: "keyword", top_k: 10 });
+      return sources.some((s) => s.document_id === documentId) || undefined;
+    });
+
+  const corpus = {
+    kafka: "Apache Kafka stores events in partitioned topics. Consumers in a consumer group share the partitions of a topic.",
+    weaviate: "Weaviate is a vector database. It stores objects with their vectors and answers nearVector, BM25 and hybrid queries.",
+    knative: "Knative Serving scales a revision to zero pods when it receives no traffic, and the activator wakes it on the next request.",
+  };
+
+  it("ingests over HTTP and as a CloudEvent, and every document becomes searchable", async () => {
+    await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" });
+    await ingest({ text: corpus.weaviate, metadata: { title: "Weaviate" }, namespace: "e2e", id: "weaviate" });
+    const event = await fetch(`${stack.urls.ingest}/`, {
+      method: "POST",
+      headers: { "content-type": "application/cloudevents+json" },
+      body: JSON.stringify({ specversion: "1.0", id: "ev-1", source: "/e2e", type: "rag.document.submitted", data: { text: corpus.knative, metadata: { title: "Knative" }, namespace: "e2e", id: "knative" } }),
+    });
+    assert.equal(event.status, 202);
+    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", text.split(" ").slice(0, 3).join(" "));
+  });
+
+  for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {
+    it(`ranks the expected document first in ${mode} mode`, async () => {
+      const result = await search({ query: "how does knative scale a revision to zero pods", namespace: "e2e", mode, top_k: 3 });
+      assert.equal(result.sources[0]!.document_id, "knative");
+      assert.equal(result.metadata.mode, mode === "bm25" ? "keyword" : mode);
+      assert.match(result.answer, /\[1\]/);
+      for (let i = 1; i < result.sources.length; i++) assert.ok(result.sources[i - 1]!.score >= result.sources[i]!.score);
+    });
+  }
+
+  it("never duplicates a chunk when the stored event is delivered again", async () => {
+    const statsBefore = await namespaceStats("e2e");
+    const stored = JSON.parse(await readFile(join(dataDir, "objects/documents/e2e/kafka.json"), "utf8")) as { sha256: string; size: number };
+    const redeliver = () =>
+      postJson(`${stack.urls["index-document"]}/`, { document_id: "kafka", namespace: "e2e", bucket: "documents", key: "e2e/kafka.json", sha256: stored.sha256, size: stored.size, metadata: {} }, {
+        "ce-specversion": "1.0",
+        "ce-id": "redelivered-1",
+        "ce-source": "knative-rag/ingest",
+        "ce-type": "rag.document.stored",
+      });
+    const skipped = await redeliver();
+    assert.equal(skipped.status, 200);
+    assert.equal(((await skipped.json()) as { status: string }).status, "skipped");
+    // Without the duplicate check, deterministic chunk ids still make re-indexing an overwrite.
+    await rm(join(dataDir, "index-state/e2e/indexed"), { recursive: true });
+    const reindexed = await redeliver();
+    assert.equal(((await reindexed.json()) as { status: string }).status, "indexed");
+    assert.deepEqual(await namespaceStats("e2e"), statsBefore);
+  });
+
+  it("answers bad input with 4xx JSON bodies that name the problem", async () => {
+    const badSearch = await postJson(`${stack.urls.search}/search`, { query: "x", top_k: 0 });
+    assert.equal(badSearch.status, 400);
+    assert.match(((await badSearch.json()) as { error: string }).error, /top_k/);
+    const badIngest = await postJson(`${stack.urls.ingest}/ingest`, { metadata: {} });
+    assert.equal(badIngest.status, 400);
+    assert.match(((await badIngest.json()) as { error: string }).error, /text/);
+    const badEvent = await postJson(`${stack.urls["index-document"]}/`, { document_id: "x" }, { "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "rag.document.stored" });
+    assert.equal(badEvent.status, 400);
+    assert.match(((await badEvent.json()) as { error: string }).error, /sha256/);
+    const tooLarge = await fetch(`${stack.urls.ingest}/ingest`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x".repeat(6 * 1024 * 1024) });
+    assert.equal(tooLarge.status, 413);
+  });
+
+  it("loses nothing when ingest is killed while index-document is down", async () => {
+    await stack.stopFunction("index-document");
+    const ids = ["spool-1", "spool-2", "spool-3"];
+    for (const id of ids) await ingest({ text: `Spooled document ${id} about durable delivery of events.`, namespace: "spool", id });
+    await stack.stopFunction("ingest", "SIGKILL");
+    await stack.startFunction("index-document");
+    await stack.startFunction("ingest");
+    for (const id of ids) await searchable(id, "spool", `Spooled document ${id}`);
+    assert.equal((await namespaceStats("spool"))?.documents, 3);
+  });
+
+  it("drains on SIGTERM and exits 0", async () => {
+    assert.equal(await stack.stopFunction("embed", "SIGTERM"), 0);
+    await stack.startFunction("embed");
+  });
+});

@@ -1,0 +1,3 @@
+import { createLogger } from "../../functions/shared/runtime/logger.ts";
+
+export const silentLogger = createLogger("test", "silent");
