@@ -19,7 +19,7 @@ export class ExtractiveAnswerer implements Answerer {
     if (sources.length === 0) {
       return { answer: "No indexed document matches this query.", kind: "extractive", model: this.model };
     }
-    const queryTerms = new Set(tokenize(query).filter((t) => !STOP_WORDS.has(t)));
+    const queryTerms = new Set(tokenize(query).filter((t) => !STOP_WORDS.has(t)).map(stem));
     const candidates = sources.flatMap((source, sourceIndex) =>
       splitSentences(source.content).map((sentence, position) => ({
         sentence,
@@ -53,8 +53,13 @@ export function splitSentences(text: string): string[] {
     .filter((s) => s.length >= 12);
 }
 
+/** A crude suffix stripper, enough to match "wakes" with "wake" and "scaling" with "scale". */
+function stem(word: string): string {
+  return word.length > 4 ? word.replace(/(ing|ed|es|s|e)$/, "") : word;
+}
+
 function overlap(sentence: string, queryTerms: Set<string>): number {
-  const seen = new Set(tokenize(sentence));
+  const seen = new Set(tokenize(sentence).map(stem));
   let count = 0;
   for (const term of queryTerms) if (seen.has(term)) count++;
   return count;
