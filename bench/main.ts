@@ -1,0 +1,6 @@
+import { coldStartBench } from "./cold-start.ts";
+import { embeddedSearchBench } from "./embedded-search.ts";
+
+const only = process.argv[2];
+if (!only || only === "cold-start") await coldStartBench();
+if (!only || only === "search") await embeddedSearchBench();
