@@ -23,7 +23,9 @@ interface NamespaceSnapshot {
   dirMtimeNs: bigint;
   files: Map<string, LoadedFile>;
   chunks: EmbeddedChunk[];
-  norms: Float64Array;
+  /** All vectors, unit-normalised, row after row: a dot product is the cosine similarity. */
+  matrix: Float32Array;
+  dimensions: number;
   keywordIndex: MiniSearch<EmbeddedChunk>;
 }
 
@@ -125,31 +127,42 @@ async function loadSnapshot(dir: string, dirMtimeNs: bigint, previous: Map<strin
     }
   }
   const chunks = [...files.values()].flatMap((f) => f.chunks);
-  const norms = Float64Array.from(chunks, (c) => Math.hypot(...c.vector));
+  const dimensions = chunks[0]?.vector.length ?? 0;
+  const matrix = new Float32Array(chunks.length * dimensions);
+  chunks.forEach((chunk, row) => {
+    const norm = Math.sqrt(chunk.vector.reduce((sum, v) => sum + v * v, 0)) || 1;
+    for (let d = 0; d < dimensions; d++) matrix[row * dimensions + d] = (chunk.vector[d] ?? 0) / norm;
+  });
   const keywordIndex = new MiniSearch<EmbeddedChunk>({
     fields: ["content", "title"],
     extractField: (chunk, field) => (field === "title" ? (chunk.metadata.title ?? "") : (chunk as unknown as Record<string, string>)[field]!),
     tokenize: (text) => tokenize(text),
   });
   keywordIndex.addAll(chunks);
-  return { dirMtimeNs, files, chunks, norms, keywordIndex };
+  return { dirMtimeNs, files, chunks, matrix, dimensions, keywordIndex };
 }
 
 function vectorSearch(snapshot: NamespaceSnapshot, vector: number[], limit: number): SearchHit[] {
-  const queryNorm = Math.hypot(...vector);
+  const { matrix, dimensions, chunks } = snapshot;
+  const queryNorm = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0));
+  if (chunks.length > 0 && vector.length !== dimensions) {
+    throw new Error(`query vector has ${vector.length} dimensions but the indexed vectors have ${dimensions}; re-index after changing the embedder`);
+  }
   if (queryNorm === 0) return [];
-  const scored = snapshot.chunks.map((chunk, i) => {
+  const query = Float32Array.from(vector, (v) => v / queryNorm);
+  // Keep the best `limit` rows in a small sorted array instead of sorting every row.
+  const best: { row: number; score: number }[] = [];
+  for (let row = 0; row < chunks.length; row++) {
     let dot = 0;
-    const v = chunk.vector;
-    const n = Math.min(v.length, vector.length);
-    for (let d = 0; d < n; d++) dot += v[d]! * vector[d]!;
-    const norm = snapshot.norms[i]!;
-    return { chunk, score: norm === 0 ? 0 : dot / (norm * queryNorm) };
-  });
-  return scored
-    .sort((a, b) => b.score - a.score || a.chunk.id.localeCompare(b.chunk.id))
-    .slice(0, limit)
-    .map(({ chunk, score }) => toHit(chunk, score));
+    const offset = row * dimensions;
+    for (let d = 0; d < dimensions; d++) dot += matrix[offset + d]! * query[d]!;
+    if (best.length === limit && dot <= best[best.length - 1]!.score) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.score < dot) at--;
+    best.splice(at, 0, { row, score: dot });
+    if (best.length > limit) best.pop();
+  }
+  return best.map(({ row, score }) => toHit(chunks[row]!, score));
 }
 
 function keywordSearch(snapshot: NamespaceSnapshot, text: string, limit: number): SearchHit[] {
