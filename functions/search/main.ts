@@ -6,6 +6,8 @@ import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-sto
 import { EmbedClient } from "../shared/embed-client.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createSearchApp } from "./app.ts";
+import { searchPageEnv } from "./page/config.ts";
+import { mountSearchPage, withIngestProxy } from "./page/routes.ts";
 
 await startFunction(
   "search",
@@ -17,6 +19,7 @@ await startFunction(
     EMBED_TIMEOUT_MS: intVar(10_000, 100),
     SEARCH_CACHE_TTL_SECONDS: intVar(300, 1),
     MAX_QUERY_CHARS: intVar(2048, 1, 100_000),
+    ...searchPageEnv,
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     const [vectorStore, indexState, cache, answerer] = await Promise.all([
@@ -28,6 +31,7 @@ await startFunction(
     await Promise.all([vectorStore.ready(), indexState.ready()]).catch((error) =>
       logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
     );
+    const page = { ingestUrl: config.INGEST_URL, traceUiUrl: config.TRACE_UI_URL };
     const app = createSearchApp({
       vectorStore,
       indexState,
@@ -38,7 +42,8 @@ await startFunction(
       cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
       maxQueryChars: config.MAX_QUERY_CHARS,
       isAcceptingTraffic,
+      extend: mountSearchPage(page),
     });
-    return { app, close: () => closeAll(vectorStore, indexState, cache, answerer) };
+    return { app: withIngestProxy(app, { ...page, logger }), close: () => closeAll(vectorStore, indexState, cache, answerer) };
   },
 );

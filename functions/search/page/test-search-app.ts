@@ -1,0 +1,45 @@
+// For the page's tests: the real search app on embedded backends, wired with the page as main.ts does.
+import type { Hono } from "hono";
+import { silentLogger } from "../../../test/support/silent-logger.ts";
+import { ExtractiveAnswerer } from "../../shared/backends/answerer/extractive.ts";
+import { MemoryCache } from "../../shared/backends/cache/memory.ts";
+import { HashingEmbedder } from "../../shared/backends/embedder/hashing.ts";
+import { FileIndexState } from "../../shared/backends/index-state/file.ts";
+import { EmbeddedVectorStore } from "../../shared/backends/vector-store/embedded.ts";
+import { chunkId } from "../../shared/domain/ids.ts";
+import { createSearchApp } from "../app.ts";
+import type { SearchPageOptions } from "./config.ts";
+import { mountSearchPage, withIngestProxy } from "./routes.ts";
+
+export interface PageTestApp {
+  app: Hono;
+  /** Indexes one single-chunk document directly into the vector store. */
+  index(namespace: string, documentId: string, content: string, title?: string): Promise<void>;
+}
+
+export function createPageTestApp(dataDir: string, page: SearchPageOptions): PageTestApp {
+  const vectorStore = new EmbeddedVectorStore(dataDir);
+  const indexState = new FileIndexState(dataDir);
+  const embedder = new HashingEmbedder(64);
+  const searchApp = createSearchApp({
+    vectorStore,
+    indexState,
+    cache: new MemoryCache(100),
+    answerer: new ExtractiveAnswerer(),
+    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
+    logger: silentLogger,
+    cacheTtlSeconds: 60,
+    maxQueryChars: 2048,
+    extend: mountSearchPage(page),
+  });
+  return {
+    app: withIngestProxy(searchApp, { ...page, logger: silentLogger }),
+    async index(namespace, documentId, content, title) {
+      const metadata = title ? { title } : {};
+      await vectorStore.replaceDocument(namespace, documentId, [
+        { id: chunkId(namespace, documentId, 0), document_id: documentId, namespace, chunk_index: 0, content, metadata, vector: embedder.embedOne(content) },
+      ]);
+      await indexState.bumpGeneration(namespace);
+    },
+  };
+}
