@@ -72,7 +72,10 @@ export async function loadNamespaces(prefer?: string): Promise<void> {
   } catch (error) {
     byId("search-status").textContent = `Could not load namespaces: ${(error as Error).message}`;
   }
-  if (!list.some((n) => n.namespace === current)) list.push({ namespace: current || "default", documents: 0 });
+  // The default namespace and the current choice stay selectable even while they hold no documents.
+  for (const namespace of new Set(["default", current || "default"])) {
+    if (!list.some((n) => n.namespace === namespace)) list.push({ namespace, documents: 0 });
+  }
   select.replaceChildren(...list.map((n) => new Option(`${n.namespace} (${n.documents} ${n.documents === 1 ? "document" : "documents"})`, n.namespace)));
   select.value = current || "default";
   byId("namespace-list")?.replaceChildren(...list.map((n) => new Option(n.namespace, n.namespace)));
@@ -195,6 +198,9 @@ export async function addDocument(): Promise<void> {
     await waitUntilSearchable(accepted.document_id, namespace, probeQuery(text));
     status.className = "status success";
     status.textContent = `Indexed: ${title || accepted.document_id} is searchable in namespace ${namespace}.`;
+    byId<HTMLFormElement>("add-form").reset();
+    delete byId<HTMLInputElement>("doc-file").dataset.fileName;
+    byId<HTMLInputElement>("doc-namespace").value = namespace;
     await loadNamespaces(namespace);
   } catch (error) {
     status.className = "status error";

@@ -57,7 +57,7 @@ export function withIngestProxy(searchApp: Hono, options: SearchPageOptions & { 
   const front = new Hono();
   front.onError((error, c) => {
     const response = problemResponse(c, error);
-    if (response.status >= 500) options.logger.warn({ err: error, path: c.req.path }, "ingest proxy failed");
+    if (response.status >= 500) options.logger.warn({ reason: error.message, path: c.req.path }, "ingest proxy failed");
     return response;
   });
   front.post("/api/ingest", ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));

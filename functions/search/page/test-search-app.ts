@@ -35,7 +35,7 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
   return {
     app: withIngestProxy(searchApp, { ...page, logger: silentLogger }),
     async index(namespace, documentId, content, title) {
-      const metadata = title ? { title } : {};
+      const metadata: Record<string, string> = title ? { title } : {};
       await vectorStore.replaceDocument(namespace, documentId, [
         { id: chunkId(namespace, documentId, 0), document_id: documentId, namespace, chunk_index: 0, content, metadata, vector: embedder.embedOne(content) },
       ]);
