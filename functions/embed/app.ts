@@ -7,6 +7,7 @@ import { sha256Hex } from "../shared/domain/document.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
+import { recordCacheLookups, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { withSpan } from "../shared/telemetry/spans.ts";
 
 export interface EmbedDependencies {
@@ -91,6 +92,7 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
       });
       const hits = values.filter((v) => v !== undefined).length;
       span.setAttributes({ "cache.hit": hits === keys.length, "cache.hits": hits });
+      recordCacheLookups("embedding", hits, keys.length - hits);
       return values;
     });
     const missing = texts.flatMap((text, i) => (fromCache[i] === undefined ? [{ text, i }] : []));
@@ -107,7 +109,10 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
             "embedding.batch_size": missing.length,
           },
         },
-        () => asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
+        () =>
+          timeGenAiOperation({ operation: "embeddings", system: embedder.provider, model: embedder.model }, () =>
+            asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
+          ),
       );
       missing.forEach((m, j) => {
         embeddings[m.i] = fresh[j]!;

@@ -1,3 +1,5 @@
+// First: the telemetry SDK must be in place before anything asks for a tracer or meter.
+import "../shared/telemetry/register.ts";
 import { intVar } from "../shared/config/env.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createEmbedder, embedderEnv } from "../shared/backends/embedder/index.ts";

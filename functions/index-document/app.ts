@@ -11,6 +11,8 @@ import { eventData, receiveCloudEvent } from "../shared/runtime/cloudevents.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { HttpProblem, parseWith } from "../shared/runtime/problems.ts";
+import { consumerSpanOptions, type ConsumedFrom } from "../shared/telemetry/consumer-span.ts";
+import { recordChunksIndexed, recordIndexingLag } from "../shared/telemetry/pipeline-metrics.ts";
 import { SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 import { chunkText, type ChunkingOptions } from "./chunker.ts";
 
@@ -23,6 +25,8 @@ export interface IndexDocumentDependencies {
   chunking: ChunkingOptions;
   embedBatchSize: number;
   isAcceptingTraffic?: () => boolean;
+  /** For the consumer span; default: HTTP deliveries to this request's URL. */
+  consumedFrom?: ConsumedFrom;
 }
 
 export type IndexOutcome =
@@ -51,11 +55,15 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
       throw new HttpProblem(400, `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentStored}"`);
     }
     const stored = parseWith(documentStoredSchema, eventData(event), "CloudEvent data");
-    const outcome = await withSpan(
-      "document.pipeline",
-      { attributes: { "document.id": stored.document_id, "document.namespace": stored.namespace } },
-      () => indexDocument(stored),
+    const consumedFrom = deps.consumedFrom ?? { system: "http", destination: c.req.url };
+    const outcome = await withSpan("indexer.process_document", consumerSpanOptions(event, consumedFrom), () =>
+      withSpan(
+        "document.pipeline",
+        { attributes: { "document.id": stored.document_id, "document.namespace": stored.namespace } },
+        () => indexDocument(stored),
+      ),
     );
+    if (outcome.status === "indexed") recordIndexingLag(event.time);
     return c.json(outcome, 200);
   });
 
@@ -99,6 +107,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
       },
       () => asDependencyError("vector-store", () => deps.vectorStore.replaceDocument(namespace, document_id, chunks)),
     );
+    recordChunksIndexed(chunks.length);
     await asDependencyError("index-state", async () => {
       await deps.indexState.markIndexed(namespace, stored.sha256, document_id);
       await deps.indexState.bumpGeneration(namespace);

@@ -1,4 +1,6 @@
-import { ConfigError, intVar, urlVar } from "../shared/config/env.ts";
+// First: the telemetry SDK must be in place before anything asks for a tracer or meter.
+import "../shared/telemetry/register.ts";
+import { ConfigError, enumVar, intVar, stringVar, urlVar } from "../shared/config/env.ts";
 import { createIndexState } from "../shared/backends/index-state/index.ts";
 import { cacheEnv } from "../shared/backends/cache/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
@@ -18,6 +20,9 @@ await startFunction(
     CHUNK_OVERLAP: intVar(100, 0, 50_000),
     EMBED_BATCH_SIZE: intVar(64, 1, 2048),
     EMBED_TIMEOUT_MS: intVar(30_000, 100),
+    // How events reach this function, for the consumer span's messaging.* attributes.
+    EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
+    KAFKA_TOPIC: stringVar("documents"),
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
@@ -40,6 +45,7 @@ await startFunction(
       chunking: { size: config.CHUNK_SIZE, overlap: config.CHUNK_OVERLAP },
       embedBatchSize: config.EMBED_BATCH_SIZE,
       isAcceptingTraffic,
+      ...(config.EVENT_TRANSPORT === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),
     });
     return { app, close: () => closeAll(vectorStore, indexState, objectStore) };
   },

@@ -24,6 +24,7 @@ import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
+import { recordDocumentIngested } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceHeaders } from "../shared/telemetry/trace-context.ts";
 
 export interface IngestDependencies {
@@ -168,6 +169,7 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const newReceipt: Receipt = { event_id: event.id, sha256 };
     await asDependencyError("object-store", () => deps.objectStore.put(receiptKey, JSON.stringify(newReceipt), "application/json"));
     deps.logger.info({ document_id: documentId, namespace, size, event_id: event.id }, "document accepted");
+    recordDocumentIngested();
     return accepted;
   }
 

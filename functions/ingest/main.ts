@@ -1,3 +1,5 @@
+// First: the telemetry SDK must be in place before anything asks for a tracer or meter.
+import "../shared/telemetry/register.ts";
 import { intVar } from "../shared/config/env.ts";
 import { createEventPublisher, eventsEnv } from "../shared/backends/events/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";

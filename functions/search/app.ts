@@ -11,6 +11,7 @@ import type { EmbedClient } from "../shared/embed-client.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { parseWith, readJson } from "../shared/runtime/problems.ts";
+import { recordCacheLookups, recordSearchDuration, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
 export interface SearchDependencies {
@@ -71,6 +72,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
   });
 
   app.post("/search", async (c) => {
+    const started = performance.now();
     const request = parseWith(requestSchema, await readJson(c));
     const { query, namespace, mode, top_k, alpha } = request;
     const traceId = currentTraceId();
@@ -79,6 +81,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha]))}`;
     const cached = await cacheGet(cacheKey);
     if (cached) {
+      recordSearchDuration(mode, (performance.now() - started) / 1000, true);
       return c.json({ ...cached, metadata: { ...cached.metadata, cache_hit: true, ...(traceId ? { trace_id: traceId } : {}) } });
     }
 
@@ -102,7 +105,11 @@ export function createSearchApp(deps: SearchDependencies): Hono {
         attributes: { "gen_ai.operation.name": "chat", "gen_ai.system": deps.answerer.provider, "gen_ai.request.model": deps.answerer.model },
       },
       async (span) => {
-        const result = await asDependencyError("llm", () => deps.answerer.answer(query, sources));
+        const result = await timeGenAiOperation(
+          { operation: "chat", system: deps.answerer.provider, model: deps.answerer.model },
+          () => asDependencyError("llm", () => deps.answerer.answer(query, sources)),
+          (answered) => answered.usage,
+        );
         span.setAttribute("gen_ai.response.model", result.model);
         if (result.usage) {
           span.setAttributes({ "gen_ai.usage.input_tokens": result.usage.input_tokens, "gen_ai.usage.output_tokens": result.usage.output_tokens });
@@ -116,6 +123,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
       metadata: { namespace, num_sources: sources.length, cache_hit: false, mode, top_k, alpha, answer_kind: answer.kind, model: answer.model },
     };
     await cacheSet(cacheKey, response);
+    recordSearchDuration(mode, (performance.now() - started) / 1000, false);
     return c.json({ ...response, metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) } });
   });
 
@@ -141,6 +149,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
         return undefined;
       });
       span.setAttribute("cache.hit", value !== undefined);
+      recordCacheLookups("search", value !== undefined ? 1 : 0, value !== undefined ? 0 : 1);
       return value;
     });
   }

@@ -1,3 +1,5 @@
+// First: the telemetry SDK must be in place before anything asks for a tracer or meter.
+import "../shared/telemetry/register.ts";
 import { intVar, urlVar } from "../shared/config/env.ts";
 import { answererEnv, createAnswerer } from "../shared/backends/answerer/index.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";

@@ -5,6 +5,7 @@ import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveFunction, type RunningServer } from "./serve.ts";
 import { runShutdownHooks } from "./shutdown-hooks.ts";
+import { recordInitDuration } from "../telemetry/server-telemetry.ts";
 
 export interface FunctionContext<C> {
   config: C & RuntimeConfig;
@@ -41,7 +42,7 @@ export async function startFunction<E extends z.ZodRawShape>(
   let accepting = true;
   try {
     const built = await build({ config, logger, isAcceptingTraffic: () => accepting });
-    return await serveFunction({
+    const running = await serveFunction({
       app: built.app,
       port: config.PORT,
       logger,
@@ -54,6 +55,8 @@ export async function startFunction<E extends z.ZodRawShape>(
         await runShutdownHooks();
       },
     });
+    recordInitDuration();
+    return running;
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.fatal(error.message);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { serverTelemetry } from "../telemetry/server-telemetry.ts";
 import type { Logger } from "./logger.ts";
 import { HttpProblem, problemResponse } from "./problems.ts";
 
@@ -12,14 +13,18 @@ export interface FunctionAppOptions {
   isAcceptingTraffic?: () => boolean;
 }
 
+const HEALTH_PATHS = ["/health/liveness", "/livez", "/health/readiness", "/readyz"];
+
 /**
  * The Hono app every function starts from: health endpoints as Knative's function runtime
- * names them, a body size limit, and one error handler that turns failures into JSON.
+ * names them, a server span and request metrics per request, a body size limit, and one
+ * error handler that turns failures into JSON.
  */
 export function createFunctionApp(options: FunctionAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
+  app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, maxBodyBytes: options.maxBodyBytes }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
   const readiness = async () => {

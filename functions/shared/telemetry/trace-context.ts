@@ -1,4 +1,6 @@
-import { context, propagation } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, type Context } from "@opentelemetry/api";
+
+type Carrier = Record<string, string | string[] | undefined>;
 
 /**
  * The active context as W3C `traceparent`/`tracestate`, for the CloudEvents Distributed
@@ -11,4 +13,32 @@ export function currentTraceHeaders(): { traceparent?: string; tracestate?: stri
     ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
     ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
   };
+}
+
+/**
+ * Writes the active context (`traceparent`, `tracestate`, `baggage`) into a message's
+ * headers: a Kafka record, an outgoing request. Call it inside the producer span, so the
+ * consumer becomes that span's child. Returns the carrier for chaining.
+ */
+export function injectTraceHeaders<T extends Record<string, unknown>>(carrier: T): T {
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/**
+ * The context carried by a message's headers (case-insensitive names; Kafka header values may
+ * be Buffers). Use it as the parent of a consumer span: `withTraceContext(extracted, fn)`.
+ */
+export function extractTraceContext(carrier: Record<string, unknown>, base: Context = ROOT_CONTEXT): Context {
+  const normalised: Carrier = {};
+  for (const [key, value] of Object.entries(carrier)) {
+    if (value === undefined || value === null) continue;
+    normalised[key.toLowerCase()] = Array.isArray(value) ? value.map(String) : Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+  }
+  return propagation.extract(base, normalised);
+}
+
+/** Runs `fn` with `ctx` as the active context (e.g. one extracted from a message). */
+export function withTraceContext<T>(ctx: Context, fn: () => T): T {
+  return context.with(ctx, fn);
 }

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
 import type { Logger } from "../../runtime/logger.ts";
+import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
 import { isRetryableStatus, type EventPublisher } from "./event-publisher.ts";
 
 export interface HttpSpoolOptions {
@@ -104,6 +105,13 @@ export class HttpSpoolPublisher implements EventPublisher {
       await this.moveToDead(file, { reason: String(error) });
       return "done";
     }
+    // Delivered in the event's own trace (as Knative's dispatcher continues it from the record),
+    // not in whichever request happened to start this loop.
+    const eventContext = extractTraceContext({ traceparent: event.traceparent, tracestate: event.tracestate });
+    return withTraceContext(eventContext, () => this.post(file, path, event));
+  }
+
+  private async post(file: string, path: string, event: CloudEvent<unknown>): Promise<"done" | "retry"> {
     const message = HTTP.binary(event);
     try {
       const response = await fetch(this.options.sink, {

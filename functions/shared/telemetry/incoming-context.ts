@@ -1,0 +1,91 @@
+import { propagation, ROOT_CONTEXT, trace, type Context, type Link, type TextMapGetter } from "@opentelemetry/api";
+
+export interface IncomingContext {
+  /** Parent of the server span. */
+  parent: Context;
+  /** A delivery's own trace, when it differs from the event's. */
+  links: Link[];
+  trigger: "http" | "pubsub";
+  /** The CloudEvent id, for `faas.invocation_id`. */
+  invocationId?: string;
+}
+
+const headersGetter: TextMapGetter<Headers> = {
+  keys: (headers) => {
+    const names: string[] = [];
+    headers.forEach((_, name) => names.push(name));
+    return names;
+  },
+  get: (headers, key) => headers.get(key) ?? undefined,
+};
+
+/**
+ * Where a request's trace continues from. Plain HTTP: its `traceparent`. A CloudEvent (binary
+ * `ce-traceparent` header or structured body's `traceparent`): the event's Distributed Tracing
+ * extension wins, because it was written inside the producer span, whereas the HTTP
+ * `traceparent` of a delivery belongs to whoever delivered it (the eventing data plane).
+ * When the two are different traces, the delivery's becomes a link.
+ */
+export async function incomingContext(request: Request, maxPeekBytes: number): Promise<IncomingContext> {
+  const fromHttp = propagation.extract(ROOT_CONTEXT, request.headers, headersGetter);
+  const event = await eventTraceFields(request, maxPeekBytes);
+  if (!event) return { parent: fromHttp, links: [], trigger: "http" };
+  const invocation = event.id ? { invocationId: event.id } : {};
+  if (!event.traceparent) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
+
+  const carrier = { traceparent: event.traceparent, ...(event.tracestate ? { tracestate: event.tracestate } : {}) };
+  const fromEvent = propagation.extract(ROOT_CONTEXT, carrier);
+  const eventSpan = trace.getSpanContext(fromEvent);
+  if (!eventSpan || !trace.isSpanContextValid(eventSpan)) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
+  const httpSpan = trace.getSpanContext(fromHttp);
+  const links = httpSpan && trace.isSpanContextValid(httpSpan) && httpSpan.traceId !== eventSpan.traceId ? [{ context: httpSpan }] : [];
+  // Baggage still comes from the HTTP request; only the span context is the event's.
+  return { parent: trace.setSpanContext(fromHttp, eventSpan), links, trigger: "pubsub", ...invocation };
+}
+
+interface EventTraceFields {
+  id?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+async function eventTraceFields(request: Request, maxPeekBytes: number): Promise<EventTraceFields | undefined> {
+  const { headers } = request;
+  if (headers.has("ce-specversion")) {
+    return defined({ id: headers.get("ce-id"), traceparent: headers.get("ce-traceparent"), tracestate: headers.get("ce-tracestate") });
+  }
+  if (!(headers.get("content-type") ?? "").toLowerCase().startsWith("application/cloudevents+json")) return undefined;
+  const text = await peekText(request, maxPeekBytes);
+  if (text === undefined) return {};
+  try {
+    const body = JSON.parse(text) as Record<string, unknown>;
+    const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : undefined);
+    return defined({ id: field("id"), traceparent: field("traceparent"), tracestate: field("tracestate") });
+  } catch {
+    return {}; // the handler answers 400 for the malformed event
+  }
+}
+
+/** The body of a copy of the request, or undefined past `max` bytes (the body limit then answers 413). */
+async function peekText(request: Request, max: number): Promise<string | undefined> {
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > max || !request.body) return undefined;
+  const reader = request.clone().body!.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function defined(fields: Record<string, string | null | undefined>): EventTraceFields {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined && v !== "")) as EventTraceFields;
+}
