@@ -36,6 +36,8 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
     stack = await startLocalStack({
       ports,
       dataDir: await tempDir("browser"),
+      // Trace ids without a collector to send spans to.
+      env: { OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" },
       functionEnv: { search: { INGEST_URL: `http://127.0.0.1:${ports.ingest}`, TRACE_UI_URL: TRACE_UI } },
       onLog: (_name, line) => logs.push(line),
     });

@@ -1,3 +1,4 @@
+import { context, propagation } from "@opentelemetry/api";
 import type { Context, Handler } from "hono";
 import { DependencyError } from "../../shared/backends/dependency-error.ts";
 import { HttpProblem } from "../../shared/runtime/problems.ts";
@@ -26,14 +27,18 @@ export function ingestProxy(options: IngestProxyOptions): Handler {
     target.search = new URL(c.req.url).search;
     let response: Response;
     try {
-      response = await fetch(target, {
-        method: "POST",
-        headers: forwardedHeaders(c),
-        body: c.req.raw.body,
-        // Node's fetch needs this to stream a request body.
-        duplex: "half",
-        signal: AbortSignal.timeout(options.timeoutMs),
-      } as RequestInit);
+      // The caller's trace context is the parent here, so an instrumented fetch continues its trace.
+      const parent = propagation.extract(context.active(), { traceparent: c.req.header("traceparent"), tracestate: c.req.header("tracestate") });
+      response = await context.with(parent, () =>
+        fetch(target, {
+          method: "POST",
+          headers: forwardedHeaders(c),
+          body: c.req.raw.body,
+          // Node's fetch needs this to stream a request body.
+          duplex: "half",
+          signal: AbortSignal.timeout(options.timeoutMs),
+        } as RequestInit),
+      );
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : describe(error);
       throw new DependencyError("ingest", `unreachable at ${target.origin}: ${reason}`, { cause: error });
@@ -47,7 +52,7 @@ export function ingestProxy(options: IngestProxyOptions): Handler {
 
 function forwardedHeaders(c: Context): Headers {
   const headers = pick(c.req.raw.headers, FORWARDED_HEADERS);
-  // With an OpenTelemetry SDK the active span is the parent; without one the caller's context passes through.
+  // With an OpenTelemetry SDK this is the active context; without one the caller's passes through as it came.
   const active = currentTraceHeaders();
   const traceparent = active.traceparent ?? c.req.header("traceparent");
   const tracestate = active.traceparent ? active.tracestate : c.req.header("tracestate");
