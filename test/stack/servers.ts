@@ -1,0 +1,4 @@
+// The real servers the stack tests run against, each on loopback with a free port and a temp dir.
+// Every start*() waits until its server really serves, prints what it started and how long it took,
+// and kills it (process group and all) when this process exits. See README.md.
+export { startKafka, type KafkaOptions, type KafkaServer } from "./kafka.ts";
