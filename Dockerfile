@@ -1,0 +1,41 @@
+# syntax=docker/dockerfile:1
+# One small image per function:
+#   docker build --build-arg FUNCTION=search -t localhost:5001/knative-rag/search:dev .
+# (kind/build-images.sh builds all four.) FUNCTION is one of: ingest, index-document, embed, search.
+#
+# Stage 1 builds every bundle once with the same command `npm test` uses (node scripts/build.mjs):
+# esbuild bundles each function and its runtime dependencies into dist/<name>/index.mjs, so the
+# runtime stage needs no node_modules at all — no dev dependencies, no package manager.
+# FUNCTION is declared after the build on purpose: the four image builds share one cached build.
+
+ARG NODE_IMAGE=node:22.22.1-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would build before the sources are copied; esbuild finds its
+# platform binary through its optional dependency without its postinstall step.
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.json ./
+COPY scripts ./scripts
+COPY functions ./functions
+RUN node scripts/build.mjs
+
+FROM ${NODE_IMAGE} AS runtime
+ARG FUNCTION
+ENV NODE_ENV=production \
+    PORT=8080 \
+    DATA_DIR=/tmp/knative-rag
+WORKDIR /app
+# Fails the build on a misspelt FUNCTION instead of shipping an empty image.
+COPY --from=build --chown=root:root /app/dist/${FUNCTION}/index.mjs /app/dist/${FUNCTION}/index.mjs.map ./
+# The official node images ship user `node` as uid/gid 1000. A numeric USER lets the kubelet
+# prove runAsNonRoot; the bundle stays root-owned and read-only to it.
+USER 1000:1000
+EXPOSE 8080
+# Exec form, no shell and no init: `node` is PID 1 and receives SIGTERM directly. That is safe
+# here because the functions install their own SIGTERM/SIGINT handlers (drain in-flight requests,
+# flush spans and metrics, exit) — PID 1 only loses the kernel's *default* signal actions, which
+# these handlers replace — and they spawn no child processes, so there are no zombies to reap.
+STOPSIGNAL SIGTERM
+CMD ["node", "--enable-source-maps", "index.mjs"]
