@@ -173,6 +173,15 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
     await page.screenshot({ path: join(ARTIFACTS, "search-page-xss.png"), fullPage: true });
   });
 
+  it("restores a search from its address, so results can be reloaded and shared", async () => {
+    await page.goto(`${stack.urls.search}/?q=activator&namespace=${NAMESPACE}&mode=keyword&top_k=1`);
+    await page.locator("#source-1").waitFor();
+    assert.match((await page.locator("#search-status").textContent())!, /^1 source in \d+ ms$/);
+    assert.equal(await page.locator("#mode").inputValue(), "keyword");
+    assert.equal(await page.locator("#namespace").inputValue(), NAMESPACE);
+    assert.equal(await page.locator(".source").count(), 1);
+  });
+
   it("says when nothing matched and shows the server's message for a bad query", async () => {
     await search("anything at all", { namespace: "default" });
     await page.getByText("No sources matched.").waitFor();

@@ -97,7 +97,8 @@ export async function runSearch(): Promise<void> {
     const { body } = await requestJson("/search", { method: "POST", body: JSON.stringify(request) });
     const latency = Math.round(performance.now() - started);
     status.className = "status";
-    status.textContent = `${(body as SearchResult).sources.length} sources in ${latency} ms`;
+    const count = (body as SearchResult).sources.length;
+    status.textContent = `${count} ${count === 1 ? "source" : "sources"} in ${latency} ms`;
     results.replaceChildren(...renderResult(body as SearchResult, query, latency));
   } catch (error) {
     status.className = "status error";
