@@ -2,3 +2,4 @@
 // Every start*() waits until its server really serves, prints what it started and how long it took,
 // and kills it (process group and all) when this process exits. See README.md.
 export { startKafka, type KafkaOptions, type KafkaServer } from "./kafka.ts";
+export { startWeaviate, type WeaviateOptions, type WeaviateServer } from "./weaviate.ts";
