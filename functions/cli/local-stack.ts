@@ -13,6 +13,12 @@ export interface LocalStackOptions {
   dataDir: string;
   /** Extra environment for every function (backend selection, OTEL_*, …); process.env is inherited. */
   env?: Record<string, string | undefined>;
+  /**
+   * Where the functions send OTLP (traces and metrics). Without it, and without
+   * OTEL_EXPORTER_OTLP_ENDPOINT in the environment, telemetry is off, so a test never sends
+   * spans to a collector it did not start.
+   */
+  otlpEndpoint?: string;
   /** Per-function extra environment. */
   functionEnv?: Partial<Record<FunctionName, Record<string, string | undefined>>>;
   /** Where each formatted log line goes; defaults to stdout. */
@@ -46,7 +52,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = options.onLog ?? ((_name, line) => process.stdout.write(`${line}\n`));
 
   const wiring: Record<FunctionName, Record<string, string>> = {
-    search: { EMBED_URL: urls.embed },
+    search: { EMBED_URL: urls.embed, INGEST_URL: urls.ingest },
     ingest: { K_SINK: `${urls["index-document"]}/` },
     "index-document": { EMBED_URL: urls.embed },
     embed: {},
@@ -57,6 +63,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env: {
         ...process.env,
         DATA_DIR: dataDir,
+        ...telemetryEnv(options.otlpEndpoint),
         ...options.env,
         ...wiring[name],
         ...options.functionEnv?.[name],
@@ -103,6 +110,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(FUNCTION_NAMES.map((name) => stopFunction(name)));
     },
   };
+}
+
+function telemetryEnv(endpoint: string | undefined): Record<string, string> {
+  if (endpoint) return { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
+  return process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? {} : { OBSERVABILITY_ENABLED: "false" };
 }
 
 async function waitUntilReady(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {

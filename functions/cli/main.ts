@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ingestPaths } from "./commands/ingest.ts";
 import { search } from "./commands/search.ts";
 import { status } from "./commands/status.ts";
+import { trace } from "./commands/trace.ts";
 import { up } from "./commands/up.ts";
 
 const USAGE = `knative-rag — the RAG pipeline's command line
@@ -11,6 +12,7 @@ Usage:
   knative-rag ingest <file|dir|-> [--namespace N]    ingest markdown/text files (or standard input)
   knative-rag search "<query>" [--namespace N] [--mode hybrid|vector|keyword] [--top-k 5] [--alpha 0.5] [--json]
   knative-rag status                                 readiness of the four functions
+  knative-rag trace [<trace_id>] [--json]            a trace as a tree (service | span | duration); no id: recent traces
 
 Function URLs come from SEARCH_URL, INGEST_URL, INDEX_DOCUMENT_URL and EMBED_URL
 (defaults http://127.0.0.1:8080 … 8083, the ports of 'up').`;
@@ -61,6 +63,9 @@ try {
       break;
     case "status":
       process.exitCode = (await status(urls)) ? 0 : 1;
+      break;
+    case "trace":
+      process.exitCode = (await trace(args[0], { dataDir: values["data-dir"]!, json: values.json! })) ? 0 : 1;
       break;
     default:
       console.log(USAGE);

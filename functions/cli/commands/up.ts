@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { FUNCTION_NAMES, startLocalStack, type FunctionName } from "../local-stack.ts";
 import { packageRoot } from "../package-root.ts";
+import { startLocalReceiver } from "../traces/local-receiver.ts";
 import { ingestPaths } from "./ingest.ts";
 
 const DEFAULT_PORTS: Record<FunctionName, number> = { search: 8080, ingest: 8081, "index-document": 8082, embed: 8083 };
@@ -17,7 +18,16 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
     FUNCTION_NAMES.map((name) => [name, Number(process.env[PORT_VARIABLES[name]] ?? DEFAULT_PORTS[name])]),
   ) as Record<FunctionName, number>;
   console.log(`Starting ingest, index-document, embed and search (data in ${options.dataDir}) …`);
-  const stack = await startLocalStack({ ports, dataDir: options.dataDir, colour: process.stdout.isTTY });
+  // A collector of the user's own (OTEL_EXPORTER_OTLP_ENDPOINT) wins over the built-in receiver.
+  const receiver = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : await startLocalReceiver(options.dataDir);
+  const stack = await startLocalStack({
+    ports,
+    dataDir: options.dataDir,
+    colour: process.stdout.isTTY,
+    otlpEndpoint: receiver?.url ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+    // Spans within half a second, so `trace <id>` right after a request shows the whole trace.
+    env: { OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? "500" },
+  });
 
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -25,6 +35,7 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
     stopping = true;
     console.log("\nStopping the four functions …");
     await stack.stop();
+    await receiver?.close();
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));
@@ -46,12 +57,14 @@ knative-rag is running:
   ingest          ${stack.urls.ingest}          (POST /ingest, CloudEvents on POST /)
   index-document  ${stack.urls["index-document"]}          (CloudEvent sink)
   embed           ${stack.urls.embed}          (POST /embed, POST /v1/embeddings)
+  traces          ${receiver ? `${receiver.url}          (OTLP/HTTP receiver; spans under ${options.dataDir}/traces)` : `sent to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT}`}
 
 Try:
   curl -s -X POST ${stack.urls.ingest}/ingest -H 'content-type: application/json' \\
     -d '{"text": "Knative scales a revision to zero when it gets no traffic.", "metadata": {"title": "Scale to zero"}}'
   curl -s -X POST ${stack.urls.search}/search -H 'content-type: application/json' \\
     -d '{"query": "How does a function wake up from zero?", "mode": "hybrid", "top_k": 3}'
+  npm run cli -- trace <trace_id from a response>   # the request as a tree: service | span | duration
 
 Press Ctrl-C to stop.
 `);
