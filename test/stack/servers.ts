@@ -3,3 +3,5 @@
 // and kills it (process group and all) when this process exits. See README.md.
 export { startKafka, type KafkaOptions, type KafkaServer } from "./kafka.ts";
 export { startWeaviate, type WeaviateOptions, type WeaviateServer } from "./weaviate.ts";
+export { startRedis, type RedisOptions, type RedisServer } from "./redis.ts";
+export { startUpstashRestShim, type UpstashRestShim, type UpstashRestShimOptions } from "./upstash-rest-shim.ts";

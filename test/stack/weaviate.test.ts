@@ -8,10 +8,11 @@ import { startWeaviate, type WeaviateServer } from "./servers.ts";
 let server: WeaviateServer;
 let client: WeaviateClient;
 
-interface Chunk {
+// A type alias, not an interface: the client's Properties constraint needs an index signature.
+type Chunk = {
   text: string;
   documentId: string;
-}
+};
 
 const chunks: { properties: Chunk; vectors: number[] }[] = [
   { properties: { text: "knative scales functions to zero", documentId: "d1" }, vectors: [1, 0, 0, 0] },
