@@ -1,0 +1,60 @@
+import { join } from "node:path";
+import { freePort } from "../support/free-port.ts";
+import { serverTempDir } from "./cache.ts";
+import { managedProcess } from "./managed-process.ts";
+import { ensureMotoServer } from "./moto.ts";
+import { httpAnswers } from "./probes.ts";
+import { removeServerDir } from "./server-dir.ts";
+import { MOTO_VERSION } from "./versions.ts";
+
+export interface S3Server {
+  /** http://127.0.0.1:PORT — use with forcePathStyle: true. */
+  endpoint: string;
+  region: "us-east-1";
+  accessKeyId: string;
+  secretAccessKey: string;
+  port: number;
+  version: string;
+  logFile: string;
+  /** Restarts after stop() on the same port — with an EMPTY store: moto keeps its state in memory. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export interface S3Options {
+  readyTimeoutMs?: number;
+}
+
+/** An S3-compatible server (moto, Apache-2.0) on loopback. */
+export async function startS3(options: S3Options = {}): Promise<S3Server> {
+  const binary = await ensureMotoServer(MOTO_VERSION);
+  const dir = serverTempDir("s3");
+  const port = await freePort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const server = managedProcess({
+    name: `s3 (moto ${MOTO_VERSION}) on ${endpoint}`,
+    command: binary,
+    args: ["-H", "127.0.0.1", "-p", String(port)],
+    env: { PYTHONUNBUFFERED: "1" },
+    cwd: dir,
+    logFile: join(dir, "moto.log"),
+    isReady: () => httpAnswers(`${endpoint}/moto-api/`),
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
+    stopTimeoutMs: 10_000,
+  });
+  await server.start();
+  return {
+    endpoint,
+    region: "us-east-1",
+    // moto takes any credentials; these only need to be stable and obviously fake.
+    accessKeyId: "stack-access-key",
+    secretAccessKey: "stack-secret-key",
+    port,
+    version: MOTO_VERSION,
+    logFile: server.logFile,
+    start: server.start,
+    stop: server.stop,
+    cleanup: () => removeServerDir(server, dir),
+  };
+}
