@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { constants } from "node:os";
 
 // Children run in their own process groups (so a whole tree can be signalled), which also means
 // they would outlive this process. Whatever ends it — tests done, a failed assertion, an uncaught
@@ -56,8 +57,8 @@ function install(): void {
     const onSignal = (): void => {
       killEverything();
       process.removeListener(signal, onSignal);
-      // Nobody else handles it: die of the signal as the default would have.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      // Nobody else handles it: end now with the shell's code for that signal, as the default would.
+      if (process.listenerCount(signal) === 0) process.exit(128 + constants.signals[signal]);
     };
     process.on(signal, onSignal);
   }
