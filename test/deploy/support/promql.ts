@@ -1,0 +1,136 @@
+// Every PromQL expression the monitoring stack evaluates — dashboard targets, alert and
+// recording rules, Grafana's trace->metrics queries — as one list, with where each comes from.
+// The later "query a real Prometheus after traffic" check can take the same list.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import { isObject, loadYamlOne, repoPath } from "./repo.ts";
+
+export interface Expression {
+  /** e.g. "dashboard cold-starts.json / Cold starts per minute / A" */
+  source: string;
+  /** As written (may contain Grafana variables). */
+  raw: string;
+  /** With Grafana variables replaced by sample values, ready for a Prometheus. */
+  expr: string;
+}
+
+export const DASHBOARD_FILES = ["cold-starts.json", "pipeline-overview.json", "infrastructure.json"];
+export const RULE_FILES = ["monitoring/rules/slo.rules.yaml"];
+
+/** Grafana's variables, with values a Prometheus accepts. */
+export function substituteGrafanaVariables(expr: string): string {
+  return expr
+    .replaceAll("$__rate_interval", "5m")
+    .replaceAll("$__interval", "1m")
+    .replaceAll("$__range", "1h")
+    .replaceAll("$$__tags", 'service_name="search"')
+    .replaceAll("$__tags", 'service_name="search"')
+    .replaceAll("${function}", "search")
+    .replaceAll("$function", "search");
+}
+
+export interface DashboardJson {
+  uid: string;
+  title: string;
+  panels: { type: string; title: string; datasource?: { uid?: string }; targets?: { refId: string; expr: string; datasource?: { uid?: string } }[] }[];
+  templating?: { list: { name: string }[] };
+}
+
+export function readDashboard(file: string): DashboardJson {
+  return JSON.parse(readFileSync(repoPath("monitoring/grafana/dashboards", file), "utf8")) as DashboardJson;
+}
+
+export function dashboardExpressions(file: string): Expression[] {
+  return readDashboard(file).panels.flatMap((panel) =>
+    (panel.targets ?? []).map((target) => ({
+      source: `dashboard ${file} / ${panel.title} / ${target.refId}`,
+      raw: target.expr,
+      expr: substituteGrafanaVariables(target.expr),
+    })),
+  );
+}
+
+interface RuleFile {
+  groups: { name: string; rules: { record?: string; alert?: string; expr: string }[] }[];
+}
+
+export function ruleExpressions(file: string): Expression[] {
+  return loadYamlOne<RuleFile>(file).groups.flatMap((group) =>
+    group.rules.map((rule) => ({ source: `${file} / ${group.name} / ${rule.record ?? rule.alert}`, raw: rule.expr, expr: rule.expr })),
+  );
+}
+
+export function recordedNames(): Set<string> {
+  return new Set(RULE_FILES.flatMap((file) => loadYamlOne<RuleFile>(file).groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])))));
+}
+
+/** tracesToMetrics queries of the Tempo datasource (Grafana's own $$ escaping undone). */
+export function datasourceExpressions(): Expression[] {
+  const file = "monitoring/grafana/provisioning/datasources/datasources.yaml";
+  const config = loadYamlOne<{ datasources: { name: string; jsonData?: Record<string, unknown> }[] }>(file);
+  return config.datasources.flatMap((ds) => {
+    const t2m = ds.jsonData?.tracesToMetrics;
+    if (!isObject(t2m) || !Array.isArray(t2m.queries)) return [];
+    return (t2m.queries as { name: string; query: string }[]).map((q) => ({
+      source: `${file} / ${ds.name} tracesToMetrics / ${q.name}`,
+      raw: q.query,
+      expr: substituteGrafanaVariables(q.query),
+    }));
+  });
+}
+
+export function allExpressions(): Expression[] {
+  return [...DASHBOARD_FILES.flatMap(dashboardExpressions), ...RULE_FILES.flatMap(ruleExpressions), ...datasourceExpressions()];
+}
+
+/**
+ * Parses expressions with `promtool check rules`: each becomes a recording rule in a group of
+ * its own, so a parse error names the expression's source. Returns the failures.
+ */
+export function promtoolParse(expressions: Expression[]): string[] {
+  const dir = mkdtempSync(path.join(tmpdir(), "promql-"));
+  try {
+    const groups = expressions.map((e, i) => ({ name: `e${i}`, rules: [{ record: `check:expression_${i}`, expr: e.expr }] }));
+    const file = path.join(dir, "expressions.rules.yaml");
+    writeFileSync(file, stringify({ groups }));
+    const result = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
+    if (result.status === 0) return [];
+    const output = `${result.stdout}\n${result.stderr}`;
+    const failures: string[] = [];
+    for (const [i, e] of expressions.entries()) {
+      if (new RegExp(`group "e${i}"`).test(output) || output.includes(`check:expression_${i}"`)) failures.push(`${e.source}: ${e.raw}`);
+    }
+    return failures.length > 0 ? failures : [output.trim()];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset", "inf", "nan", "atan2"]);
+
+/**
+ * Metric names an expression selects. Strings, label matchers, grouping clauses and range
+ * selectors are removed first; what remains that is an identifier not followed by "(" is a
+ * metric name (functions and aggregations are followed by one).
+ */
+export function metricNames(expr: string): string[] {
+  let rest = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
+    .replace(/\{[^}]*\}/g, " ")
+    .replace(/\[[^\]]*\]/g, " ")
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
+  rest = rest.replace(/\boffset\s+-?\d+[smhdwy]/g, " ");
+  const names = new Set<string>();
+  for (const match of rest.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
+    const name = match[0];
+    const after = rest.slice((match.index ?? 0) + name.length).trimStart();
+    if (after.startsWith("(")) continue;
+    if (KEYWORDS.has(name.toLowerCase())) continue;
+    if (/^\d/.test(name)) continue;
+    names.add(name);
+  }
+  return [...names];
+}
