@@ -160,7 +160,7 @@ suite("Knative Services", () => {
   it("the annotation checker rejects bad values", () => {
     const base = { "autoscaling.knative.dev/class": "kpa.autoscaling.knative.dev", "autoscaling.knative.dev/metric": "concurrency" };
     assert.deepEqual(autoscalingProblems({ ...base, "autoscaling.knative.dev/target": "10" }, 20), []);
-    for (const bad of [
+    const bads: Record<string, string>[] = [
       { "autoscaling.knative.dev/metric": "cpu" },
       { "autoscaling.knative.dev/target": "0" },
       { "autoscaling.knative.dev/target": "30" },
@@ -170,7 +170,8 @@ suite("Knative Services", () => {
       { "autoscaling.knative.dev/window": "2s" },
       { "autoscaling.knative.dev/minScale": "1" },
       { "autoscaling.knative.dev/initial-scale": "0" },
-    ]) {
+    ];
+    for (const bad of bads) {
       assert.notDeepEqual(autoscalingProblems({ ...base, ...bad }, 20), [], JSON.stringify(bad));
     }
     assert.equal(goDurationSeconds("1h30m"), 5400);
