@@ -14,6 +14,8 @@ export interface StoredSpan {
   name: string;
   kind: "internal" | "server" | "client" | "producer" | "consumer" | "unspecified";
   service: string;
+  /** The emitting process (`faas.instance`, else `service.instance.id`), when the resource names it. */
+  instance?: string;
   /** Milliseconds since the epoch (sub-millisecond precision kept as a fraction). */
   start_ms: number;
   duration_ms: number;
@@ -42,8 +44,11 @@ const KINDS = ["unspecified", "internal", "server", "client", "producer", "consu
 export function decodeTraces(body: unknown): StoredSpan[] {
   const resourceSpans = arrayField(body, "resourceSpans");
   return resourceSpans.flatMap((rs) => {
-    const service = serviceName(rs);
-    return arrayField(rs, "scopeSpans").flatMap((ss) => arrayField(ss, "spans").map((span) => decodeSpan(span, service)));
+    const resource = attributes(((rs.resource ?? {}) as Json).attributes);
+    const service = typeof resource["service.name"] === "string" ? resource["service.name"] : "unknown_service";
+    const instance = resource["faas.instance"] ?? resource["service.instance.id"];
+    const origin = { service, ...(typeof instance === "string" ? { instance } : {}) };
+    return arrayField(rs, "scopeSpans").flatMap((ss) => arrayField(ss, "spans").map((span) => decodeSpan(span, origin)));
   });
 }
 
@@ -54,7 +59,7 @@ export function decodeMetrics(body: unknown): StoredMetric[] {
   });
 }
 
-function decodeSpan(span: Json, service: string): StoredSpan {
+function decodeSpan(span: Json, origin: { service: string; instance?: string }): StoredSpan {
   const traceId = id(span.traceId, 16, "traceId");
   const spanId = id(span.spanId, 8, "spanId");
   if (typeof span.name !== "string") throw new OtlpDecodeError(`span ${spanId}: name must be a string`);
@@ -69,7 +74,7 @@ function decodeSpan(span: Json, service: string): StoredSpan {
     ...(parent && !/^0+$/.test(parent) ? { parent_span_id: parent } : {}),
     name: span.name,
     kind: spanKind(span.kind),
-    service,
+    ...origin,
     start_ms: Number(start / 1000n) / 1000,
     duration_ms: Number(end - start) / 1e6,
     status: code,

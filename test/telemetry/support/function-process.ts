@@ -1,0 +1,51 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { after } from "node:test";
+import { freePort } from "../../support/free-port.ts";
+
+export interface FunctionProcess {
+  url: string;
+  child: ChildProcess;
+  /** Raw stdout/stderr lines (pino JSON). */
+  logs: string[];
+  /** Sends a signal and resolves with the exit code and how long the exit took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/** One bundled function (dist/<name>/index.mjs) as a real process on a free port, ready when this resolves. */
+export async function startFunctionProcess(name: string, env: Record<string, string>): Promise<FunctionProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join("dist", name, "index.mjs")], {
+    env: { ...process.env, K_SERVICE: name, K_REVISION: `${name}-test`, ...env, PORT: String(port) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => logs.push(line));
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up:\n${logs.join("\n")}`);
+    const ready = await fetch(`${url}/health/readiness`).then((r) => r.ok, () => false);
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error(`${name} not ready at ${url}:\n${logs.join("\n")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    child,
+    logs,
+    stop: async (signal = "SIGTERM") => {
+      const started = Date.now();
+      if (child.exitCode !== null) return { code: child.exitCode, ms: 0 };
+      const exited = once(child, "exit");
+      child.kill(signal);
+      const [code] = (await exited) as [number | null];
+      return { code, ms: Date.now() - started };
+    },
+  };
+}
