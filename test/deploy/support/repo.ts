@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-export const sharedSchemas = path.resolve(repoRoot, "..", "shared", "schemas");
+/** ../shared/schemas beside the clone (DEPLOY_SHARED_SCHEMAS overrides it, to try the "absent" path). */
+export const sharedSchemas = process.env.DEPLOY_SHARED_SCHEMAS ?? path.resolve(repoRoot, "..", "shared", "schemas");
 export const inCi = process.env.CI === "true";
 
 export function repoPath(...parts: string[]): string {
