@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { after } from "node:test";
 import { freePort } from "../../support/free-port.ts";
 
 export interface FunctionProcess {
@@ -14,7 +13,10 @@ export interface FunctionProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
-/** One bundled function (dist/<name>/index.mjs) as a real process on a free port, ready when this resolves. */
+/**
+ * One bundled function (dist/<name>/index.mjs) as a real process on a free port, ready when
+ * this resolves. The caller stops it (node:test's after() inside a before() hook would run at once).
+ */
 export async function startFunctionProcess(name: string, env: Record<string, string>): Promise<FunctionProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join("dist", name, "index.mjs")], {
@@ -23,9 +25,6 @@ export async function startFunctionProcess(name: string, env: Record<string, str
   });
   const logs: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => logs.push(line));
-  after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
