@@ -45,7 +45,7 @@ describe("the local OTLP/HTTP receiver", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const send = (path: string, body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }) =>
+  const send = (path: string, body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) =>
     fetch(`${receiver.url}${path}`, { method: "POST", headers, body });
 
   it("stores OTLP/JSON spans by trace, plain or gzipped, from several services", async () => {
@@ -59,7 +59,7 @@ describe("the local OTLP/HTTP receiver", () => {
       span(Buffer.from("4444444444444444", "hex").toString("base64"), "db.insert", "3333333333333333", 30, 2, { status: { code: 2, message: "boom" } }),
     ]);
     assert.equal((await send("/v1/traces", JSON.stringify(ingest))).status, 200);
-    const gzipped = await send("/v1/traces", gzipSync(JSON.stringify(indexer)), { "content-type": "application/json", "content-encoding": "gzip" });
+    const gzipped = await send("/v1/traces", new Uint8Array(gzipSync(JSON.stringify(indexer))), { "content-type": "application/json", "content-encoding": "gzip" });
     assert.equal(gzipped.status, 200);
 
     const spans = await store.read(TRACE);
