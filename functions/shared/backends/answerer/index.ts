@@ -1,20 +1,28 @@
-import { enumVar } from "../../config/env.ts";
+import { enumVar, stringVar } from "../../config/env.ts";
+import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
 import type { Answerer } from "./answerer.ts";
 import { ExtractiveAnswerer } from "./extractive.ts";
 
 export type { Answer, Answerer } from "./answerer.ts";
 
 export const answererEnv = {
-  LLM: enumVar(["extractive"], "extractive"),
+  LLM: enumVar(["extractive", "openai"], "extractive"),
+  LLM_MODEL: stringVar("gpt-4o-mini"),
+  ...openAiEnv,
 };
 
-export interface AnswererConfig {
-  LLM: "extractive";
+export interface AnswererConfig extends OpenAiConfig {
+  LLM: "extractive" | "openai";
+  LLM_MODEL: string;
 }
 
 export async function createAnswerer(config: AnswererConfig): Promise<Answerer> {
   switch (config.LLM) {
     case "extractive":
       return new ExtractiveAnswerer();
+    case "openai": {
+      const [{ OpenAiAnswerer }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
+      return new OpenAiAnswerer(openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"), config.LLM_MODEL);
+    }
   }
 }

@@ -1,16 +1,18 @@
 import { enumVar, intVar } from "../../config/env.ts";
+import { upstashEnv, type UpstashConfig } from "../upstash/env.ts";
 import type { Cache } from "./cache.ts";
 import { MemoryCache } from "./memory.ts";
 
 export type { Cache } from "./cache.ts";
 
 export const cacheEnv = {
-  CACHE: enumVar(["memory"], "memory"),
+  CACHE: enumVar(["memory", "upstash"], "memory"),
   CACHE_MAX_ENTRIES: intVar(10_000, 1),
+  ...upstashEnv,
 };
 
-export interface CacheConfig {
-  CACHE: "memory";
+export interface CacheConfig extends UpstashConfig {
+  CACHE: "memory" | "upstash";
   CACHE_MAX_ENTRIES: number;
 }
 
@@ -18,5 +20,9 @@ export async function createCache(config: CacheConfig): Promise<Cache> {
   switch (config.CACHE) {
     case "memory":
       return new MemoryCache(config.CACHE_MAX_ENTRIES);
+    case "upstash": {
+      const [{ UpstashCache }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
+      return new UpstashCache(upstashClientFromConfig(config));
+    }
   }
 }

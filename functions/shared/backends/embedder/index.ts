@@ -1,22 +1,33 @@
-import { enumVar, intVar } from "../../config/env.ts";
+import { z } from "zod";
+import { enumVar, stringVar } from "../../config/env.ts";
+import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
 import type { Embedder } from "./embedder.ts";
 import { HashingEmbedder } from "./hashing.ts";
 
 export type { Embedder } from "./embedder.ts";
 
 export const embedderEnv = {
-  EMBEDDER: enumVar(["hashing"], "hashing"),
-  EMBEDDING_DIMENSIONS: intVar(384, 8, 8192),
+  EMBEDDER: enumVar(["hashing", "openai"], "hashing"),
+  EMBEDDING_MODEL: stringVar("text-embedding-3-small"),
+  /** Default 384 for hashing, 1536 for openai (text-embedding-3-small). */
+  EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(8).max(8192).optional()),
+  ...openAiEnv,
 };
 
-export interface EmbedderConfig {
-  EMBEDDER: "hashing";
-  EMBEDDING_DIMENSIONS: number;
+export interface EmbedderConfig extends OpenAiConfig {
+  EMBEDDER: "hashing" | "openai";
+  EMBEDDING_MODEL: string;
+  EMBEDDING_DIMENSIONS?: number | undefined;
 }
 
 export async function createEmbedder(config: EmbedderConfig): Promise<Embedder> {
   switch (config.EMBEDDER) {
     case "hashing":
-      return new HashingEmbedder(config.EMBEDDING_DIMENSIONS);
+      return new HashingEmbedder(config.EMBEDDING_DIMENSIONS ?? 384);
+    case "openai": {
+      const [{ OpenAiEmbedder }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
+      const client = openAiClientFromConfig(config, "EMBEDDER=openai without OPENAI_BASE_URL");
+      return new OpenAiEmbedder(client, config.EMBEDDING_MODEL, config.EMBEDDING_DIMENSIONS ?? 1536, config.EMBEDDING_DIMENSIONS !== undefined);
+    }
   }
 }

@@ -1,10 +1,11 @@
+import type { UpstashConfig } from "../upstash/env.ts";
 import { FileIndexState } from "./file.ts";
 import type { IndexState } from "./index-state.ts";
 
 export type { IndexState } from "./index-state.ts";
 
-export interface IndexStateConfig {
-  CACHE: "memory";
+export interface IndexStateConfig extends UpstashConfig {
+  CACHE: "memory" | "upstash";
   DATA_DIR: string;
 }
 
@@ -13,5 +14,9 @@ export async function createIndexState(config: IndexStateConfig): Promise<IndexS
   switch (config.CACHE) {
     case "memory":
       return new FileIndexState(config.DATA_DIR);
+    case "upstash": {
+      const [{ UpstashIndexState }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
+      return new UpstashIndexState(upstashClientFromConfig(config));
+    }
   }
 }

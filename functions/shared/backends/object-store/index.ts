@@ -1,23 +1,48 @@
-import { enumVar, stringVar } from "../../config/env.ts";
+import { boolVar, enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../config/env.ts";
 import { FilesystemObjectStore } from "./filesystem.ts";
 import type { ObjectStore } from "./object-store.ts";
 
 export type { ObjectStore } from "./object-store.ts";
 
 export const objectStoreEnv = {
-  OBJECT_STORE: enumVar(["filesystem"], "filesystem"),
+  OBJECT_STORE: enumVar(["filesystem", "s3"], "filesystem"),
   DOCUMENTS_BUCKET: stringVar("documents"),
+  S3_ENDPOINT: optionalUrl(),
+  S3_REGION: stringVar("us-east-1"),
+  S3_ACCESS_KEY_ID: optionalString(),
+  S3_SECRET_ACCESS_KEY: optionalString(),
+  S3_FORCE_PATH_STYLE: boolVar(true),
+  S3_TIMEOUT_MS: intVar(10_000, 100),
 };
 
 export interface ObjectStoreConfig {
-  OBJECT_STORE: "filesystem";
+  OBJECT_STORE: "filesystem" | "s3";
   DOCUMENTS_BUCKET: string;
   DATA_DIR: string;
+  S3_ENDPOINT?: string | undefined;
+  S3_REGION: string;
+  S3_ACCESS_KEY_ID?: string | undefined;
+  S3_SECRET_ACCESS_KEY?: string | undefined;
+  S3_FORCE_PATH_STYLE: boolean;
+  S3_TIMEOUT_MS: number;
 }
 
+/** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
 export async function createObjectStore(config: ObjectStoreConfig): Promise<ObjectStore> {
   switch (config.OBJECT_STORE) {
     case "filesystem":
       return new FilesystemObjectStore(config.DATA_DIR, config.DOCUMENTS_BUCKET);
+    case "s3": {
+      const { S3ObjectStore } = await import("./s3.ts");
+      return new S3ObjectStore({
+        bucket: config.DOCUMENTS_BUCKET,
+        endpoint: config.S3_ENDPOINT,
+        region: config.S3_REGION,
+        accessKeyId: config.S3_ACCESS_KEY_ID,
+        secretAccessKey: config.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: config.S3_FORCE_PATH_STYLE,
+        requestTimeoutMs: config.S3_TIMEOUT_MS,
+      });
+    }
   }
 }

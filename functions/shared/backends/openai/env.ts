@@ -1,0 +1,15 @@
+import { intVar, optionalString, optionalUrl } from "../../config/env.ts";
+
+export const openAiEnv = {
+  OPENAI_API_KEY: optionalString(),
+  OPENAI_BASE_URL: optionalUrl(),
+  OPENAI_TIMEOUT_MS: intVar(30_000, 100),
+  OPENAI_MAX_RETRIES: intVar(3, 0, 10),
+};
+
+export interface OpenAiConfig {
+  OPENAI_API_KEY?: string | undefined;
+  OPENAI_BASE_URL?: string | undefined;
+  OPENAI_TIMEOUT_MS: number;
+  OPENAI_MAX_RETRIES: number;
+}
