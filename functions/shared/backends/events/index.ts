@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
-import { enumVar, optionalUrl } from "../../config/env.ts";
+import { z } from "zod";
+import { enumVar, intVar, optionalUrl, stringVar } from "../../config/env.ts";
 import { requireSetting } from "../../config/runtime.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import type { EventPublisher } from "./event-publisher.ts";
@@ -8,13 +9,24 @@ import { HttpSpoolPublisher } from "./http-spool.ts";
 export type { EventPublisher } from "./event-publisher.ts";
 
 export const eventsEnv = {
-  EVENT_TRANSPORT: enumVar(["http"], "http"),
+  EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
   K_SINK: optionalUrl(),
+  KAFKA_BROKERS: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : String(v).split(",").map((b) => b.trim()).filter(Boolean)),
+    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: "expected a comma-separated list of host:port" })).optional(),
+  ),
+  KAFKA_TOPIC: stringVar("documents"),
+  KAFKA_CLIENT_ID: stringVar("knative-rag-ingest"),
+  KAFKA_PUBLISH_TIMEOUT_MS: intVar(10_000, 100),
 };
 
 export interface EventsConfig {
-  EVENT_TRANSPORT: "http";
+  EVENT_TRANSPORT: "http" | "kafka";
   K_SINK?: string | undefined;
+  KAFKA_BROKERS?: string[] | undefined;
+  KAFKA_TOPIC: string;
+  KAFKA_CLIENT_ID: string;
+  KAFKA_PUBLISH_TIMEOUT_MS: number;
   DATA_DIR: string;
 }
 
@@ -26,5 +38,15 @@ export async function createEventPublisher(config: EventsConfig, logger: Logger)
         spoolDir: resolve(config.DATA_DIR, "spool", "ingest"),
         logger,
       });
+    case "kafka": {
+      const { KafkaPublisher } = await import("./kafka.ts");
+      return new KafkaPublisher({
+        brokers: requireSetting(config.KAFKA_BROKERS, "KAFKA_BROKERS", "EVENT_TRANSPORT=kafka"),
+        topic: config.KAFKA_TOPIC,
+        clientId: config.KAFKA_CLIENT_ID,
+        logger,
+        publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,
+      });
+    }
   }
 }

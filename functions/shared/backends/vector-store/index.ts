@@ -1,15 +1,26 @@
-import { enumVar } from "../../config/env.ts";
+import { enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../config/env.ts";
+import { requireSetting } from "../../config/runtime.ts";
 import type { VectorStore } from "./vector-store.ts";
 
 export type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
 
 export const vectorStoreEnv = {
-  VECTOR_STORE: enumVar(["embedded"], "embedded"),
+  VECTOR_STORE: enumVar(["embedded", "weaviate"], "embedded"),
+  WEAVIATE_URL: optionalUrl(),
+  WEAVIATE_GRPC_URL: optionalUrl(),
+  WEAVIATE_API_KEY: optionalString(),
+  WEAVIATE_COLLECTION: stringVar("DocumentChunk"),
+  WEAVIATE_TIMEOUT_SECONDS: intVar(30, 1, 600),
 };
 
 export interface VectorStoreConfig {
-  VECTOR_STORE: "embedded";
+  VECTOR_STORE: "embedded" | "weaviate";
   DATA_DIR: string;
+  WEAVIATE_URL?: string | undefined;
+  WEAVIATE_GRPC_URL?: string | undefined;
+  WEAVIATE_API_KEY?: string | undefined;
+  WEAVIATE_COLLECTION: string;
+  WEAVIATE_TIMEOUT_SECONDS: number;
 }
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
@@ -18,6 +29,16 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
     case "embedded": {
       const { EmbeddedVectorStore } = await import("./embedded.ts");
       return new EmbeddedVectorStore(config.DATA_DIR);
+    }
+    case "weaviate": {
+      const { WeaviateVectorStore } = await import("./weaviate.ts");
+      return new WeaviateVectorStore({
+        httpUrl: requireSetting(config.WEAVIATE_URL, "WEAVIATE_URL", "VECTOR_STORE=weaviate"),
+        grpcUrl: requireSetting(config.WEAVIATE_GRPC_URL, "WEAVIATE_GRPC_URL", "VECTOR_STORE=weaviate"),
+        apiKey: config.WEAVIATE_API_KEY,
+        collection: config.WEAVIATE_COLLECTION,
+        timeoutSeconds: config.WEAVIATE_TIMEOUT_SECONDS,
+      });
     }
   }
 }
