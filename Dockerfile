@@ -4,8 +4,9 @@
 # (kind/build-images.sh builds all four.) FUNCTION is one of: ingest, index-document, embed, search.
 #
 # Stage 1 builds every bundle once with the same command `npm test` uses (node scripts/build.mjs):
-# esbuild bundles each function and its runtime dependencies into dist/<name>/index.mjs, so the
-# runtime stage needs no node_modules at all — no dev dependencies, no package manager.
+# esbuild bundles each function and its runtime dependencies into dist/<name>/ (index.mjs plus the
+# lazily loaded adapter chunks in chunks/), so the runtime stage needs no node_modules at all —
+# no dev dependencies, no package manager.
 # FUNCTION is declared after the build on purpose: the four image builds share one cached build.
 
 ARG NODE_IMAGE=node:22.22.1-bookworm-slim
@@ -28,7 +29,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/tmp/knative-rag
 WORKDIR /app
 # Fails the build on a misspelt FUNCTION instead of shipping an empty image.
-COPY --from=build --chown=root:root /app/dist/${FUNCTION}/index.mjs /app/dist/${FUNCTION}/index.mjs.map ./
+COPY --from=build --chown=root:root /app/dist/${FUNCTION}/ ./
 # The official node images ship user `node` as uid/gid 1000. A numeric USER lets the kubelet
 # prove runAsNonRoot; the bundle stays root-owned and read-only to it.
 USER 1000:1000

@@ -1,4 +1,6 @@
-// Bundles each function (and the CLI) into one ESM file under dist/, as the container images ship them.
+// Bundles each function (and the CLI) under dist/, as the container images ship them: dist/<name>/index.mjs
+// plus lazily loaded chunks in dist/<name>/chunks/, so a function parses, at cold start, only the
+// adapters its configuration selects (the backends' factories use dynamic import()).
 import { build } from "esbuild";
 import { rm } from "node:fs/promises";
 
@@ -19,7 +21,14 @@ const common = {
 await rm("dist", { recursive: true, force: true });
 await Promise.all([
   ...FUNCTIONS.map((name) =>
-    build({ ...common, entryPoints: [`functions/${name}/main.ts`], outfile: `dist/${name}/index.mjs`, metafile: false }),
+    build({
+      ...common,
+      entryPoints: { index: `functions/${name}/main.ts` },
+      outdir: `dist/${name}`,
+      outExtension: { ".js": ".mjs" },
+      splitting: true,
+      chunkNames: "chunks/[name]-[hash]",
+    }),
   ),
   build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
 ]);

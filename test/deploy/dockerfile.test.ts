@@ -37,14 +37,15 @@ suite("Dockerfile", () => {
     assert.ok(all.some((i) => i.keyword === "RUN" && i.stage === build.stage && /npm ci\b/.test(i.args)), "npm ci from the lock file");
   });
 
-  it("the runtime stage copies dist/<FUNCTION>/index.mjs, the path scripts/build.mjs writes", () => {
-    assert.match(readText("scripts/build.mjs"), /outfile: `dist\/\$\{name\}\/index\.mjs`/);
+  it("the runtime stage copies dist/<FUNCTION>/ (index.mjs and its chunks), the folder scripts/build.mjs writes", () => {
+    assert.match(readText("scripts/build.mjs"), /outdir: `dist\/\$\{name\}`/);
+    assert.match(readText("scripts/build.mjs"), /entryPoints: \{ index: `functions\/\$\{name\}\/main\.ts` \}/);
     const all = instructions();
     const last = Math.max(...all.map((i) => i.stage));
     const runtime = all.filter((i) => i.stage === last);
     const copy = runtime.find((i) => i.keyword === "COPY" && i.args.includes("--from=build"));
     assert.ok(copy, "runtime copies from the build stage");
-    assert.match(copy.args, /\/app\/dist\/\$\{FUNCTION\}\/index\.mjs/);
+    assert.match(copy.args, /\/app\/dist\/\$\{FUNCTION\}\/ \.\/$/);
     assert.ok(runtime.some((i) => i.keyword === "ARG" && i.args === "FUNCTION"));
     assert.equal(runtime.filter((i) => i.keyword === "RUN").length, 0, "nothing installed at runtime: no npm, no dev dependencies");
     const cmd = runtime.find((i) => i.keyword === "CMD")!;
