@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { packageRoot } from "../../../functions/cli/package-root.ts";
 import { freePort } from "../../support/free-port.ts";
 
 export interface FunctionProcess {
@@ -19,7 +20,7 @@ export interface FunctionProcess {
  */
 export async function startFunctionProcess(name: string, env: Record<string, string>): Promise<FunctionProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join("dist", name, "index.mjs")], {
+  const child = spawn(process.execPath, [join(packageRoot(), "dist", name, "index.mjs")], {
     env: { ...process.env, K_SERVICE: name, K_REVISION: `${name}-test`, ...env, PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { packageRoot } from "../../../functions/cli/package-root.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../../../functions/cli/traces/otlp-receiver.ts";
 import type { StoredMetric, StoredSpan } from "../../../functions/cli/traces/otlp-json.ts";
 import { TraceStore } from "../../../functions/cli/traces/trace-store.ts";
@@ -40,7 +41,7 @@ export async function startSpanCollector(dataDir: string): Promise<SpanCollector
 
 export function assertBuilt(): void {
   for (const name of ["ingest", "index-document", "embed", "search"]) {
-    if (!existsSync(join("dist", name, "index.mjs"))) throw new Error(`dist/${name}/index.mjs is missing: run \`node scripts/build.mjs\` first (npm test does)`);
+    if (!existsSync(join(packageRoot(), "dist", name, "index.mjs"))) throw new Error(`dist/${name}/index.mjs is missing: run \`node scripts/build.mjs\` first (npm test does)`);
   }
 }
 
