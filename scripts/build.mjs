@@ -3,6 +3,7 @@
 // adapters its configuration selects (the backends' factories use dynamic import()).
 import { build } from "esbuild";
 import { rm } from "node:fs/promises";
+import { otelEsm } from "./otel-esm-plugin.mjs";
 
 export const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
@@ -14,6 +15,7 @@ const common = {
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",
+  plugins: [otelEsm],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
