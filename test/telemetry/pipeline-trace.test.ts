@@ -39,7 +39,6 @@ describe("one trace per document and per search across the four functions", () =
     fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const parentOf = (spans: StoredSpan[], span: StoredSpan) => spans.find((s) => s.span_id === span.parent_span_id);
 
-  let ingestTrace: StoredSpan[] = [];
   let documentTraceId = "";
 
   it("follows a document from ingest over the async hop through index-document to embed, as one trace", async () => {
@@ -52,7 +51,6 @@ describe("one trace per document and per search across the four functions", () =
     assert.equal(documentTraceId, "4bf92f3577b34da6a3ce929d0e0e4736", "the unsampled Knative trace is continued and recorded, not dropped");
 
     const spans = await collector.trace(documentTraceId, (found) => found.some((s) => s.name === "db.insert") && found.some((s) => s.service === "embed"));
-    ingestTrace = spans;
     assert.deepEqual(new Set(spans.map((s) => s.service)), new Set(["ingest", "index-document", "embed"]));
 
     const ingestServer = named(spans, "POST /ingest", "ingest");
@@ -191,6 +189,5 @@ describe("one trace per document and per search across the four functions", () =
     const errors = logs.filter((l) => / (ERROR|FATAL) /.test(l.line));
     assert.ok(errors.length >= 1, "the failed search logged an error");
     for (const { line } of errors) assert.match(line, /trace_id=[0-9a-f]{32}/, `error log without trace id: ${line}`);
-    assert.ok(ingestTrace.length > 0);
   });
 });
