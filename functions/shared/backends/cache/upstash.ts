@@ -22,7 +22,9 @@ export class UpstashCache implements Cache {
   }
 
   async set<T>(key: string, value: T, ttlSeconds: number): Promise<void> {
-    await this.redis.set(this.prefix + key, value, { ex: ttlSeconds });
+    // Stored as JSON text even for strings: the client JSON-parses every reply once, so a bare
+    // string like "true" would otherwise come back as a boolean.
+    await this.redis.set(this.prefix + key, JSON.stringify(value), { ex: ttlSeconds });
   }
 
   ready(): Promise<void> {

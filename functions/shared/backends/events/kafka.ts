@@ -1,7 +1,8 @@
-import { Kafka as KafkaBinding, type CloudEvent } from "cloudevents";
-import { Kafka, logLevel, type IHeaders, type LogEntry, type Producer } from "kafkajs";
+import type { CloudEvent } from "cloudevents";
+import { Kafka, logLevel, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../../runtime/logger.ts";
 import type { EventPublisher } from "./event-publisher.ts";
+import { cloudEventToRecord } from "./kafka-record.ts";
 
 export interface KafkaPublisherOptions {
   brokers: string[];
@@ -13,11 +14,8 @@ export interface KafkaPublisherOptions {
 }
 
 /**
- * Publishes CloudEvents to Kafka in binary content mode (cloudevents SDK Kafka binding):
- * `ce_*` headers, data as JSON in the value, the partition key as the record key. The record also
- * carries plain `traceparent`/`tracestate` headers with the same context, because Knative's
- * KafkaSource dispatcher continues a trace only from those. Idempotent producer, acks=all:
- * `publish` resolves once every in-sync replica has the record.
+ * Publishes CloudEvents to Kafka in binary content mode (see kafka-record.ts). Idempotent
+ * producer, acks=all: `publish` resolves once every in-sync replica has the record.
  */
 export class KafkaPublisher implements EventPublisher {
   readonly system = "kafka";
@@ -42,20 +40,8 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   async publish<T>(event: CloudEvent<T>): Promise<void> {
-    const message = KafkaBinding.binary(event);
-    const headers: IHeaders = {};
-    for (const [name, value] of Object.entries(message.headers)) {
-      if (value !== undefined && value !== null) headers[name] = String(value);
-    }
-    const extensions = event as unknown as { traceparent?: string; tracestate?: string };
-    if (extensions.traceparent) headers.traceparent = extensions.traceparent;
-    if (extensions.tracestate) headers.tracestate = extensions.tracestate;
-    const record = {
-      key: message.key === undefined ? null : String(message.key),
-      value: typeof event.data === "string" ? event.data : JSON.stringify(event.data),
-      headers,
-      ...(message.timestamp ? { timestamp: String(message.timestamp) } : {}),
-    };
+    const { key, value, headers } = cloudEventToRecord(event);
+    const record = { key, value, headers, ...(event.time ? { timestamp: String(Date.parse(event.time)) } : {}) };
     await this.withTimeout(async () => {
       await this.connect();
       await this.producer.send({ topic: this.options.topic, acks: -1, messages: [record] });

@@ -43,8 +43,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
+    const put = () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
     await this.ready();
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    try {
+      await put();
+    } catch (error) {
+      // The bucket went away after we created it (a store without persistence restarted): once more.
+      if ((error as { name?: string }).name !== "NoSuchBucket") throw error;
+      this.bucketReady = undefined;
+      await this.ready();
+      await put();
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {

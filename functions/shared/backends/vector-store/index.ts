@@ -10,7 +10,7 @@ export const vectorStoreEnv = {
   WEAVIATE_GRPC_URL: optionalUrl(),
   WEAVIATE_API_KEY: optionalString(),
   WEAVIATE_COLLECTION: stringVar("DocumentChunk"),
-  WEAVIATE_TIMEOUT_SECONDS: intVar(30, 1, 600),
+  WEAVIATE_TIMEOUT_SECONDS: intVar(10, 1, 600),
 };
 
 export interface VectorStoreConfig {

@@ -105,8 +105,10 @@ export class WeaviateVectorStore implements VectorStore {
     return stats.sort((a, b) => a.namespace.localeCompare(b.namespace));
   }
 
+  /** Connected, collection in place, and the server answers now (the client reconnects by itself). */
   async ready(): Promise<void> {
     await this.collection();
+    if (!(await this.client!.isReady())) throw new Error(`Weaviate at ${this.options.httpUrl} is not ready`);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,4 @@
+import { cacheContract } from "./cache.contract.ts";
+import { MemoryCache } from "./memory.ts";
+
+cacheContract("memory", async () => new MemoryCache(100));

@@ -1,0 +1,4 @@
+import { embedderContract } from "./embedder.contract.ts";
+import { HashingEmbedder } from "./hashing.ts";
+
+embedderContract("hashing", async () => new HashingEmbedder(384));
