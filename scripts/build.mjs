@@ -2,6 +2,7 @@
 // plus lazily loaded chunks in dist/<name>/chunks/, so a function parses, at cold start, only the
 // adapters its configuration selects (the backends' factories use dynamic import()).
 import { build } from "esbuild";
+import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { otelEsm } from "./otel-esm-plugin.mjs";
 
@@ -33,4 +34,9 @@ await Promise.all([
     }),
   ),
   build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
+  // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
+  // context has no dev/, so no image can contain it.
+  ...(existsSync("dev/kafka-relay/main.ts")
+    ? [build({ ...common, entryPoints: ["dev/kafka-relay/main.ts"], outfile: "dist/dev/kafka-relay.mjs" })]
+    : []),
 ]);
