@@ -77,7 +77,7 @@ export async function startKafkaRelay(options: KafkaRelayOptions): Promise<Kafka
       await wait(ms);
       await heartbeat();
     });
-    const fields = { event_id: event.id, partition, offset: message.offset, attempts: result.attempts, status: result.status };
+    const fields = { event_id: event.id, subject: event.subject, partition, offset: message.offset, attempts: result.attempts, status: result.status };
     if (result.ok) logger.info(fields, "event delivered");
     else await deadLetter(event, result, fields);
     await consumer.commitOffsets([next]);

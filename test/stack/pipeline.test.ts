@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
+import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
+import { S3ObjectStore } from "../../functions/shared/backends/object-store/s3.ts";
+import { waitFor } from "../support/event-sink.ts";
+import { freePorts } from "../support/free-port.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { startKafkaRelayProcess, type RelayProcess } from "./kafka-relay-process.ts";
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "./openai-compatible-server.ts";
+import { startKafka, startRedis, startS3, startUpstashRestShim, startWeaviate, type KafkaServer, type S3Server, type WeaviateServer } from "./servers.ts";
+
+interface SearchResult {
+  answer: string;
+  sources: { document_id: string; score: number }[];
+  metadata: { cache_hit: boolean; mode: string; answer_kind: string; model: string };
+}
+
+// The four real bundles as four processes on the real backends (Kafka, S3, Weaviate, Redis behind
+// the Upstash REST protocol, an OpenAI-compatible server), with the dev relay as the KafkaSource.
+describe("pipeline end to end on the real stack", () => {
+  let kafka: KafkaServer;
+  let weaviate: WeaviateServer;
+  let s3: S3Server;
+  let openai: OpenAiCompatibleServer;
+  let stack: LocalStack;
+  let relay: RelayProcess;
+  const logs: string[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  before(async () => {
+    const began = performance.now();
+    const redis = await startRedis();
+    [kafka, weaviate, s3, openai] = await Promise.all([startKafka(), startWeaviate(), startS3(), startOpenAiCompatibleServer()]);
+    const upstash = await startUpstashRestShim({ redisUrl: redis.url });
+    cleanups.push(() => openai.stop(), () => upstash.stop(), () => redis.cleanup(), () => kafka.cleanup(), () => weaviate.cleanup(), () => s3.cleanup());
+    const env = {
+      LOG_LEVEL: "info",
+      OBJECT_STORE: "s3",
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_ACCESS_KEY_ID: s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      EVENT_TRANSPORT: "kafka",
+      KAFKA_BROKERS: kafka.brokers.join(","),
+      KAFKA_PUBLISH_TIMEOUT_MS: "5000",
+      VECTOR_STORE: "weaviate",
+      WEAVIATE_URL: weaviate.httpUrl,
+      WEAVIATE_GRPC_URL: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
+      WEAVIATE_TIMEOUT_SECONDS: "3",
+      CACHE: "upstash",
+      UPSTASH_REDIS_REST_URL: upstash.url,
+      UPSTASH_REDIS_REST_TOKEN: upstash.token,
+      EMBEDDER: "openai",
+      EMBEDDING_DIMENSIONS: "256",
+      LLM: "openai",
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_MAX_RETRIES: "3",
+    };
+    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir: await tempDir("stack-e2e"), env, onLog: (_n, line) => logs.push(line) });
+    cleanups.push(() => stack.stop());
+    relay = await startKafkaRelayProcess({
+      KAFKA_BROKERS: kafka.brokers.join(","),
+      RELAY_SINK: `${stack.urls["index-document"]}/`,
+      RELAY_RETRY: "5",
+      RELAY_BACKOFF_DELAY_MS: "200",
+      RELAY_RETRY_AFTER_MAX_MS: "2000",
+      RELAY_TIMEOUT_MS: "20000",
+    });
+    cleanups.push(() => relay.stop());
+    console.log(`real stack and functions up in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+  });
+  after(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (process.exitCode) console.log(`${logs.join("\n")}\nrelay:\n${relay?.log()}`);
+  });
+
+  const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const ingest = async (body: unknown) => {
+    const response = await postJson(`${stack.urls.ingest}/ingest`, body);
+    assert.equal(response.status, 202, await response.clone().text());
+    return (await response.json()) as { document_id: string; duplicate: boolean };
+  };
+  const search = async (body: Record<string, unknown>) => {
+    const response = await postJson(`${stack.urls.search}/search`, body);
+    assert.equal(response.status, 200, await response.clone().text());
+    return (await response.json()) as SearchResult;
+  };
+  const namespaceStats = async (namespace: string) => {
+    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
+    return namespaces.find((n) => n.namespace === namespace);
+  };
+  const searchable = (documentId: string, namespace: string, query: string, timeoutMs = 30_000) =>
+    waitFor(
+      `${documentId} to be searchable`,
+      async () => (await search({ query, namespace, mode: "keyword", top_k: 10 })).sources.some((s) => s.document_id === documentId) || undefined,
+      timeoutMs,
+    );
+  const topicRecords = async (topic: string, until: (records: KafkaMessage[]) => boolean, timeoutMs = 15_000) => {
+    const client = new Kafka({ clientId: "e2e-reader", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    const consumer = client.consumer({ groupId: `e2e-reader-${topic}-${Date.now()}` });
+    const records: KafkaMessage[] = [];
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void records.push(message) });
+    try {
+      await waitFor(`records on ${topic}`, () => until(records) || undefined, timeoutMs);
+    } finally {
+      await consumer.disconnect();
+    }
+    return records;
+  };
+
+  const relayLines = () =>
+    relay
+      .log()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  const corpus = {
+    kafka: "Apache Kafka stores events in partitioned topics. Consumers in a consumer group share the partitions of a topic.",
+    weaviate: "Weaviate is a vector database. It stores objects with their vectors and answers nearVector, BM25 and hybrid queries.",
+    knative: "Knative Serving scales a revision to zero pods when it receives no traffic, and the activator wakes it on the next request.",
+  };
+
+  it("ingests over HTTP and as a CloudEvent; every document goes through Kafka and the relay into Weaviate", async () => {
+    await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" });
+    await ingest({ text: corpus.weaviate, metadata: { title: "Weaviate" }, namespace: "e2e", id: "weaviate" });
+    const event = await fetch(`${stack.urls.ingest}/`, {
+      method: "POST",
+      headers: { "content-type": "application/cloudevents+json" },
+      body: JSON.stringify({ specversion: "1.0", id: "ev-1", source: "/e2e", type: "rag.document.submitted", data: { text: corpus.knative, metadata: { title: "Knative" }, namespace: "e2e", id: "knative" } }),
+    });
+    assert.equal(event.status, 202);
+    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", text.split(" ").slice(0, 3).join(" "));
+    assert.deepEqual(await namespaceStats("e2e"), { namespace: "e2e", documents: 3, chunks: 3 });
+
+    const records = await topicRecords("documents", (r) => r.length >= 3);
+    const knative = records.find((r) => r.key?.toString() === "knative")!;
+    const headers = headerStrings(knative.headers);
+    assert.equal(headers.ce_type, "rag.document.stored");
+    assert.equal(headers.ce_subject, "knative");
+    assert.equal(headers["content-type"], "application/json");
+    assert.equal(recordToCloudEvent(knative, "documents", 0, "/e2e").partitionkey, "knative");
+  });
+
+  for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {
+    it(`ranks the expected document first in ${mode} mode, with a generated answer citing it`, async () => {
+      const result = await search({ query: "how does knative scale a revision to zero pods", namespace: "e2e", mode, top_k: 3 });
+      assert.equal(result.sources[0]!.document_id, "knative");
+      assert.equal(result.metadata.mode, mode === "bm25" ? "keyword" : mode);
+      assert.equal(result.metadata.answer_kind, "generative");
+      assert.match(result.answer, /\[1\]/);
+      for (let i = 1; i < result.sources.length; i++) assert.ok(result.sources[i - 1]!.score >= result.sources[i]!.score);
+    });
+  }
+
+  it("serves a repeated search from the cache, and no longer after a new document lands in the namespace", async () => {
+    const query = { query: "consumer group partitions", namespace: "e2e", mode: "hybrid", top_k: 5 };
+    await search(query);
+    assert.equal((await search(query)).metadata.cache_hit, true);
+    await ingest({ text: "Kafka consumer group rebalances move partitions between consumers.", namespace: "e2e", id: "rebalance" });
+    await searchable("rebalance", "e2e", "rebalances");
+    const after = await search(query);
+    assert.equal(after.metadata.cache_hit, false);
+    assert.ok(after.sources.some((s) => s.document_id === "rebalance"));
+  });
+
+  it("never duplicates: a resubmission sends no event, and the same content under a new id is not indexed twice", async () => {
+    const records = (await topicRecords("documents", (r) => r.length >= 4)).length;
+    assert.equal((await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" })).duplicate, true);
+    await ingest({ text: corpus.kafka, metadata: { title: "Kafka copy" }, namespace: "e2e", id: "kafka-copy" });
+    const after = await topicRecords("documents", (r) => r.length >= records + 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(after.length, records + 1, "only the new id made an event");
+    await waitFor("the relay to pass the copy", () => logs.some((l) => l.includes("duplicate content, skipped")) || undefined, 15_000);
+    assert.equal((await namespaceStats("e2e"))?.documents, 4);
+  });
+
+  it("answers 503 with Retry-After while Kafka is down, keeps the stored object, and the retry with the same id goes through once Kafka is back", async () => {
+    await kafka.stop();
+    const began = performance.now();
+    const refused = await postJson(`${stack.urls.ingest}/ingest`, { text: "Written while Kafka was down, delivered after.", namespace: "outage", id: "during-kafka-outage" });
+    const refusedMs = performance.now() - began;
+    assert.equal(refused.status, 503);
+    assert.ok(Number(refused.headers.get("retry-after")) > 0);
+    assert.match(((await refused.json()) as { error: string }).error, /kafka/i);
+    console.log(`ingest with Kafka down: 503 after ${Math.round(refusedMs)} ms`);
+    const objects = new S3ObjectStore({ bucket: "documents", endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true, requestTimeoutMs: 2000 });
+    assert.equal(await objects.exists("outage/during-kafka-outage.json"), true, "the stored object stays");
+    await objects.close();
+
+    await kafka.start();
+    const retried = await waitFor("ingest to accept the retry", async () => {
+      const response = await postJson(`${stack.urls.ingest}/ingest`, { text: "Written while Kafka was down, delivered after.", namespace: "outage", id: "during-kafka-outage" });
+      return response.status === 202 ? ((await response.json()) as { duplicate: boolean }) : undefined;
+    }, 30_000);
+    assert.equal(retried.duplicate, false);
+    await searchable("during-kafka-outage", "outage", "delivered after", 60_000);
+    assert.deepEqual(await namespaceStats("outage"), { namespace: "outage", documents: 1, chunks: 1 });
+  });
+
+  it("retries index-document's 503 while Weaviate is down, and indexes once Weaviate is back", async () => {
+    await weaviate.stop();
+    await ingest({ text: "Indexed after Weaviate came back.", namespace: "weaviate-outage", id: "after-restart" });
+    await waitFor("a 503 from index-document", () => logs.some((l) => l.startsWith("index-document") && l.includes("request failed") && l.includes("vector-store")) || undefined, 30_000);
+    await weaviate.start();
+    await searchable("after-restart", "weaviate-outage", "came back", 60_000);
+    const delivered = relayLines().find((l) => l.subject === "after-restart" && l.message === "event delivered");
+    assert.ok(delivered && Number(delivered.attempts) > 1, `delivered on attempt ${String(delivered?.attempts)}`);
+  });
+
+  it("sends an event to the dead-letter topic after the relay's retries while Weaviate stays down", async () => {
+    await weaviate.stop();
+    try {
+      await ingest({ text: "Never indexed: Weaviate stayed down.", namespace: "dead-letter", id: "dead" });
+      const [dead] = await topicRecords("documents-dlq", (r) => r.some((m) => m.key?.toString() === "dead"), 90_000);
+      const failed = recordToCloudEvent(dead!, "documents-dlq", 0, "/e2e") as unknown as Record<string, unknown>;
+      assert.equal(failed.subject, "dead");
+      assert.equal(failed.knativeerrorcode, "503");
+      assert.equal(failed.knativeerrordest, `${stack.urls["index-document"]}/`);
+      assert.match(Buffer.from(String(failed.knativeerrordata), "base64").toString(), /vector-store/);
+      const deadLettered = relayLines().find((l) => l.subject === "dead" && String(l.message).includes("dead-letter"));
+      assert.equal(deadLettered?.attempts, 6, "RELAY_RETRY=5: the first attempt and five retries");
+    } finally {
+      await weaviate.start();
+    }
+  });
+
+  it("rides out an OpenAI-compatible server answering 429 before 200, and answers 503 when it never stops", async () => {
+    const before = openai.requests.length;
+    openai.failNext(2, { status: 429, retryAfterSeconds: 1 });
+    const result = await search({ query: "what does the activator do", namespace: "e2e", mode: "vector", top_k: 3 });
+    assert.equal(result.sources[0]!.document_id, "knative");
+    assert.deepEqual(openai.requests.slice(before, before + 3).map((r) => r.status), [429, 429, 200]);
+
+    openai.failNext(100, { status: 429, retryAfterSeconds: 0 });
+    const refused = await postJson(`${stack.urls.search}/search`, { query: "never answered", namespace: "e2e", mode: "vector" });
+    openai.failNext(0);
+    assert.equal(refused.status, 503);
+    assert.ok(refused.headers.get("retry-after"));
+  });
+});
