@@ -13,6 +13,7 @@ const relayEnv = z.object({
   RELAY_SINK: urlVar(),
   // The KafkaSource's consumerGroup, so the lag looks the same locally and in the cluster.
   RELAY_GROUP_ID: stringVar("knative-rag-index-document"),
+  // "none": failed events are logged and dropped, as Knative does without a deadLetterSink.
   RELAY_DEAD_LETTER_TOPIC: stringVar("documents-dlq"),
   RELAY_RETRY: intVar(5, 0, 100),
   RELAY_BACKOFF_DELAY_MS: intVar(1000, 1),
@@ -37,13 +38,16 @@ const relay = await startKafkaRelay({
   topic: config.KAFKA_TOPIC,
   groupId: config.RELAY_GROUP_ID,
   sink: config.RELAY_SINK,
-  deadLetterTopic: config.RELAY_DEAD_LETTER_TOPIC || undefined,
+  deadLetterTopic: config.RELAY_DEAD_LETTER_TOPIC === "none" ? undefined : config.RELAY_DEAD_LETTER_TOPIC,
   retry: config.RELAY_RETRY,
   backoffDelayMs: config.RELAY_BACKOFF_DELAY_MS,
   retryAfterMaxMs: config.RELAY_RETRY_AFTER_MAX_MS,
   timeoutMs: config.RELAY_TIMEOUT_MS,
   fromBeginning: config.RELAY_INITIAL_OFFSET === "earliest",
   logger,
+}).catch((error: unknown) => {
+  logger.fatal({ err: error }, "kafka relay could not start");
+  process.exit(1);
 });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
