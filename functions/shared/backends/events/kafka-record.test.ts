@@ -12,7 +12,7 @@ const asConsumed = (record: ReturnType<typeof cloudEventToRecord>, offset = "7")
   timestamp: "1795576539815",
   offset,
   attributes: 0,
-  size: 0,
+  size: undefined,
 });
 
 describe("CloudEvents in Kafka binary mode", () => {
