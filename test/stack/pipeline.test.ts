@@ -5,6 +5,7 @@ import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../function
 import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
 import { S3ObjectStore } from "../../functions/shared/backends/object-store/s3.ts";
 import { waitFor } from "../support/event-sink.ts";
+import { named, startSpanCollector, type SpanCollector } from "../telemetry/support/span-collector.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { startKafkaRelayProcess, type RelayProcess } from "./kafka-relay-process.ts";
@@ -26,6 +27,7 @@ describe("pipeline end to end on the real stack", () => {
   let openai: OpenAiCompatibleServer;
   let stack: LocalStack;
   let relay: RelayProcess;
+  let collector: SpanCollector;
   const logs: string[] = [];
   const cleanups: (() => Promise<unknown>)[] = [];
 
@@ -35,8 +37,12 @@ describe("pipeline end to end on the real stack", () => {
     [kafka, weaviate, s3, openai] = await Promise.all([startKafka(), startWeaviate(), startS3(), startOpenAiCompatibleServer()]);
     const upstash = await startUpstashRestShim({ redisUrl: redis.url });
     cleanups.push(() => openai.stop(), () => upstash.stop(), () => redis.cleanup(), () => kafka.cleanup(), () => weaviate.cleanup(), () => s3.cleanup());
+    const dataDir = await tempDir("stack-e2e");
+    collector = await startSpanCollector(dataDir);
+    cleanups.push(() => collector.receiver.close());
     const env = {
       LOG_LEVEL: "info",
+      OTEL_BSP_SCHEDULE_DELAY: "100",
       OBJECT_STORE: "s3",
       S3_ENDPOINT: s3.endpoint,
       S3_REGION: s3.region,
@@ -59,7 +65,7 @@ describe("pipeline end to end on the real stack", () => {
       OPENAI_API_KEY: openai.apiKey,
       OPENAI_MAX_RETRIES: "3",
     };
-    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir: await tempDir("stack-e2e"), env, onLog: (_n, line) => logs.push(line) });
+    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env, otlpEndpoint: collector.receiver.url, onLog: (_n, line) => logs.push(line) });
     cleanups.push(() => stack.stop());
     relay = await startKafkaRelayProcess({
       KAFKA_BROKERS: kafka.brokers.join(","),
@@ -99,6 +105,16 @@ describe("pipeline end to end on the real stack", () => {
       async () => (await search({ query, namespace, mode: "keyword", top_k: 10 })).sources.some((s) => s.document_id === documentId) || undefined,
       timeoutMs,
     );
+  /** Records ever written to the topic: the sum of its partitions' high watermarks. */
+  const topicSize = async (topic: string) => {
+    const admin = new Kafka({ clientId: "e2e-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
+    } finally {
+      await admin.disconnect();
+    }
+  };
   const topicRecords = async (topic: string, until: (records: KafkaMessage[]) => boolean, timeoutMs = 15_000) => {
     const client = new Kafka({ clientId: "e2e-reader", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
     const consumer = client.consumer({ groupId: `e2e-reader-${topic}-${Date.now()}` });
@@ -148,6 +164,33 @@ describe("pipeline end to end on the real stack", () => {
     assert.equal(recordToCloudEvent(knative, "documents", 0, "/e2e").partitionkey, "knative");
   });
 
+  it("keeps one trace across the Kafka hop: ce_traceparent and traceparent on the record, index-document a child of the publish", async () => {
+    const traceId = "5bf92f3577b34da6a3ce929d0e0e4736";
+    const response = await postJson(`${stack.urls.ingest}/ingest`, { text: "Traced across Kafka and the relay.", namespace: "traces", id: "traced" }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+    assert.equal(response.status, 202);
+    assert.equal(((await response.json()) as { trace_id: string }).trace_id, traceId);
+
+    const records = await topicRecords("documents", (r) => r.some((m) => m.key?.toString() === "traced"));
+    const headers = headerStrings(records.find((m) => m.key?.toString() === "traced")!.headers);
+    assert.match(headers.ce_traceparent ?? "", new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
+    assert.equal(headers.traceparent, headers.ce_traceparent);
+
+    const spans = await collector.trace(traceId, (found) => found.some((s) => s.name === "db.insert") && found.some((s) => s.service === "embed"));
+    const publish = named(spans, "messaging.publish", "ingest");
+    assert.equal(publish.kind, "producer");
+    assert.equal(publish.attributes["messaging.system"], "kafka");
+    assert.equal(publish.attributes["messaging.destination.name"], "documents");
+    assert.equal(headers.ce_traceparent, `00-${traceId}-${publish.span_id}-01`, "the record carries the producer span");
+    const indexServer = named(spans, "POST /", "index-document");
+    assert.equal(indexServer.parent_span_id, publish.span_id);
+    const consumer = named(spans, "indexer.process_document", "index-document");
+    assert.equal(consumer.kind, "consumer");
+    assert.equal(consumer.attributes["messaging.system"], "kafka");
+    assert.equal(consumer.attributes["messaging.destination.name"], "documents");
+    assert.equal(named(spans, "db.insert", "index-document").attributes["db.system"], "weaviate");
+    assert.equal(named(spans, "openai.embeddings", "embed").attributes["gen_ai.system"], "openai");
+  });
+
   for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {
     it(`ranks the expected document first in ${mode} mode, with a generated answer citing it`, async () => {
       const result = await search({ query: "how does knative scale a revision to zero pods", namespace: "e2e", mode, top_k: 3 });
@@ -171,12 +214,11 @@ describe("pipeline end to end on the real stack", () => {
   });
 
   it("never duplicates: a resubmission sends no event, and the same content under a new id is not indexed twice", async () => {
-    const records = (await topicRecords("documents", (r) => r.length >= 4)).length;
+    const records = await topicSize("documents");
     assert.equal((await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" })).duplicate, true);
+    assert.equal(await topicSize("documents"), records, "a resubmission makes no event");
     await ingest({ text: corpus.kafka, metadata: { title: "Kafka copy" }, namespace: "e2e", id: "kafka-copy" });
-    const after = await topicRecords("documents", (r) => r.length >= records + 1);
-    await new Promise((r) => setTimeout(r, 1500));
-    assert.equal(after.length, records + 1, "only the new id made an event");
+    assert.equal(await topicSize("documents"), records + 1, "the new id makes one");
     await waitFor("the relay to pass the copy", () => logs.some((l) => l.includes("duplicate content, skipped")) || undefined, 15_000);
     assert.equal((await namespaceStats("e2e"))?.documents, 4);
   });

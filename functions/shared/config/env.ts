@@ -12,10 +12,11 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const variable = issue.path.join(".");
+    // A list variable (KAFKA_BROKERS) reports the bad entry at a deeper path: name the variable.
+    const [variable = "", ...entry] = issue.path.map(String);
     const value = env[variable];
     const shown = value === undefined ? "(unset)" : JSON.stringify(value);
-    return `  ${variable}=${shown}: ${issue.message}`;
+    return `  ${variable}=${shown}: ${entry.length > 0 ? `entry ${entry.join(".")}: ` : ""}${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
 }
