@@ -1,11 +1,14 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
 
-/** A temporary directory removed after the current test file. */
+/**
+ * A temporary directory removed when the test process exits. (node:test's `after()` called
+ * inside a `before()` hook runs at once, deleting the directory before the tests use it.)
+ */
 export async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `knative-rag-${prefix}-`));
-  after(() => rm(dir, { recursive: true, force: true }));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

@@ -158,6 +158,7 @@ export class HttpSpoolPublisher implements EventPublisher {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (!this.running) return Promise.resolve();
     return new Promise((resolveSleep) => {
       const timer = setTimeout(done, ms);
       timer.unref();
