@@ -6,6 +6,7 @@ import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../function
 import { waitFor } from "../support/event-sink.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
 
 // The four real bundles (dist/, built by `npm test`) as four processes talking real HTTP.
 describe("pipeline end to end on embedded defaults", () => {
@@ -44,22 +45,10 @@ describe("pipeline end to end on embedded defaults", () => {
       return sources.some((s) => s.document_id === documentId) || undefined;
     });
 
-  const corpus = {
-    kafka: "Apache Kafka stores events in partitioned topics. Consumers in a consumer group share the partitions of a topic.",
-    weaviate: "Weaviate is a vector database. It stores objects with their vectors and answers nearVector, BM25 and hybrid queries.",
-    knative: "Knative Serving scales a revision to zero pods when it receives no traffic, and the activator wakes it on the next request.",
-  };
 
   it("ingests over HTTP and as a CloudEvent, and every document becomes searchable", async () => {
-    await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" });
-    await ingest({ text: corpus.weaviate, metadata: { title: "Weaviate" }, namespace: "e2e", id: "weaviate" });
-    const event = await fetch(`${stack.urls.ingest}/`, {
-      method: "POST",
-      headers: { "content-type": "application/cloudevents+json" },
-      body: JSON.stringify({ specversion: "1.0", id: "ev-1", source: "/e2e", type: "rag.document.submitted", data: { text: corpus.knative, metadata: { title: "Knative" }, namespace: "e2e", id: "knative" } }),
-    });
-    assert.equal(event.status, 202);
-    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", text.split(" ").slice(0, 3).join(" "));
+    await submitCorpus(stack.urls.ingest);
+    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", openingWords(text));
   });
 
   for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {

@@ -11,6 +11,7 @@ import { tempDir } from "../support/temp-dir.ts";
 import { startKafkaRelayProcess, type RelayProcess } from "./kafka-relay-process.ts";
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "./openai-compatible-server.ts";
 import { startKafka, startRedis, startS3, startUpstashRestShim, startWeaviate, type KafkaServer, type S3Server, type WeaviateServer } from "./servers.ts";
+import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
 
 interface SearchResult {
   answer: string;
@@ -137,22 +138,10 @@ describe("pipeline end to end on the real stack", () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-  const corpus = {
-    kafka: "Apache Kafka stores events in partitioned topics. Consumers in a consumer group share the partitions of a topic.",
-    weaviate: "Weaviate is a vector database. It stores objects with their vectors and answers nearVector, BM25 and hybrid queries.",
-    knative: "Knative Serving scales a revision to zero pods when it receives no traffic, and the activator wakes it on the next request.",
-  };
 
   it("ingests over HTTP and as a CloudEvent; every document goes through Kafka and the relay into Weaviate", async () => {
-    await ingest({ text: corpus.kafka, metadata: { title: "Kafka" }, namespace: "e2e", id: "kafka" });
-    await ingest({ text: corpus.weaviate, metadata: { title: "Weaviate" }, namespace: "e2e", id: "weaviate" });
-    const event = await fetch(`${stack.urls.ingest}/`, {
-      method: "POST",
-      headers: { "content-type": "application/cloudevents+json" },
-      body: JSON.stringify({ specversion: "1.0", id: "ev-1", source: "/e2e", type: "rag.document.submitted", data: { text: corpus.knative, metadata: { title: "Knative" }, namespace: "e2e", id: "knative" } }),
-    });
-    assert.equal(event.status, 202);
-    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", text.split(" ").slice(0, 3).join(" "));
+    await submitCorpus(stack.urls.ingest);
+    for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", openingWords(text));
     assert.deepEqual(await namespaceStats("e2e"), { namespace: "e2e", documents: 3, chunks: 3 });
 
     const records = await topicRecords("documents", (r) => r.length >= 3);
