@@ -16,6 +16,8 @@ export interface StoredSpan {
   service: string;
   /** The emitting process (`faas.instance`, else `service.instance.id`), when the resource names it. */
   instance?: string;
+  /** `service.version` (a Knative revision), when the resource names it. */
+  version?: string;
   /** Milliseconds since the epoch (sub-millisecond precision kept as a fraction). */
   start_ms: number;
   duration_ms: number;
@@ -47,7 +49,8 @@ export function decodeTraces(body: unknown): StoredSpan[] {
     const resource = attributes(((rs.resource ?? {}) as Json).attributes);
     const service = typeof resource["service.name"] === "string" ? resource["service.name"] : "unknown_service";
     const instance = resource["faas.instance"] ?? resource["service.instance.id"];
-    const origin = { service, ...(typeof instance === "string" ? { instance } : {}) };
+    const version = resource["service.version"];
+    const origin = { service, ...(typeof instance === "string" ? { instance } : {}), ...(typeof version === "string" ? { version } : {}) };
     return arrayField(rs, "scopeSpans").flatMap((ss) => arrayField(ss, "spans").map((span) => decodeSpan(span, origin)));
   });
 }
@@ -59,7 +62,7 @@ export function decodeMetrics(body: unknown): StoredMetric[] {
   });
 }
 
-function decodeSpan(span: Json, origin: { service: string; instance?: string }): StoredSpan {
+function decodeSpan(span: Json, origin: Pick<StoredSpan, "service" | "instance" | "version">): StoredSpan {
   const traceId = id(span.traceId, 16, "traceId");
   const spanId = id(span.spanId, 8, "spanId");
   if (typeof span.name !== "string") throw new OtlpDecodeError(`span ${spanId}: name must be a string`);

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { startEventSink, waitFor } from "../support/event-sink.ts";
+import { assertBuilt, startSpanCollector, type SpanCollector } from "./support/span-collector.ts";
+import { startFunctionProcess, type FunctionProcess } from "./support/function-process.ts";
+
+// Each function started as Knative starts it (PORT, K_SERVICE, K_REVISION, K_CONFIGURATION), then
+// sent SIGTERM while a request's body is still arriving: the request is answered, the process
+// exits 0, and its spans and metrics leave in the shutdown flush (nothing is exported on a timer).
+describe("Knative runtime contract: PORT, K_* names, SIGTERM drain with no lost request or span", () => {
+  let collector: SpanCollector;
+  let dataDir: string;
+  const functions: Partial<Record<string, FunctionProcess>> = {};
+  let storedEvent: string;
+
+  const start = (name: string, env: Record<string, string> = {}) =>
+    startFunctionProcess(name, {
+      DATA_DIR: dataDir,
+      K_SERVICE: name,
+      K_REVISION: `${name}-00042`,
+      K_CONFIGURATION: name,
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.receiver.url,
+      OTEL_BSP_SCHEDULE_DELAY: "600000",
+      OTEL_METRIC_EXPORT_INTERVAL: "600000",
+      ...env,
+    });
+
+  before(async () => {
+    assertBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), "knative-rag-runtime-contract-"));
+    collector = await startSpanCollector(dataDir);
+    const sink = await startEventSink();
+    functions.embed = await start("embed");
+    const embedUrl = functions.embed.url;
+    functions["index-document"] = await start("index-document", { EMBED_URL: embedUrl });
+    functions.search = await start("search", { EMBED_URL: embedUrl });
+    functions.ingest = await start("ingest", { K_SINK: sink.url });
+
+    // A real rag.document.stored event (structured mode) for index-document to receive.
+    const accepted = await fetch(`${functions.ingest.url}/ingest`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "Knative sends SIGTERM after the queue-proxy drained the pod.", id: "drain" }),
+    });
+    assert.equal(accepted.status, 202);
+    const delivered = await waitFor("the stored event", () => sink.received[0]);
+    const headers = Object.fromEntries(Object.entries(delivered.headers).filter(([key]) => key.startsWith("ce-")).map(([key, value]) => [key.slice(3), value]));
+    storedEvent = JSON.stringify({ ...headers, datacontenttype: "application/json", data: JSON.parse(delivered.body) });
+  });
+  after(async () => {
+    for (const fn of Object.values(functions)) await fn?.stop("SIGKILL");
+    await collector?.receiver.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  // Stopped in this order, so a function's callee (embed) is still there while it drains.
+  const cases = [
+    { name: "ingest", path: "/ingest", contentType: "application/json", body: () => '{"text": "in flight during shutdown"}', status: 202, route: "POST /ingest" },
+    { name: "index-document", path: "/", contentType: "application/cloudevents+json", body: () => storedEvent, status: 200, route: "POST /" },
+    { name: "search", path: "/search", contentType: "application/json", body: () => '{"query": "when does Knative send SIGTERM?"}', status: 200, route: "POST /search" },
+    { name: "embed", path: "/embed", contentType: "application/json", body: () => '{"input": ["in flight during shutdown"]}', status: 200, route: "POST /embed" },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: answers the request in flight at SIGTERM, exits 0, flushes its spans under K_SERVICE/K_REVISION`, async () => {
+      const fn = functions[c.name]!;
+      const body = c.body();
+      const encoder = new TextEncoder();
+      let push!: ReadableStreamDefaultController<Uint8Array>;
+      const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (push = controller) });
+      const inFlight = fetch(`${fn.url}${c.path}`, { method: "POST", headers: { "content-type": c.contentType }, body: stream, duplex: "half" } as RequestInit);
+      push.enqueue(encoder.encode(body.slice(0, 10)));
+      await new Promise((r) => setTimeout(r, 200));
+
+      const exported = collector.spans.length;
+      const stopped = fn.stop("SIGTERM");
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(fn.child.exitCode, null, "still running while the request is in flight");
+      assert.equal(collector.spans.length, exported, "nothing exported before the shutdown flush");
+      push.enqueue(encoder.encode(body.slice(10)));
+      push.close();
+      const response = await inFlight;
+      assert.equal(response.status, c.status, await response.clone().text());
+      assert.equal((await stopped).code, 0);
+
+      const server = collector.spans.filter((s) => s.service === c.name && s.kind === "server" && s.name === c.route);
+      const drained = server.find((s) => s.start_ms === Math.max(...server.map((span) => span.start_ms)));
+      assert.ok(drained, "the server span of the drained request reached the collector");
+      assert.equal(drained.attributes["http.response.status_code"], c.status);
+      assert.deepEqual(new Set(server.map((s) => s.version)), new Set([`${c.name}-00042`]), "service.version is K_REVISION");
+      const invocations = collector.metrics.filter((m) => m.service === c.name && m.name === "faas.invocations").flatMap((m) => m.points);
+      assert.ok(invocations.reduce((sum, p) => sum + (p.value ?? 0), 0) >= 1, "metrics flushed at shutdown too");
+    });
+  }
+});
