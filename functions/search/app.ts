@@ -14,6 +14,12 @@ import { parseWith, readJson } from "../shared/runtime/problems.ts";
 import { recordCacheLookups, recordSearchDuration, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
+export interface SearchAppExtension {
+  mount(app: Hono): void;
+  /** Its routes that stream request bodies on (exempt from the query-sized body limit). */
+  streamedBodyPaths?: string[];
+}
+
 export interface SearchDependencies {
   vectorStore: VectorStore;
   indexState: IndexState;
@@ -25,7 +31,7 @@ export interface SearchDependencies {
   maxQueryChars: number;
   isAcceptingTraffic?: () => boolean;
   /** Extra routes (the search page) mounted on the same app. */
-  extend?: (app: Hono) => void;
+  extension?: SearchAppExtension;
 }
 
 export interface SearchResponse {
@@ -67,6 +73,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes: deps.maxQueryChars * 4 + 4096,
+    streamedBodyPaths: deps.extension?.streamedBodyPaths,
     readinessChecks: { vectorStore: () => deps.vectorStore.ready(), indexState: () => deps.indexState.ready() },
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
@@ -132,7 +139,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     return c.json({ namespaces });
   });
 
-  deps.extend?.(app);
+  deps.extension?.mount(app);
 
   async function embedQuery(query: string): Promise<number[]> {
     const response = await withSpan("embedding.generate", { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } }, () =>

@@ -9,7 +9,7 @@ import { EmbedClient } from "../shared/embed-client.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createSearchApp } from "./app.ts";
 import { searchPageEnv } from "./page/config.ts";
-import { mountSearchPage, withIngestProxy } from "./page/routes.ts";
+import { searchPage } from "./page/routes.ts";
 
 await startFunction(
   "search",
@@ -44,8 +44,8 @@ await startFunction(
       cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
       maxQueryChars: config.MAX_QUERY_CHARS,
       isAcceptingTraffic,
-      extend: mountSearchPage(page),
+      extension: searchPage(page),
     });
-    return { app: withIngestProxy(app, { ...page, logger }), close: () => closeAll(vectorStore, indexState, cache, answerer) };
+    return { app, close: () => closeAll(vectorStore, indexState, cache, answerer) };
   },
 );

@@ -1,4 +1,3 @@
-import { context, propagation } from "@opentelemetry/api";
 import type { Context, Handler } from "hono";
 import { DependencyError } from "../../shared/backends/dependency-error.ts";
 import { HttpProblem } from "../../shared/runtime/problems.ts";
@@ -27,18 +26,14 @@ export function ingestProxy(options: IngestProxyOptions): Handler {
     target.search = new URL(c.req.url).search;
     let response: Response;
     try {
-      // The caller's trace context is the parent here, so an instrumented fetch continues its trace.
-      const parent = propagation.extract(context.active(), { traceparent: c.req.header("traceparent"), tracestate: c.req.header("tracestate") });
-      response = await context.with(parent, () =>
-        fetch(target, {
-          method: "POST",
-          headers: forwardedHeaders(c),
-          body: c.req.raw.body,
-          // Node's fetch needs this to stream a request body.
-          duplex: "half",
-          signal: AbortSignal.timeout(options.timeoutMs),
-        } as RequestInit),
-      );
+      response = await fetch(target, {
+        method: "POST",
+        headers: forwardedHeaders(c),
+        body: c.req.raw.body,
+        // Node's fetch needs this to stream a request body.
+        duplex: "half",
+        signal: AbortSignal.timeout(options.timeoutMs),
+      } as RequestInit);
     } catch (error) {
       const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : describe(error);
       throw new DependencyError("ingest", `unreachable at ${target.origin}: ${reason}`, { cause: error });

@@ -9,7 +9,7 @@ import { EmbeddedVectorStore } from "../../shared/backends/vector-store/embedded
 import { chunkId } from "../../shared/domain/ids.ts";
 import { createSearchApp } from "../app.ts";
 import type { SearchPageOptions } from "./config.ts";
-import { mountSearchPage, withIngestProxy } from "./routes.ts";
+import { searchPage } from "./routes.ts";
 
 export interface PageTestApp {
   app: Hono;
@@ -30,10 +30,10 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 2048,
-    extend: mountSearchPage(page),
+    extension: searchPage(page),
   });
   return {
-    app: withIngestProxy(searchApp, { ...page, logger: silentLogger }),
+    app: searchApp,
     async index(namespace, documentId, content, title) {
       const metadata: Record<string, string> = title ? { title } : {};
       await vectorStore.replaceDocument(namespace, documentId, [

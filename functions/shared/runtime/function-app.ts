@@ -9,6 +9,8 @@ export interface FunctionAppOptions {
   /** Checks that must pass for readiness; each throws while its dependency is unusable. */
   readinessChecks: Record<string, () => Promise<void>>;
   maxBodyBytes: number;
+  /** Paths whose bodies are streamed on unread to another service, which enforces its own limit. */
+  streamedBodyPaths?: string[];
   /** False once SIGTERM arrived, so Knative stops routing here while in-flight requests finish. */
   isAcceptingTraffic?: () => boolean;
 }
@@ -53,15 +55,14 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
     });
   }
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw new HttpProblem(413, `request body is larger than ${options.maxBodyBytes} bytes`);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes,
+    onError: () => {
+      throw new HttpProblem(413, `request body is larger than ${options.maxBodyBytes} bytes`);
+    },
+  });
+  const streamed = new Set(options.streamedBodyPaths ?? []);
+  app.use("*", (c, next) => (streamed.has(c.req.path) ? next() : limitBody(c, next)));
 
   app.onError((error, c) => {
     const response = problemResponse(c, error);
