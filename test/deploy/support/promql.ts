@@ -1,6 +1,6 @@
 // Every PromQL expression the monitoring stack evaluates — dashboard targets, alert and
 // recording rules, Grafana's trace->metrics queries — as one list, with where each comes from.
-// The later "query a real Prometheus after traffic" check can take the same list.
+// test/stack/promql-live.test.ts queries the same list on a real Prometheus after traffic.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
