@@ -6,22 +6,17 @@ import { removeServerDir } from "./server-dir.ts";
 import { KAFKA_LOG4J2, kafkaServerProperties, newClusterId } from "./kafka-config.ts";
 import { ensureKafkaJars } from "./kafka-jars.ts";
 import { kafkaIsReady } from "./kafka-ready.ts";
-import { managedProcess, progress } from "./managed-process.ts";
+import { managedProcess, progress, type StartedServer } from "./managed-process.ts";
 import { runCommand } from "./run-command.ts";
 import { kafkaVersion } from "./versions.ts";
 
-export interface KafkaServer {
+/** Restarts after stop() on the same port with the same data. */
+export interface KafkaServer extends StartedServer {
   /** ['127.0.0.1:PORT'] */
   brokers: string[];
   version: string;
   port: number;
   dir: string;
-  logFile: string;
-  /** Restarts after stop() on the same port with the same data. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** stop() and remove the data dir (also done when the process exits). */
-  cleanup(): Promise<void>;
 }
 
 export interface KafkaOptions {

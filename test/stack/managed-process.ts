@@ -26,6 +26,12 @@ export interface ManagedProcess {
   readonly logFile: string;
 }
 
+/** A started test server: its process, plus the removal of its temp dir. */
+export interface StartedServer extends ManagedProcess {
+  /** stop() and remove its temp dir (also done when the test process exits). */
+  cleanup(): Promise<void>;
+}
+
 const POLL_MS = 200;
 
 export function managedProcess(spec: ProcessSpec): ManagedProcess {

@@ -3,23 +3,19 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePorts } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { managedProcess } from "./managed-process.ts";
+import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { ensureOtelcolBinary } from "./otelcol-binary.ts";
 import { testCollectorConfig } from "./otelcol-config.ts";
 import { httpAnswers } from "./probes.ts";
 import { removeServerDir } from "./server-dir.ts";
 
-export interface OtelCollector {
+export interface OtelCollector extends StartedServer {
   /** OTLP/HTTP base URL, http://127.0.0.1:PORT — give it as OTEL_EXPORTER_OTLP_ENDPOINT. */
   otlpUrl: string;
   version: string;
   /** The config it runs, derived from monitoring/config/otel-collector.yaml. */
   configFile: string;
   dir: string;
-  logFile: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface OtelCollectorOptions {

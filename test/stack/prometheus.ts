@@ -3,22 +3,18 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import { freePort } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { managedProcess } from "./managed-process.ts";
+import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { httpAnswers } from "./probes.ts";
 import { testPrometheusConfig, testRules } from "./prometheus-config.ts";
 import { removeServerDir } from "./server-dir.ts";
 
-export interface PrometheusServer {
+/** Restarts after stop() on the same port with the same TSDB. */
+export interface PrometheusServer extends StartedServer {
   /** http://127.0.0.1:PORT */
   url: string;
   /** What a collector's prometheusremotewrite exporter writes to. */
   remoteWriteUrl: string;
   dir: string;
-  logFile: string;
-  /** Restarts after stop() on the same port with the same TSDB. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface PrometheusOptions {

@@ -2,20 +2,16 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { managedProcess } from "./managed-process.ts";
+import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { redisPong } from "./probes.ts";
 import { removeServerDir } from "./server-dir.ts";
 
-export interface RedisServer {
+/** Restarts after stop() on the same port; keys survive (append-only file in the temp dir). */
+export interface RedisServer extends StartedServer {
   /** redis://127.0.0.1:PORT */
   url: string;
   port: number;
   dir: string;
-  logFile: string;
-  /** Restarts after stop() on the same port; keys survive (append-only file in the temp dir). */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface RedisOptions {

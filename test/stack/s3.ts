@@ -1,13 +1,14 @@
 import { join } from "node:path";
 import { freePort } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { managedProcess } from "./managed-process.ts";
+import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { ensureMotoServer } from "./moto.ts";
 import { httpAnswers } from "./probes.ts";
 import { removeServerDir } from "./server-dir.ts";
 import { MOTO_VERSION } from "./versions.ts";
 
-export interface S3Server {
+/** Restarts after stop() on the same port — with an EMPTY store: moto keeps its state in memory. */
+export interface S3Server extends StartedServer {
   /** http://127.0.0.1:PORT — use with forcePathStyle: true. */
   endpoint: string;
   region: "us-east-1";
@@ -15,11 +16,6 @@ export interface S3Server {
   secretAccessKey: string;
   port: number;
   version: string;
-  logFile: string;
-  /** Restarts after stop() on the same port — with an EMPTY store: moto keeps its state in memory. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface S3Options {

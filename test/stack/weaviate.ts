@@ -2,13 +2,14 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { managedProcess } from "./managed-process.ts";
+import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { httpAnswers, tcpOpen } from "./probes.ts";
 import { removeServerDir } from "./server-dir.ts";
 import { WEAVIATE_VERSION } from "./versions.ts";
 import { ensureWeaviateBinary } from "./weaviate-binary.ts";
 
-export interface WeaviateServer {
+/** Restarts after stop() on the same ports with the same data. */
+export interface WeaviateServer extends StartedServer {
   /** http://127.0.0.1:PORT */
   httpUrl: string;
   httpHost: string;
@@ -17,11 +18,6 @@ export interface WeaviateServer {
   grpcPort: number;
   version: string;
   dir: string;
-  logFile: string;
-  /** Restarts after stop() on the same ports with the same data. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface WeaviateOptions {
