@@ -1,6 +1,6 @@
 // The three dashboards as data: every panel's PromQL lives here, so the deploy tests (and the
 // later check against a real Prometheus) read one list of expressions per dashboard.
-// `node monitoring/grafana/dashboards/generate.mjs` writes the JSON Grafana provisions;
+// `npm run dashboards` (generate.ts) writes the JSON Grafana provisions;
 // test/deploy checks the committed JSON matches this file.
 //
 // Label conventions (see monitoring/metrics-catalog.yaml):
@@ -12,13 +12,33 @@
 const F = 'service_name=~"$function"';
 const KN = 'k8s_namespace_name="knative-rag", kn_service_name=~"$function"';
 
-/** @typedef {{ expr: string, legend: string }} Target */
-/** @typedef {{ title: string, description: string, unit: string, targets: Target[], kind?: "timeseries" | "stat" }} Panel */
-/** @typedef {{ title: string, panels: Panel[] }} Row */
-/** @typedef {{ uid: string, title: string, file: string, description: string, rows: Row[] }} Dashboard */
+export interface Target {
+  expr: string;
+  legend: string;
+}
 
-/** @type {Dashboard[]} */
-export const dashboards = [
+export interface Panel {
+  title: string;
+  description: string;
+  unit: string;
+  targets: Target[];
+  kind?: "timeseries" | "stat";
+}
+
+export interface Row {
+  title: string;
+  panels: Panel[];
+}
+
+export interface Dashboard {
+  uid: string;
+  title: string;
+  file: string;
+  description: string;
+  rows: Row[];
+}
+
+export const dashboards: Dashboard[] = [
   {
     uid: "rag-cold-starts",
     title: "Cold starts",

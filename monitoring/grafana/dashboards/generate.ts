@@ -1,18 +1,17 @@
-// Writes the dashboard JSON files Grafana provisions, from panels.mjs.
-// Usage: node monitoring/grafana/dashboards/generate.mjs [--check]
-// --check exits 1 when a committed file differs from what panels.mjs produces.
+// Writes the dashboard JSON files Grafana provisions, from panels.ts.
+// Usage: npm run dashboards [-- --check]
+// --check exits 1 when a committed file differs from what panels.ts produces.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { dashboards } from "./panels.mjs";
+import { dashboards, type Dashboard, type Panel } from "./panels.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROMETHEUS = { type: "prometheus", uid: "prometheus" };
 const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
-/** @param {import("./panels.mjs").Dashboard} dashboard */
-export function renderDashboard(dashboard) {
-  const panels = [];
+export function renderDashboard(dashboard: Dashboard) {
+  const panels: object[] = [];
   let id = 1;
   let y = 0;
   for (const row of dashboard.rows) {
@@ -58,8 +57,7 @@ export function renderDashboard(dashboard) {
   };
 }
 
-/** @param {import("./panels.mjs").Panel} panel @param {number} id @param {object} gridPos */
-function renderPanel(panel, id, gridPos) {
+function renderPanel(panel: Panel, id: number, gridPos: { h: number; w: number; x: number; y: number }) {
   const kind = panel.kind ?? "timeseries";
   return {
     type: kind,
@@ -97,7 +95,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         current = readFileSync(path, "utf8");
       } catch {}
       if (current !== json) {
-        console.error(`${dashboard.file} is stale: run node monitoring/grafana/dashboards/generate.mjs`);
+        console.error(`${dashboard.file} is stale: run npm run dashboards`);
         stale++;
       }
     } else {
