@@ -37,7 +37,7 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
       ports,
       dataDir: await tempDir("browser"),
       // Trace ids without a collector to send spans to.
-      env: { OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" },
+      env: { OBSERVABILITY_ENABLED: "true", OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" },
       functionEnv: { search: { INGEST_URL: `http://127.0.0.1:${ports.ingest}`, TRACE_UI_URL: TRACE_UI } },
       onLog: (_name, line) => logs.push(line),
     });
@@ -152,12 +152,10 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
     const chips = await page.locator(".meta .chip").allTextContents();
     assert.ok(chips.includes("cache hit"), chips.join(", "));
     assert.ok(chips.some((c) => /^\d+ ms$/.test(c)), chips.join(", "));
-    // Trace ids appear once an OpenTelemetry SDK is configured; without one there is nothing to link.
-    if (body.metadata.trace_id) {
-      assert.equal(await page.locator("a.trace").getAttribute("href"), TRACE_UI.replace("{trace_id}", body.metadata.trace_id));
-    } else {
-      assert.equal(await page.locator(".trace").count(), 0);
-    }
+    assert.match(body.metadata.trace_id ?? "", /^[0-9a-f]{32}$/);
+    const link = page.locator("a.trace");
+    assert.equal(await link.getAttribute("href"), TRACE_UI.replace("{trace_id}", body.metadata.trace_id!));
+    assert.equal(await link.textContent(), `trace ${body.metadata.trace_id}`);
   });
 
   it("renders hostile markup from documents as text and runs none of it", async () => {
