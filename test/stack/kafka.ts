@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePorts } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 import { KAFKA_LOG4J2, kafkaServerProperties, newClusterId } from "./kafka-config.ts";
 import { ensureKafkaJars } from "./kafka-jars.ts";
 import { kafkaIsReady } from "./kafka-ready.ts";
@@ -60,9 +60,6 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaServe
     version,
     port: ports.broker,
     dir,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }

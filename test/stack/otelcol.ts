@@ -7,7 +7,7 @@ import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { ensureOtelcolBinary } from "./otelcol-binary.ts";
 import { testCollectorConfig } from "./otelcol-config.ts";
 import { httpAnswers } from "./probes.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 
 export interface OtelCollector extends StartedServer {
   /** OTLP/HTTP base URL, http://127.0.0.1:PORT — give it as OTEL_EXPORTER_OTLP_ENDPOINT. */
@@ -48,9 +48,6 @@ export async function startOtelCollector(options: OtelCollectorOptions): Promise
     version,
     configFile,
     dir,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }

@@ -6,7 +6,7 @@ import { serverTempDir } from "./cache.ts";
 import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { httpAnswers } from "./probes.ts";
 import { testPrometheusConfig, testRules } from "./prometheus-config.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 
 /** Restarts after stop() on the same port with the same TSDB. */
 export interface PrometheusServer extends StartedServer {
@@ -56,9 +56,6 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
     url: `http://${listen}`,
     remoteWriteUrl: `http://${listen}/api/v1/write`,
     dir,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }

@@ -4,7 +4,7 @@ import { freePort } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
 import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { redisPong } from "./probes.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 
 /** Restarts after stop() on the same port; keys survive (append-only file in the temp dir). */
 export interface RedisServer extends StartedServer {
@@ -39,9 +39,6 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }

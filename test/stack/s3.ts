@@ -4,7 +4,7 @@ import { serverTempDir } from "./cache.ts";
 import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { ensureMotoServer } from "./moto.ts";
 import { httpAnswers } from "./probes.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 import { MOTO_VERSION } from "./versions.ts";
 
 /** Restarts after stop() on the same port — with an EMPTY store: moto keeps its state in memory. */
@@ -48,9 +48,6 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     secretAccessKey: "stack-secret-key",
     port,
     version: MOTO_VERSION,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }

@@ -4,7 +4,7 @@ import { freePorts } from "../support/free-port.ts";
 import { serverTempDir } from "./cache.ts";
 import { managedProcess, type StartedServer } from "./managed-process.ts";
 import { httpAnswers, tcpOpen } from "./probes.ts";
-import { removeServerDir } from "./server-dir.ts";
+import { startedServer } from "./server-dir.ts";
 import { WEAVIATE_VERSION } from "./versions.ts";
 import { ensureWeaviateBinary } from "./weaviate-binary.ts";
 
@@ -71,9 +71,6 @@ export async function startWeaviate(options: WeaviateOptions = {}): Promise<Weav
     grpcPort: ports.grpc,
     version: WEAVIATE_VERSION,
     dir,
-    logFile: server.logFile,
-    start: server.start,
-    stop: server.stop,
-    cleanup: () => removeServerDir(server, dir),
+    ...startedServer(server, dir),
   };
 }
