@@ -28,13 +28,6 @@ export async function seriesCount(prometheusUrl: string, expr: string): Promise<
   return data.resultType === "vector" || data.resultType === "matrix" ? data.result.length : 1;
 }
 
-/** Every label value Prometheus knows for a label, e.g. the metric names under "__name__". */
-export async function labelValues(prometheusUrl: string, label: string): Promise<string[]> {
-  const response = await fetch(`${prometheusUrl}/api/v1/label/${encodeURIComponent(label)}/values`, { signal: AbortSignal.timeout(10_000) });
-  const body = (await response.json()) as { status: string; data: string[] };
-  return body.data;
-}
-
 /** The label names (values merged) of every series matching a selector. */
 export async function seriesLabels(prometheusUrl: string, match: string): Promise<Map<string, Set<string>>> {
   const response = await fetch(`${prometheusUrl}/api/v1/series?${new URLSearchParams({ "match[]": match })}`, { signal: AbortSignal.timeout(10_000) });

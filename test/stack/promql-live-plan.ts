@@ -1,34 +1,18 @@
 // Which of the monitoring stack's PromQL expressions a Prometheus fed by the functions alone can
 // answer, and why the others cannot: their metrics come from Knative, Kafka Exporter,
 // redis_exporter, MinIO, cAdvisor or Tempo's metrics generator, none of which runs here.
-import { allExpressions, RULE_FILES, type Expression } from "../deploy/support/promql.ts";
+import { allExpressions, recordingRules, type Expression } from "../deploy/support/promql.ts";
 import { vectorSelectors, type VectorSelector } from "../deploy/support/promql-selectors.ts";
-import { loadYamlOne } from "../deploy/support/repo.ts";
-
-interface CatalogMetric {
-  name: string;
-  type: "counter" | "gauge" | "histogram";
-  labels?: string[];
-}
-interface Catalog {
-  sources: Record<string, { metrics: CatalogMetric[] }>;
-}
-
-export const FUNCTIONS_SOURCE = "functions";
-
-/** Series names a catalog metric is stored under (a histogram's _bucket, _sum, _count). */
-export function storedNames(metric: CatalogMetric): string[] {
-  return metric.type === "histogram" ? ["_bucket", "_sum", "_count"].map((suffix) => metric.name + suffix) : [metric.name];
-}
+import { FUNCTIONS_SOURCE, readCatalog, storedNames, type CatalogMetric } from "../deploy/support/metrics-catalog.ts";
 
 export function functionMetrics(): CatalogMetric[] {
-  return loadYamlOne<Catalog>("monitoring/metrics-catalog.yaml").sources[FUNCTIONS_SOURCE]!.metrics;
+  return readCatalog().sources[FUNCTIONS_SOURCE]!.metrics;
 }
 
 /** Stored series name -> the catalog sources that emit it, and the labels the functions set on it. */
 function catalogIndex(): Map<string, { sources: string[]; functionLabels: Set<string> }> {
   const index = new Map<string, { sources: string[]; functionLabels: Set<string> }>();
-  for (const [source, { metrics }] of Object.entries(loadYamlOne<Catalog>("monitoring/metrics-catalog.yaml").sources)) {
+  for (const [source, { metrics }] of Object.entries(readCatalog().sources)) {
     for (const metric of metrics) {
       for (const name of storedNames(metric)) {
         const entry = index.get(name) ?? { sources: [], functionLabels: new Set<string>() };
@@ -58,10 +42,6 @@ export interface LivePlan {
   skipped: SkippedExpression[];
 }
 
-interface RuleFile {
-  groups: { rules: { record?: string; alert?: string; expr: string }[] }[];
-}
-
 /**
  * Splits allExpressions() into those whose every selector is the functions' own (or a recorded
  * series built only from them) and the rest. A name both the functions and Knative emit
@@ -70,9 +50,7 @@ interface RuleFile {
  */
 export function livePlan(expressions: Expression[] = allExpressions()): LivePlan {
   const catalog = catalogIndex();
-  const recorded = new Map(
-    RULE_FILES.flatMap((file) => loadYamlOne<RuleFile>(file).groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [[r.record, r.expr] as const] : [])))),
-  );
+  const recorded = recordingRules();
   const foreign = (selector: VectorSelector, seen: Set<string> = new Set()): string | undefined => {
     const name = selector.name ?? "";
     const recordedExpr = recorded.get(name);

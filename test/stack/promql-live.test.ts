@@ -14,7 +14,8 @@ import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "./open
 import { startOtelCollector, type OtelCollector } from "./otelcol.ts";
 import { startPrometheus, type PrometheusServer } from "./prometheus.ts";
 import { instantQuery, seriesCount, seriesLabels } from "./prometheus-api.ts";
-import { functionMetrics, livePlan, storedNames, type CheckedExpression } from "./promql-live-plan.ts";
+import { storedNames } from "../deploy/support/metrics-catalog.ts";
+import { functionMetrics, livePlan, type CheckedExpression } from "./promql-live-plan.ts";
 import { driveTraffic } from "./promql-live-traffic.ts";
 
 const plan = livePlan();

@@ -1,6 +1,7 @@
 // The vector selectors of a PromQL expression — metric name plus label matchers, without range,
 // offset or @ — so each one can be queried on its own. Prometheus 2.42 has no parse API, so a
-// small tokenizer does it; promql-selectors.test.ts holds it to the repo's expressions.
+// small tokenizer does it (tested in promql-selectors.test.ts; metricNames() reads every repo
+// expression with it, so one it cannot read fails test/deploy).
 
 export interface Matcher {
   label: string;

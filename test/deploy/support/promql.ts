@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import { isObject, loadYamlOne, repoPath } from "./repo.ts";
+import { vectorSelectors } from "./promql-selectors.ts";
 
 export interface Expression {
   /** e.g. "dashboard cold-starts.json / Cold starts per minute / A" */
@@ -63,8 +64,13 @@ export function ruleExpressions(file: string): Expression[] {
   );
 }
 
+/** Recording rules: recorded series name -> the expression it is recorded from. */
+export function recordingRules(): Map<string, string> {
+  return new Map(RULE_FILES.flatMap((file) => loadYamlOne<RuleFile>(file).groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [[r.record, r.expr] as const] : [])))));
+}
+
 export function recordedNames(): Set<string> {
-  return new Set(RULE_FILES.flatMap((file) => loadYamlOne<RuleFile>(file).groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [r.record] : [])))));
+  return new Set(recordingRules().keys());
 }
 
 /** tracesToMetrics queries of the Tempo datasource (Grafana's own $$ escaping undone). */
@@ -109,28 +115,7 @@ export function promtoolParse(expressions: Expression[]): string[] {
   }
 }
 
-const KEYWORDS = new Set(["by", "without", "on", "ignoring", "group_left", "group_right", "bool", "and", "or", "unless", "offset", "inf", "nan", "atan2"]);
-
-/**
- * Metric names an expression selects. Strings, label matchers, grouping clauses and range
- * selectors are removed first; what remains that is an identifier not followed by "(" is a
- * metric name (functions and aggregations are followed by one).
- */
+/** Metric names an expression selects (a selector without a name, `{__name__=~"…"}`, names none). */
 export function metricNames(expr: string): string[] {
-  let rest = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
-    .replace(/\{[^}]*\}/g, " ")
-    .replace(/\[[^\]]*\]/g, " ")
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ");
-  rest = rest.replace(/\boffset\s+-?\d+[smhdwy]/g, " ");
-  const names = new Set<string>();
-  for (const match of rest.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
-    const name = match[0];
-    const after = rest.slice((match.index ?? 0) + name.length).trimStart();
-    if (after.startsWith("(")) continue;
-    if (KEYWORDS.has(name.toLowerCase())) continue;
-    if (/^\d/.test(name)) continue;
-    names.add(name);
-  }
-  return [...names];
+  return [...new Set(vectorSelectors(expr).flatMap((selector) => (selector.name ? [selector.name] : [])))];
 }
