@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { HTTP, type CloudEvent } from "cloudevents";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,8 +48,7 @@ describe("Knative runtime contract: PORT, K_* names, SIGTERM drain with no lost 
     });
     assert.equal(accepted.status, 202);
     const delivered = await waitFor("the stored event", () => sink.received[0]);
-    const headers = Object.fromEntries(Object.entries(delivered.headers).filter(([key]) => key.startsWith("ce-")).map(([key, value]) => [key.slice(3), value]));
-    storedEvent = JSON.stringify({ ...headers, datacontenttype: "application/json", data: JSON.parse(delivered.body) });
+    storedEvent = HTTP.structured(HTTP.toEvent({ headers: delivered.headers, body: delivered.body }) as CloudEvent<unknown>).body as string;
   });
   after(async () => {
     for (const fn of Object.values(functions)) await fn?.stop("SIGKILL");
