@@ -82,6 +82,8 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
   it("starts empty, with the query focused and namespaces from the server", async () => {
     assert.equal(await page.evaluate(() => document.activeElement?.id), "query");
     await page.getByText("Ask a question about your documents.").waitFor();
+    // The list is filled once GET /namespaces answers; until then the select holds only "default".
+    await page.locator("#namespace option", { hasText: "documents)" }).first().waitFor({ state: "attached" });
     assert.deepEqual(await page.locator("#namespace option").allTextContents(), ["default (0 documents)"]);
     assert.equal(await page.locator("body").getAttribute("data-ingest-configured"), "true");
   });
