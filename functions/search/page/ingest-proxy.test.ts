@@ -94,7 +94,7 @@ describe("POST /api/ingest proxy", async () => {
     assert.equal(response.status, 503);
     assert.ok(response.headers.get("retry-after"));
     const body = (await response.json()) as { error: string; dependency: string; retryable: boolean };
-    assert.match(body.error, /^ingest: unreachable at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+    assert.equal(body.error, "ingest is unavailable; retry later");
     assert.equal(body.dependency, "ingest");
   });
 
@@ -108,7 +108,7 @@ describe("POST /api/ingest proxy", async () => {
     const started = Date.now();
     const response = await post(front(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, 300), JSON.stringify({ text: "x" }));
     assert.equal(response.status, 503);
-    assert.match(((await response.json()) as { error: string }).error, /no answer within 300 ms/);
+    assert.equal(((await response.json()) as { dependency: string }).dependency, "ingest");
     assert.ok(Date.now() - started < 3000);
   });
 

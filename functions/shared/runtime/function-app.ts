@@ -29,6 +29,9 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, maxBodyBytes: options.maxBodyBytes }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
+  // The body names a failing check, not its message (paths, addresses); the log has the message,
+  // once per change, since probes repeat every few seconds.
+  const lastFailure = new Map<string, string>();
   const readiness = async () => {
     if (options.isAcceptingTraffic && !options.isAcceptingTraffic()) {
       return { ok: false, checks: { shutdown: "draining" } };
@@ -40,9 +43,13 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
         try {
           await check();
           checks[name] = "ok";
+          lastFailure.delete(name);
         } catch (error) {
           ok = false;
-          checks[name] = error instanceof Error ? error.message : String(error);
+          checks[name] = "unavailable";
+          const message = error instanceof Error ? error.message : String(error);
+          if (lastFailure.get(name) !== message) logger.warn({ check: name, err: error }, "readiness check failed");
+          lastFailure.set(name, message);
         }
       }),
     );

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { DependencyError } from "../backends/dependency-error.ts";
+import { currentTraceId } from "../telemetry/spans.ts";
 
 /** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */
 export class HttpProblem extends Error {
@@ -30,16 +31,22 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string
   return result.data;
 }
 
-/** Error responses: 4xx for the caller's mistakes, 503 + Retry-After for dependencies, 500 otherwise. */
+/**
+ * Error responses: 4xx for the caller's mistakes, 503 + Retry-After for dependencies, 500 otherwise.
+ * A 5xx body says what failed, never where or why in the server's words (paths, internal URLs,
+ * a dependency's message): that detail is logged with the trace id the body carries.
+ */
 export function problemResponse(c: Context, error: unknown) {
   if (error instanceof HttpProblem) {
     return c.json({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
   }
+  const traceId = currentTraceId();
+  const trace = traceId ? { trace_id: traceId } : {};
   if (error instanceof DependencyError) {
     c.header("Retry-After", String(error.retryAfterSeconds));
-    return c.json({ error: error.message, dependency: error.dependency, retryable: true }, 503);
+    return c.json({ error: `${error.dependency} is unavailable; retry later`, dependency: error.dependency, retryable: true, ...trace }, 503);
   }
-  return c.json({ error: "internal error", retryable: true }, 500);
+  return c.json({ error: "internal error", retryable: true, ...trace }, 500);
 }
 
 export async function readJson(c: Context): Promise<unknown> {
