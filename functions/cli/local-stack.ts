@@ -10,6 +10,8 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 export interface LocalStackOptions {
   ports: Record<FunctionName, number>;
+  /** BIND_ADDRESS of every function; default 127.0.0.1, so nothing on the network reaches them. */
+  bindAddress?: string;
   dataDir: string;
   /** Extra environment for every function (backend selection, OTEL_*, …); process.env is inherited. */
   env?: Record<string, string | undefined>;
@@ -42,7 +44,9 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const root = packageRoot();
-  const urls = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, `http://127.0.0.1:${options.ports[n]}`])) as Record<FunctionName, string>;
+  const bindAddress = options.bindAddress ?? LOOPBACK;
+  const host = urlHost(bindAddress);
+  const urls = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, `http://${host}:${options.ports[n]}`])) as Record<FunctionName, string>;
   const dataDir = resolve(options.dataDir);
   const width = Math.max(...FUNCTION_NAMES.map((n) => n.length));
   const children = new Map<FunctionName, ChildProcess>();
@@ -68,6 +72,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...wiring[name],
         ...options.functionEnv?.[name],
         PORT: String(options.ports[name]),
+        BIND_ADDRESS: bindAddress,
         K_SERVICE: name,
         K_REVISION: `${name}-local`,
         K_CONFIGURATION: name,
@@ -110,6 +115,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await Promise.all(FUNCTION_NAMES.map((name) => stopFunction(name)));
     },
   };
+}
+
+const LOOPBACK = "127.0.0.1";
+
+/** How to reach a function bound to `address` from this machine. */
+function urlHost(address: string): string {
+  if (address === "0.0.0.0" || address === "::") return LOOPBACK;
+  return address.includes(":") ? `[${address}]` : address;
 }
 
 function telemetryEnv(endpoint: string | undefined): Record<string, string> {

@@ -22,6 +22,8 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
   const receiver = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : await startLocalReceiver(options.dataDir);
   const stack = await startLocalStack({
     ports,
+    // Loopback unless the user opts out (BIND_ADDRESS=0.0.0.0 to reach the stack from other machines).
+    bindAddress: process.env.BIND_ADDRESS || undefined,
     dataDir: options.dataDir,
     colour: process.stdout.isTTY,
     otlpEndpoint: receiver?.url ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT,

@@ -4,6 +4,11 @@ import { ConfigError, enumVar, intVar, optionalString, stringVar } from "./env.t
 /** Knative's runtime contract plus what every function shares. */
 export const runtimeEnv = {
   PORT: intVar(8080, 0, 65535),
+  /** Interface to listen on; unset: all of them, as a container must. `npm start` sets 127.0.0.1. */
+  BIND_ADDRESS: z.preprocess(
+    (value) => (value === "" ? undefined : value),
+    z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], { message: "expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost" }).optional(),
+  ),
   K_SERVICE: optionalString(),
   K_REVISION: optionalString(),
   K_CONFIGURATION: optionalString(),

@@ -45,6 +45,7 @@ export async function startFunction<E extends z.ZodRawShape>(
     const running = await serveFunction({
       app: built.app,
       port: config.PORT,
+      hostname: config.BIND_ADDRESS,
       logger,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       onDraining: () => {

@@ -6,6 +6,8 @@ import type { Logger } from "./logger.ts";
 export interface ServeOptions {
   app: Hono;
   port: number;
+  /** Interface to listen on; undefined: all interfaces. */
+  hostname?: string;
   logger: Logger;
   shutdownTimeoutMs: number;
   /** Called after the server stopped and in-flight requests finished: close adapters, flush telemetry. */
@@ -26,8 +28,8 @@ export interface RunningServer {
 export function serveFunction(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
   return new Promise((resolveServe) => {
-    const server = serve({ fetch: options.app.fetch, port: options.port }, (info) => {
-      logger.info({ port: info.port }, "listening");
+    const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) => {
+      logger.info({ address: info.address, port: info.port }, "listening");
       resolveServe({ port: info.port, server: server as Server });
     }) as Server;
 
