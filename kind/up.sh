@@ -181,6 +181,18 @@ else
   info "no OPENAI_API_KEY: offline defaults (hashing embedder, extractive answers)"
 fi
 
+if [ -n "${API_KEYS:-}" ]; then
+  # API keys for ingest and search (name:secret:namespaces:access; README "Security"), piped like
+  # the OpenAI key. Without them the public routes answer anyone.
+  printf '%s' "${API_KEYS}" |
+    kc -n knative-rag create secret generic rag-api-keys --from-file=API_KEYS=/dev/stdin --dry-run=client -o yaml |
+    kc apply -f - >/dev/null
+  info "API_KEYS found: ingest and search require an API key"
+else
+  kc -n knative-rag delete secret rag-api-keys --ignore-not-found >/dev/null
+  info "no API_KEYS: ingest and search are open to anyone who can reach them"
+fi
+
 # ---------------------------------------------------------------------------------------------
 step "Function images"
 # "name=localhost:5001/knative-rag/name@sha256:..." lines (plain lines, not an associative

@@ -15,7 +15,8 @@ Usage:
   knative-rag trace [<trace_id>] [--json]            a trace as a tree (service | span | duration); no id: recent traces
 
 Function URLs come from SEARCH_URL, INGEST_URL, INDEX_DOCUMENT_URL and EMBED_URL
-(defaults http://127.0.0.1:8080 … 8083, the ports of 'up').`;
+(defaults http://127.0.0.1:8080 … 8083, the ports of 'up'). With API_KEYS set on the functions,
+KNATIVE_RAG_API_KEY is the key the CLI sends (ingest, search, and up's seeding).`;
 
 const urls = {
   search: process.env.SEARCH_URL ?? "http://127.0.0.1:8080",

@@ -5,6 +5,8 @@ import { z } from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { ApiKeys } from "../shared/access/api-keys.ts";
+import { authenticate, authorize } from "../shared/access/authenticate.ts";
 import {
   DEFAULT_NAMESPACE,
   documentKey,
@@ -32,6 +34,8 @@ export interface IngestDependencies {
   publisher: EventPublisher;
   logger: Logger;
   maxDocumentBytes: number;
+  /** Who may write which namespaces; default: no keys, everyone may. */
+  apiKeys?: ApiKeys;
   isAcceptingTraffic?: () => boolean;
 }
 
@@ -66,8 +70,9 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
-  app.post("/ingest", async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
-  app.post("/", async (c) => {
+  const auth = authenticate(deps.apiKeys ?? new ApiKeys());
+  app.post("/ingest", auth, async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
+  app.post("/", auth, async (c) => {
     if (!isCloudEventRequest(c)) return c.json(await accept(c, await submissionFromRequest(c)), 202);
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentSubmitted) {
@@ -99,6 +104,7 @@ export function createIngestApp(deps: IngestDependencies): Hono {
       throw new HttpProblem(413, `text is ${size} bytes; the limit is ${deps.maxDocumentBytes}`);
     }
     const namespace = submission.namespace ?? DEFAULT_NAMESPACE;
+    authorize(c, namespace, "write");
     const idempotencyKey = c.req.header("idempotency-key") ?? derivedKey;
     const documentId =
       submission.id ?? (idempotencyKey ? documentIdFromIdempotencyKey(namespace, idempotencyKey) : randomUUID());

@@ -3,19 +3,20 @@ import "../shared/telemetry/register.ts";
 import { intVar } from "../shared/config/env.ts";
 import { createEventPublisher, eventsEnv } from "../shared/backends/events/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
+import { accessEnv } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIngestApp } from "./app.ts";
 
 await startFunction(
   "ingest",
-  { ...objectStoreEnv, ...eventsEnv, MAX_DOCUMENT_BYTES: intVar(5 * 1024 * 1024, 1) },
+  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(5 * 1024 * 1024, 1) },
   async ({ config, logger, isAcceptingTraffic }) => {
     const objectStore = await createObjectStore(config);
     const publisher = await createEventPublisher(config, logger);
     await Promise.all([objectStore.ready(), publisher.ready()]).catch((error) =>
       logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
     );
-    const app = createIngestApp({ objectStore, publisher, logger, maxDocumentBytes: config.MAX_DOCUMENT_BYTES, isAcceptingTraffic });
+    const app = createIngestApp({ objectStore, publisher, logger, maxDocumentBytes: config.MAX_DOCUMENT_BYTES, apiKeys: config.API_KEYS, isAcceptingTraffic });
     return { app, close: () => closeAll(publisher, objectStore) };
   },
 );

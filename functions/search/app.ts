@@ -1,10 +1,12 @@
-import type { Hono } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { ApiKeys } from "../shared/access/api-keys.ts";
+import { authenticate, authorize, readableBy } from "../shared/access/authenticate.ts";
 import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
 import { DEFAULT_NAMESPACE, namespaceSchema, sha256Hex } from "../shared/domain/document.ts";
 import type { EmbedClient } from "../shared/embed-client.ts";
@@ -15,7 +17,8 @@ import { recordCacheLookups, recordSearchDuration, timeGenAiOperation } from "..
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
 export interface SearchAppExtension {
-  mount(app: Hono): void;
+  /** `access.authenticate` goes in front of every route that reads or writes documents. */
+  mount(app: Hono, access: { authenticate: MiddlewareHandler; required: boolean }): void;
   /** Its routes that stream request bodies on (exempt from the query-sized body limit). */
   streamedBodyPaths?: string[];
 }
@@ -29,6 +32,8 @@ export interface SearchDependencies {
   logger: Logger;
   cacheTtlSeconds: number;
   maxQueryChars: number;
+  /** Who may read which namespaces; default: no keys, everyone may. */
+  apiKeys?: ApiKeys;
   isAcceptingTraffic?: () => boolean;
   /** Extra routes (the search page) mounted on the same app. */
   extension?: SearchAppExtension;
@@ -78,10 +83,14 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
-  app.post("/search", async (c) => {
+  const apiKeys = deps.apiKeys ?? new ApiKeys();
+  const auth = authenticate(apiKeys);
+
+  app.post("/search", auth, async (c) => {
     const started = performance.now();
     const request = parseWith(requestSchema, await readJson(c));
     const { query, namespace, mode, top_k, alpha } = request;
+    authorize(c, namespace, "read");
     const traceId = currentTraceId();
     // The namespace's generation is part of the key: any indexing change makes old answers unreachable.
     const generation = await asDependencyError("index-state", () => deps.indexState.generation(namespace));
@@ -134,12 +143,12 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     return c.json({ ...response, metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) } });
   });
 
-  app.get("/namespaces", async (c) => {
+  app.get("/namespaces", auth, async (c) => {
     const namespaces = await asDependencyError("vector-store", () => deps.vectorStore.namespaces());
-    return c.json({ namespaces });
+    return c.json({ namespaces: readableBy(c, namespaces) });
   });
 
-  deps.extension?.mount(app);
+  deps.extension?.mount(app, { authenticate: auth, required: apiKeys.enabled });
 
   async function embedQuery(query: string): Promise<number[]> {
     const response = await withSpan("embedding.generate", { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } }, () =>

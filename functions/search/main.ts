@@ -6,6 +6,7 @@ import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createIndexState } from "../shared/backends/index-state/index.ts";
 import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
+import { accessEnv } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createSearchApp } from "./app.ts";
 import { searchPageEnv } from "./page/config.ts";
@@ -22,6 +23,7 @@ await startFunction(
     SEARCH_CACHE_TTL_SECONDS: intVar(300, 1),
     MAX_QUERY_CHARS: intVar(2048, 1, 100_000),
     ...searchPageEnv,
+    ...accessEnv,
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     const [vectorStore, indexState, cache, answerer] = await Promise.all([
@@ -43,6 +45,7 @@ await startFunction(
       logger,
       cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
       maxQueryChars: config.MAX_QUERY_CHARS,
+      apiKeys: config.API_KEYS,
       isAcceptingTraffic,
       extension: searchPage(page),
     });

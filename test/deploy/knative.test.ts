@@ -241,7 +241,7 @@ suite("Knative Services", () => {
         if (!ref) continue;
         assert.ok(upSh.includes(`secret generic ${ref.name}`), `${ref.name} is not created by up.sh`);
         assert.ok(upSh.includes(`${ref.key}=`), `${ref.name}.${ref.key} is not set by up.sh`);
-        if (ref.name === "rag-openai") assert.equal(ref.optional, true, "without a key the functions must still start");
+        if (ref.name === "rag-openai" || ref.name === "rag-api-keys") assert.equal(ref.optional, true, `without ${ref.name} the functions must still start`);
       }
     }
   });
@@ -251,6 +251,12 @@ suite("Knative Services", () => {
     assert.ok(traceUi.includes("{trace_id}"));
     const panes = JSON.parse(decodeURIComponent(new URL(traceUi.replace("{trace_id}", "0")).searchParams.get("panes")!));
     assert.equal(panes.t.queries[0].datasource.uid, "tempo");
+  });
+
+  it("the public functions read API_KEYS from the same optional Secret; the internal ones do not", () => {
+    const apiKeys = (name: string) => (ksvc(name).spec.template.spec.containers[0].env as EnvVar[]).find((v) => v.name === "API_KEYS")?.valueFrom?.secretKeyRef;
+    for (const name of ["ingest", "search"]) assert.deepEqual(apiKeys(name), { name: "rag-api-keys", key: "API_KEYS", optional: true }, name);
+    for (const name of ["index-document", "embed"]) assert.equal(apiKeys(name), undefined, `${name} is cluster-local and checks no keys`);
   });
 
   it("internal functions are cluster-local; public ones are not", () => {

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import cliProgress from "cli-progress";
+import { apiKeyHeader } from "../api-key.ts";
 
 const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".txt", ".text"]);
 
@@ -66,7 +67,7 @@ interface Accepted {
 async function postDocument(options: IngestOptions, text: string, metadata: Record<string, string>, path: string | undefined): Promise<Accepted> {
   const response = await fetch(new URL("/ingest", options.ingestUrl), {
     method: "POST",
-    headers: { "content-type": "application/json", ...(path ? { "idempotency-key": `file:${path}` } : {}) },
+    headers: { "content-type": "application/json", ...apiKeyHeader(), ...(path ? { "idempotency-key": `file:${path}` } : {}) },
     body: JSON.stringify({ text, metadata, namespace: options.namespace }),
   });
   const body = (await response.json()) as Accepted & { error?: string };

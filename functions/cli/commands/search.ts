@@ -1,3 +1,5 @@
+import { apiKeyHeader } from "../api-key.ts";
+
 export interface SearchOptions {
   searchUrl: string;
   namespace: string;
@@ -18,7 +20,7 @@ export async function search(query: string, options: SearchOptions): Promise<voi
   const started = performance.now();
   const response = await fetch(new URL("/search", options.searchUrl), {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...apiKeyHeader() },
     body: JSON.stringify({ query, namespace: options.namespace, mode: options.mode, top_k: options.topK, alpha: options.alpha }),
   });
   const body = (await response.json()) as SearchResult & { error?: string };

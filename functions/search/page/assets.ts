@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import * as client from "./client.ts";
+import * as clientAuth from "./client-auth.ts";
 import * as clientText from "./client-text.ts";
 import { styles } from "./styles.ts";
 
@@ -15,7 +16,7 @@ export interface Asset {
  */
 export function clientScript(): string {
   const { start, ...rest } = client;
-  const functions = [...Object.values(clientText), ...Object.values(rest)].filter((value) => typeof value === "function");
+  const functions = [...Object.values(clientText), ...Object.values(clientAuth), ...Object.values(rest)].filter((value) => typeof value === "function");
   return [
     '"use strict";',
     "(() => {",

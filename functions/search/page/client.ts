@@ -3,6 +3,7 @@
 // no module constants and calls the other client functions by their own names (imports unaliased);
 // assets.test.ts checks the first rule, the browser test the rest.
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
+import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
 import { errorMessage, probeQuery, queryTerms, snippet, splitByTerms, splitCitations, traceHref } from "./client-text.ts";
 
 interface Hit {
@@ -37,8 +38,9 @@ export function highlighted(text: string, terms: string[]): DocumentFragment {
 }
 
 export async function requestJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}) } });
+  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...authorizationHeader() } });
   const body = await response.json().catch(() => null);
+  if (response.status === 401) showApiKeyPanel(errorMessage(response.status, body));
   if (!response.ok) throw new Error(errorMessage(response.status, body));
   return { status: response.status, body };
 }
@@ -271,6 +273,7 @@ export function setupAddForm(): void {
 
 export function start(): void {
   setupTabs();
+  setupApiKey();
   setupAddForm();
   byId("search-form").addEventListener("submit", (e) => {
     e.preventDefault();

@@ -9,8 +9,11 @@ export interface IngestProxyOptions {
   timeoutMs: number;
 }
 
-/** Request headers that carry meaning for ingest; everything else (cookies, auth) stays here. */
-const FORWARDED_HEADERS = ["content-type", "content-length", "idempotency-key"];
+/**
+ * Request headers that carry meaning for ingest; everything else (cookies) stays here. The API key
+ * goes on: ingest checks it again and decides which namespaces it may write.
+ */
+const FORWARDED_HEADERS = ["content-type", "content-length", "idempotency-key", "authorization"];
 
 /**
  * `POST /api/ingest` → `POST $INGEST_URL/ingest`, so the page's browser talks to one origin.

@@ -3,6 +3,7 @@ import { Script } from "node:vm";
 import { describe, it } from "node:test";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import * as client from "./client.ts";
+import * as clientAuth from "./client-auth.ts";
 import * as clientText from "./client-text.ts";
 import { createPageTestApp } from "./test-search-app.ts";
 
@@ -64,7 +65,7 @@ describe("search page routes", async () => {
 
   it("serves every client function as a standalone function declaration", () => {
     // assets.ts serialises these with String(fn): arrow functions or constants would not survive.
-    for (const [name, value] of Object.entries({ ...client, ...clientText })) {
+    for (const [name, value] of Object.entries({ ...client, ...clientAuth, ...clientText })) {
       assert.equal(typeof value, "function", `${name} must be a function`);
       assert.match(String(value), /^(async )?function[\s*]/, `${name} must be a function declaration`);
     }

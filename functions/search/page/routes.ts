@@ -1,3 +1,4 @@
+import { requireAccess } from "../../shared/access/authenticate.ts";
 import type { SearchAppExtension } from "../app.ts";
 import { buildAssets } from "./assets.ts";
 import { INGEST_TIMEOUT_MS, type SearchPageOptions } from "./config.ts";
@@ -24,17 +25,19 @@ const CONTENT_SECURITY_POLICY = [
  */
 export function searchPage(options: SearchPageOptions): SearchAppExtension {
   const { script, style } = buildAssets();
-  const html = `<!doctype html>${Shell({
+  const html = (authRequired: boolean) => `<!doctype html>${Shell({
     scriptPath: script.path,
     stylePath: style.path,
     ingestConfigured: options.ingestUrl !== undefined,
     traceUiUrl: options.traceUiUrl,
+    authRequired,
   })}`;
   return {
     streamedBodyPaths: [INGEST_PROXY_PATH],
-    mount: (app) => {
+    mount: (app, access) => {
+      const page = html(access.required);
       app.get("/", (c) =>
-        c.html(html, 200, {
+        c.html(page, 200, {
           "content-security-policy": CONTENT_SECURITY_POLICY,
           "cache-control": "no-cache",
           "referrer-policy": "no-referrer",
@@ -50,7 +53,8 @@ export function searchPage(options: SearchPageOptions): SearchAppExtension {
           }),
         );
       }
-      app.post(INGEST_PROXY_PATH, ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));
+      // Authenticated here, so a bad key never reaches ingest; ingest, given the same key, decides the namespace.
+      app.post(INGEST_PROXY_PATH, access.authenticate, requireAccess("write"), ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));
     },
   };
 }

@@ -3,6 +3,8 @@ export interface ShellProps {
   stylePath: string;
   ingestConfigured: boolean;
   traceUiUrl?: string;
+  /** API_KEYS is set: the page asks for a key and sends it. */
+  authRequired: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export function Shell(props: ShellProps) {
         <link rel="stylesheet" href={props.stylePath} />
         <script src={props.scriptPath} defer></script>
       </head>
-      <body data-ingest-configured={String(props.ingestConfigured)} data-trace-ui-url={props.traceUiUrl ?? ""}>
+      <body data-ingest-configured={String(props.ingestConfigured)} data-trace-ui-url={props.traceUiUrl ?? ""} data-auth-required={String(props.authRequired)}>
         <a class="skip-link" href="#query">
           Skip to search
         </a>
@@ -40,8 +42,14 @@ export function Shell(props: ShellProps) {
               Add document
             </button>
           </div>
+          {props.authRequired ? (
+            <button type="button" id="api-key-button" class="key-button">
+              API key
+            </button>
+          ) : null}
         </header>
         <main>
+          {props.authRequired ? <ApiKeyPanel /> : null}
           <section id="panel-search" role="tabpanel" aria-labelledby="tab-search">
             <SearchForm />
             <p id="search-status" class="status" role="status"></p>
@@ -92,6 +100,29 @@ function SearchForm() {
         </label>
       </div>
     </form>
+  );
+}
+
+function ApiKeyPanel() {
+  return (
+    <section id="api-key-panel" class="card api-key" aria-label="API key" hidden>
+      <form id="api-key-form" novalidate>
+        <label for="api-key" class="field-label">
+          API key
+        </label>
+        <div class="query-row">
+          <input id="api-key" type="password" autocomplete="off" spellcheck={false} placeholder="the key you were given" />
+          <button id="api-key-save" type="submit" class="primary">
+            Use key
+          </button>
+          <button id="api-key-forget" type="button">
+            Forget
+          </button>
+        </div>
+        <p id="api-key-status" class="status" role="status" aria-live="polite"></p>
+        <p class="hint">Kept in this browser tab only and sent as an Authorization header, never as a cookie.</p>
+      </form>
+    </section>
   );
 }
 

@@ -45,6 +45,9 @@ button:disabled { opacity: .6; cursor: progress; }
 .primary { background: var(--accent); color: var(--accent-text); border: 0; border-radius: 8px; padding: .5rem 1.1rem; font-weight: 600; white-space: nowrap; }
 
 .query-row { display: flex; gap: .5rem; }
+.api-key { margin-bottom: 1rem; }
+.api-key .hint { margin: 0 .25rem; color: var(--muted); font-size: .85rem; }
+.key-button, #api-key-forget { background: var(--surface); color: var(--text); border: 1px solid var(--border); border-radius: 8px; padding: .35rem .8rem; }
 .query-row input { font-size: 1.05rem; }
 .options { display: grid; grid-template-columns: 2fr 1.3fr 1fr; gap: .75rem; margin-top: .85rem; }
 .status { min-height: 1.5rem; margin: .75rem .25rem; color: var(--muted); font-size: .9rem; }

@@ -4,6 +4,9 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Variables whose value is never printed, even when it is invalid. */
+const SECRET_VARIABLE = /KEY|TOKEN|SECRET|PASSWORD/;
+
 /**
  * Parses environment variables with a zod object schema. Every problem names the variable,
  * so a bad setting fails at start-up with e.g. `PORT: expected a number, got "abc"`.
@@ -15,7 +18,7 @@ export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEn
     // A list variable (KAFKA_BROKERS) reports the bad entry at a deeper path: name the variable.
     const [variable = "", ...entry] = issue.path.map(String);
     const value = env[variable];
-    const shown = value === undefined ? "(unset)" : JSON.stringify(value);
+    const shown = value === undefined ? "(unset)" : SECRET_VARIABLE.test(variable) ? "(set, value not shown)" : JSON.stringify(value);
     return `  ${variable}=${shown}: ${entry.length > 0 ? `entry ${entry.join(".")}: ` : ""}${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
