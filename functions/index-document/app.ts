@@ -24,6 +24,8 @@ export interface IndexDocumentDependencies {
   logger: Logger;
   chunking: ChunkingOptions;
   embedBatchSize: number;
+  /** Larger stored objects are refused (422) before they are read whole. */
+  maxObjectBytes: number;
   isAcceptingTraffic?: () => boolean;
   /** For the consumer span; default: HTTP deliveries to this request's URL. */
   consumedFrom?: ConsumedFrom;
@@ -117,7 +119,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   }
 
   async function download(stored: DocumentStored): Promise<StoredDocument> {
-    const bytes = await asDependencyError("object-store", () => deps.objectStore.get(stored.key));
+    const bytes = await asDependencyError("object-store", () => deps.objectStore.get(stored.key, { maxBytes: deps.maxObjectBytes }));
     if (bytes === undefined) {
       // ingest stores before it publishes, so a missing object is a bad event, not a race.
       throw new HttpProblem(422, `document object ${stored.bucket}/${stored.key} does not exist`);

@@ -5,6 +5,7 @@ import { createIndexState } from "../shared/backends/index-state/index.ts";
 import { cacheEnv } from "../shared/backends/cache/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
 import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import { maxStoredDocumentBytes } from "../shared/domain/document.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIndexDocumentApp } from "./app.ts";
@@ -20,6 +21,7 @@ await startFunction(
     CHUNK_OVERLAP: intVar(100, 0, 50_000),
     EMBED_BATCH_SIZE: intVar(64, 1, 2048),
     EMBED_TIMEOUT_MS: intVar(30_000, 100),
+    MAX_DOCUMENT_BYTES: intVar(5 * 1024 * 1024, 1),
     // How events reach this function, for the consumer span's messaging.* attributes.
     EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
     KAFKA_TOPIC: stringVar("documents"),
@@ -44,6 +46,7 @@ await startFunction(
       logger,
       chunking: { size: config.CHUNK_SIZE, overlap: config.CHUNK_OVERLAP },
       embedBatchSize: config.EMBED_BATCH_SIZE,
+      maxObjectBytes: maxStoredDocumentBytes(config.MAX_DOCUMENT_BYTES),
       isAcceptingTraffic,
       ...(config.EVENT_TRANSPORT === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),
     });

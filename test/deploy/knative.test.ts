@@ -204,7 +204,7 @@ suite("Knative Services", () => {
     const cache = ["CACHE", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"];
     const required: Record<string, string[]> = {
       ingest: [...common, ...s3, "EVENT_TRANSPORT", "KAFKA_BROKERS", "KAFKA_TOPIC", "KAFKA_CLIENT_ID", "MAX_DOCUMENT_BYTES"],
-      "index-document": [...common, ...s3, ...weaviate, ...cache, "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS"],
+      "index-document": [...common, ...s3, ...weaviate, ...cache, "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS", "MAX_DOCUMENT_BYTES"],
       embed: [...common, ...cache, "EMBEDDER", "EMBEDDING_DIMENSIONS", "OPENAI_API_KEY", "EMBEDDING_CACHE_TTL_SECONDS"],
       search: [...common, ...weaviate, ...cache, "EMBED_URL", "LLM", "OPENAI_API_KEY", "INGEST_URL", "TRACE_UI_URL", "SEARCH_CACHE_TTL_SECONDS", "MAX_QUERY_CHARS"],
     };
@@ -214,6 +214,7 @@ suite("Knative Services", () => {
       assert.deepEqual(missing, [], name);
       assert.notEqual(env.get("OBJECT_STORE") ?? "s3", "filesystem", name);
     }
+    assert.equal(effectiveEnv(ksvc("index-document")).get("MAX_DOCUMENT_BYTES"), effectiveEnv(ksvc("ingest")).get("MAX_DOCUMENT_BYTES"), "one document limit end to end");
     const config = ragConfig();
     assert.equal(config.OBJECT_STORE, "s3");
     assert.equal(config.VECTOR_STORE, "weaviate");

@@ -62,6 +62,15 @@ export const EVENT_SOURCE = {
   ingest: "knative-rag/ingest",
 } as const;
 
+/**
+ * The largest stored-document object ingest can write for a text of `maxDocumentBytes`: JSON may
+ * escape a character into 6 bytes (\u0001), and metadata adds at most 32 × (256 + 4096) such
+ * characters (< 1 MiB). index-document reads no more than this.
+ */
+export function maxStoredDocumentBytes(maxDocumentBytes: number): number {
+  return 6 * maxDocumentBytes + 1024 * 1024;
+}
+
 export function documentKey(namespace: string, documentId: string): string {
   return `${namespace}/${documentId}.json`;
 }

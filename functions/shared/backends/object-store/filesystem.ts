@@ -1,7 +1,7 @@
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
-import type { ObjectStore } from "./object-store.ts";
+import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
 /** Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically. */
 export class FilesystemObjectStore implements ObjectStore {
@@ -16,9 +16,16 @@ export class FilesystemObjectStore implements ObjectStore {
     await writeFileAtomic(this.pathOf(key), body);
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     try {
-      return await readFile(this.pathOf(key));
+      const file = await open(this.pathOf(key));
+      try {
+        const { size } = await file.stat();
+        if (options.maxBytes !== undefined && size > options.maxBytes) throw new ObjectTooLarge(key, options.maxBytes);
+        return await file.readFile();
+      } finally {
+        await file.close();
+      }
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

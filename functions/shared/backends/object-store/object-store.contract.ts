@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { ObjectStore } from "./object-store.ts";
+import { ObjectTooLarge, type ObjectStore } from "./object-store.ts";
 
 /** What every ObjectStore must do, run against each adapter; `open` gets a bucket that does not exist yet. */
 export function objectStoreContract(adapter: string, open: (bucket: string) => Promise<ObjectStore>): void {
@@ -31,6 +31,14 @@ export function objectStoreContract(adapter: string, open: (bucket: string) => P
       const binary = Uint8Array.from([0, 255, 1, 254]);
       await store.put(".receipts/docs/doc-1.json", binary, "application/octet-stream");
       assert.deepEqual([...(await store.get(".receipts/docs/doc-1.json"))!], [...binary]);
+    });
+
+    it("refuses an object over the reader's limit as permanently too large, and reads one at the limit", async () => {
+      const body = "x".repeat(1000);
+      await store.put("docs/large.json", body, "application/json");
+      await assert.rejects(store.get("docs/large.json", { maxBytes: 999 }), ObjectTooLarge);
+      assert.equal((await store.get("docs/large.json", { maxBytes: 1000 }))!.byteLength, 1000);
+      assert.equal(await store.get("docs/missing-large.json", { maxBytes: 10 }), undefined);
     });
 
     it("overwrites an existing key", async () => {

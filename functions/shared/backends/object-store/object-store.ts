@@ -1,11 +1,26 @@
+import { DependencyRejected } from "../dependency-error.ts";
+
+export interface GetOptions {
+  /** Larger objects are refused with ObjectTooLarge before more than this is read into memory. */
+  maxBytes?: number;
+}
+
+/** An object over the reader's limit: it stays too large however often it is read (a 422, no retry). */
+export class ObjectTooLarge extends DependencyRejected {
+  override name = "ObjectTooLarge";
+  constructor(key: string, maxBytes: number) {
+    super("object-store", `object ${key} is larger than the ${maxBytes}-byte limit`);
+  }
+}
+
 /** Raw documents by key, e.g. `default/<document_id>.json` in the `documents` bucket. */
 export interface ObjectStore {
   /** `db.system`-style name of the implementation, for spans and logs. */
   readonly system: string;
   readonly bucket: string;
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
-  /** The object's bytes, or undefined when there is no such key. */
-  get(key: string): Promise<Uint8Array | undefined>;
+  /** The object's bytes, or undefined when there is no such key; ObjectTooLarge over `maxBytes`. */
+  get(key: string, options?: GetOptions): Promise<Uint8Array | undefined>;
   exists(key: string): Promise<boolean>;
   /** Throws a DependencyError while the store is not usable. */
   ready(): Promise<void>;

@@ -9,7 +9,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import type { ObjectStore } from "./object-store.ts";
+import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
 export interface S3ObjectStoreOptions {
   bucket: string;
@@ -56,11 +56,19 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string): Promise<Uint8Array | undefined> {
+  async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     await this.ready();
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return await response.Body!.transformToByteArray();
+      const body = response.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
+      if (options.maxBytes === undefined) return await response.Body!.transformToByteArray();
+      try {
+        if ((response.ContentLength ?? 0) > options.maxBytes) throw new ObjectTooLarge(key, options.maxBytes);
+        // Counted while streaming too: a store may leave Content-Length out.
+        return await readAtMost(body, options.maxBytes, key);
+      } finally {
+        body.destroy?.();
+      }
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -105,6 +113,17 @@ export class S3ObjectStore implements ObjectStore {
       }
     }
   }
+}
+
+async function readAtMost(body: AsyncIterable<Uint8Array>, maxBytes: number, key: string): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const part of body) {
+    length += part.byteLength;
+    if (length > maxBytes) throw new ObjectTooLarge(key, maxBytes);
+    parts.push(part);
+  }
+  return Buffer.concat(parts, length);
 }
 
 function isMissing(error: unknown): boolean {
