@@ -58,7 +58,7 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
       failure.remaining--;
       record.status = failure.status;
       c.header("retry-after", String(failure.retryAfterSeconds));
-      const type = failure.status === 429 ? "rate_limit_exceeded" : "server_error";
+      const type = failure.status === 429 ? "rate_limit_exceeded" : failure.status < 500 ? "invalid_request_error" : "server_error";
       return openAiError(c, failure.status, `simulated ${failure.status} for a test`, type, type);
     }
     await next();

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import { DependencyError } from "../backends/dependency-error.ts";
+import { DependencyError, DependencyRejected } from "../backends/dependency-error.ts";
 import { currentTraceId } from "../telemetry/spans.ts";
 
 /** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */
@@ -32,9 +32,10 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string
 }
 
 /**
- * Error responses: 4xx for the caller's mistakes, 503 + Retry-After for dependencies, 500 otherwise.
- * A 5xx body says what failed, never where or why in the server's words (paths, internal URLs,
- * a dependency's message): that detail is logged with the trace id the body carries.
+ * Error responses: 4xx for the caller's mistakes, 503 + Retry-After for dependencies, 422 for what
+ * a dependency refused for good, 500 otherwise. A dependency's body says what failed, never where
+ * or why in the server's words (paths, internal URLs, a dependency's message): that detail is
+ * logged with the trace id the body carries.
  */
 export function problemResponse(c: Context, error: unknown) {
   if (error instanceof HttpProblem) {
@@ -45,6 +46,9 @@ export function problemResponse(c: Context, error: unknown) {
   if (error instanceof DependencyError) {
     c.header("Retry-After", String(error.retryAfterSeconds));
     return c.json({ error: `${error.dependency} is unavailable; retry later`, dependency: error.dependency, retryable: true, ...trace }, 503);
+  }
+  if (error instanceof DependencyRejected) {
+    return c.json({ error: error.message, dependency: error.dependency, retryable: false, ...trace }, 422);
   }
   return c.json({ error: "internal error", retryable: true, ...trace }, 500);
 }

@@ -13,7 +13,7 @@ const client = (overrides: { OPENAI_TIMEOUT_MS?: number; OPENAI_MAX_RETRIES?: nu
   openAiClientFromConfig({ OPENAI_BASE_URL: server.baseUrl, OPENAI_API_KEY: server.apiKey, OPENAI_TIMEOUT_MS: 5000, OPENAI_MAX_RETRIES: 3, ...overrides }, "test");
 
 embedderContract("openai (OpenAI-compatible server)", async () => new OpenAiEmbedder(client(), "text-embedding-3-small", 256, true));
-answererContract("openai (OpenAI-compatible server)", async () => new OpenAiAnswerer(client(), "gpt-4o-mini"));
+answererContract("openai (OpenAI-compatible server)", async () => new OpenAiAnswerer(client(), "gpt-4o-mini", 256));
 
 describe("OpenAI adapters when the server pushes back", () => {
   it("retry a 429 after its Retry-After and succeed on the 200", async () => {
@@ -29,7 +29,7 @@ describe("OpenAI adapters when the server pushes back", () => {
   });
 
   it("give up after OPENAI_MAX_RETRIES on a lasting 5xx, with the status in the error", async () => {
-    const answerer = new OpenAiAnswerer(client({ OPENAI_MAX_RETRIES: 1 }), "gpt-4o-mini");
+    const answerer = new OpenAiAnswerer(client({ OPENAI_MAX_RETRIES: 1 }), "gpt-4o-mini", 256);
     const before = server.requests.length;
     server.failNext(5, { status: 503, retryAfterSeconds: 0 });
     await assert.rejects(answerer.answer("q?", [{ id: "1", document_id: "d", chunk_index: 0, content: "q", score: 1, metadata: {} }]), /503/);
@@ -46,7 +46,7 @@ describe("OpenAI adapters when the server pushes back", () => {
   });
 
   it("report token usage of a chat completion", async () => {
-    const answer = await new OpenAiAnswerer(client(), "gpt-4o-mini").answer("How do topics work?", [
+    const answer = await new OpenAiAnswerer(client(), "gpt-4o-mini", 256).answer("How do topics work?", [
       { id: "1", document_id: "kafka", chunk_index: 0, content: "Kafka topics have partitions.", score: 1, metadata: { title: "Kafka" } },
     ]);
     assert.ok(answer.usage && answer.usage.input_tokens > 0 && answer.usage.output_tokens > 0);

@@ -1,4 +1,4 @@
-import { enumVar, stringVar } from "../../config/env.ts";
+import { enumVar, intVar, stringVar } from "../../config/env.ts";
 import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
 import type { Answerer } from "./answerer.ts";
 import { ExtractiveAnswerer } from "./extractive.ts";
@@ -8,12 +8,14 @@ export type { Answer, Answerer } from "./answerer.ts";
 export const answererEnv = {
   LLM: enumVar(["extractive", "openai"], "extractive"),
   LLM_MODEL: stringVar("gpt-4o-mini"),
+  LLM_MAX_TOKENS: intVar(512, 16, 32_768),
   ...openAiEnv,
 };
 
 export interface AnswererConfig extends OpenAiConfig {
   LLM: "extractive" | "openai";
   LLM_MODEL: string;
+  LLM_MAX_TOKENS: number;
 }
 
 export async function createAnswerer(config: AnswererConfig): Promise<Answerer> {
@@ -22,7 +24,7 @@ export async function createAnswerer(config: AnswererConfig): Promise<Answerer> 
       return new ExtractiveAnswerer();
     case "openai": {
       const [{ OpenAiAnswerer }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
-      return new OpenAiAnswerer(openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"), config.LLM_MODEL);
+      return new OpenAiAnswerer(openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"), config.LLM_MODEL, config.LLM_MAX_TOKENS);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type OpenAI from "openai";
 import type { SearchHit } from "../../domain/chunk.ts";
+import { openAiCall } from "../openai/errors.ts";
 import type { Answer, Answerer } from "./answerer.ts";
 
 const SYSTEM_PROMPT = `You answer questions using only the numbered sources you are given.
@@ -14,6 +15,8 @@ export class OpenAiAnswerer implements Answerer {
   constructor(
     private readonly client: OpenAI,
     readonly model: string,
+    /** Bounds the answer's length, its cost and how long a search can wait for it. */
+    private readonly maxTokens: number,
     private readonly maxSourceChars = 2000,
   ) {}
 
@@ -24,14 +27,18 @@ export class OpenAiAnswerer implements Answerer {
     const context = sources
       .map((s, i) => `[${i + 1}] ${s.metadata.title ?? s.document_id}\n${s.content.slice(0, this.maxSourceChars)}`)
       .join("\n\n");
-    const completion = await this.client.chat.completions.create({
-      model: this.model,
-      temperature: 0.1,
-      messages: [
-        { role: "system", content: SYSTEM_PROMPT },
-        { role: "user", content: `Sources:\n\n${context}\n\nQuestion: ${query}` },
-      ],
-    });
+    const completion = await openAiCall("llm", () =>
+      this.client.chat.completions.create({
+        model: this.model,
+        temperature: 0.1,
+        // max_tokens rather than max_completion_tokens: vLLM, Ollama and LocalAI all read it.
+        max_tokens: this.maxTokens,
+        messages: [
+          { role: "system", content: SYSTEM_PROMPT },
+          { role: "user", content: `Sources:\n\n${context}\n\nQuestion: ${query}` },
+        ],
+      }),
+    );
     const text = completion.choices[0]?.message.content?.trim();
     if (!text) throw new Error(`${this.model} returned no answer`);
     return {

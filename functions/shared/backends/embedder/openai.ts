@@ -1,4 +1,5 @@
 import type OpenAI from "openai";
+import { openAiCall } from "../openai/errors.ts";
 import type { Embedder } from "./embedder.ts";
 
 /** Semantic embeddings from OpenAI (text-embedding-3-small by default) or a compatible server. */
@@ -14,12 +15,14 @@ export class OpenAiEmbedder implements Embedder {
   ) {}
 
   async embed(texts: string[]): Promise<number[][]> {
-    const response = await this.client.embeddings.create({
-      model: this.model,
-      input: texts,
-      encoding_format: "float",
-      ...(this.requestDimensions ? { dimensions: this.dimensions } : {}),
-    });
+    const response = await openAiCall("embedder", () =>
+      this.client.embeddings.create({
+        model: this.model,
+        input: texts,
+        encoding_format: "float",
+        ...(this.requestDimensions ? { dimensions: this.dimensions } : {}),
+      }),
+    );
     const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
     if (vectors.length !== texts.length) throw new Error(`${this.model} returned ${vectors.length} embeddings for ${texts.length} texts`);
     const wrong = vectors.find((v) => v.length !== this.dimensions);
