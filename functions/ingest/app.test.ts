@@ -3,6 +3,7 @@ import { after, describe, it } from "node:test";
 import { startEventSink, waitFor } from "../../test/support/event-sink.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
+import type { EventPublisher } from "../shared/backends/events/index.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
 import { createIngestApp } from "./app.ts";
@@ -93,5 +94,52 @@ describe("ingest app", async () => {
       assert.equal(response.status, status, `${path} ${body.slice(0, 40)}`);
       assert.match(((await response.json()) as { error: string }).error, message);
     }
+  });
+});
+
+describe("ingest when the publish's acknowledgement is lost", async () => {
+  const dataDir = await tempDir("ingest-lost-ack");
+  const sink = await startEventSink();
+  const objectStore = new FilesystemObjectStore(dataDir, "documents");
+  const spool = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  after(() => spool.close());
+  // The record is published, but the answer never comes back (a Kafka ack that timed out).
+  let loseNextAck = false;
+  const publisher: EventPublisher = {
+    system: spool.system,
+    destination: spool.destination,
+    ready: () => spool.ready(),
+    close: () => spool.close(),
+    async publish(event) {
+      await spool.publish(event);
+      if (loseNextAck) {
+        loseNextAck = false;
+        throw new Error("no acknowledgement from Kafka within 10 ms");
+      }
+    },
+  };
+  const app = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 1000 });
+  const ingest = (text: string) =>
+    app.request("/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text, id: "lost-ack" }) });
+  const eventIds = () => sink.received.map((r) => r.headers["ce-id"]);
+
+  it("answers 503 + Retry-After, and the resubmit publishes the same event (same id, same key) again", async () => {
+    loseNextAck = true;
+    const failed = await ingest("version one");
+    assert.equal(failed.status, 503);
+    assert.ok(Number(failed.headers.get("retry-after")) > 0);
+    const retried = await ingest("version one");
+    assert.equal(retried.status, 202);
+    assert.equal(((await retried.json()) as { duplicate: boolean }).duplicate, false);
+    const [first, second] = await waitFor("both deliveries", () => (sink.received.length >= 2 ? sink.received : undefined));
+    assert.equal(first!.headers["ce-id"], second!.headers["ce-id"], "a redelivery of one event, not a second event");
+    assert.equal(first!.headers["ce-partitionkey"], second!.headers["ce-partitionkey"]);
+  });
+
+  it("gives a new event id to new content, and to a return to older content", async () => {
+    assert.equal((await ingest("version two")).status, 202);
+    assert.equal((await ingest("version one")).status, 202);
+    const ids = await waitFor("four deliveries", () => (sink.received.length >= 4 ? eventIds() : undefined));
+    assert.equal(new Set(ids).size, 3, `event ids: ${ids.join(", ")}`);
   });
 });

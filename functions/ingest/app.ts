@@ -20,7 +20,7 @@ import {
   type DocumentSubmission,
   type StoredDocument,
 } from "../shared/domain/document.ts";
-import { documentIdFromIdempotencyKey } from "../shared/domain/ids.ts";
+import { documentIdFromIdempotencyKey, uuidV5 } from "../shared/domain/ids.ts";
 import { eventData, isCloudEventRequest, receiveCloudEvent } from "../shared/runtime/cloudevents.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
@@ -125,8 +125,9 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const sha256 = sha256Hex(submission.text);
     // The receipt is written after the event is durable: same id and same content again is a
     // duplicate (no second event); same id with new content is a new version of the document.
-    const receipt = await asDependencyError("object-store", () => deps.objectStore.get(receiptKey));
-    if (receipt !== undefined && (JSON.parse(Buffer.from(receipt).toString("utf8")) as Receipt).sha256 === sha256) {
+    const receiptBytes = await asDependencyError("object-store", () => deps.objectStore.get(receiptKey));
+    const receipt = receiptBytes === undefined ? undefined : (JSON.parse(Buffer.from(receiptBytes).toString("utf8")) as Receipt);
+    if (receipt?.sha256 === sha256) {
       deps.logger.info({ document_id: documentId, namespace }, "duplicate submission, already published");
       return { ...accepted, duplicate: true };
     }
@@ -159,6 +160,7 @@ export function createIngestApp(deps: IngestDependencies): Hono {
       async (span) => {
         // Created inside the producer span so the event's traceparent makes index-document its child.
         const event = new CloudEvent<DocumentStored>({
+          id: storedEventId(stored, receipt),
           type: EVENT_TYPE.documentStored,
           source: EVENT_SOURCE.ingest,
           subject: documentId,
@@ -180,6 +182,16 @@ export function createIngestApp(deps: IngestDependencies): Hono {
   }
 
   return app;
+}
+
+/**
+ * The same submission retried after a failed publish gets the same event id (and the same record
+ * key, the document id): when the first attempt did land after all (a Kafka ack that timed out),
+ * the second is a redelivery of the same event. The previous receipt is part of the name, so a
+ * later return to older content (v1, v2, v1 again) is a new event.
+ */
+function storedEventId(stored: DocumentStored, previous: Receipt | undefined): string {
+  return uuidV5(`event:${stored.namespace}:${stored.document_id}:${stored.sha256}:${previous?.event_id ?? ""}`);
 }
 
 function storageAttributes(store: ObjectStore, key: string, size: number) {
