@@ -74,7 +74,7 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   app.onError((error, c) => {
     const response = problemResponse(c, error);
     if (response.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
-    else logger.info({ status: response.status, path: c.req.path, reason: error.message }, "request rejected");
+    else logger.info({ status: response.status, path: c.req.path, reason: error.message, ...(error.cause ? { cause: String(error.cause) } : {}) }, "request rejected");
     return response;
   });
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
