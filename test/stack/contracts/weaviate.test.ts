@@ -1,16 +1,21 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import weaviateClient from "weaviate-client";
+import { HashingEmbedder } from "../../../functions/shared/backends/embedder/hashing.ts";
 import { vectorStoreContract } from "../../../functions/shared/backends/vector-store/vector-store.contract.ts";
+import type { EmbeddedChunk } from "../../../functions/shared/domain/chunk.ts";
+import { chunkId } from "../../../functions/shared/domain/ids.ts";
 import { WeaviateVectorStore, type WeaviateOptions } from "../../../functions/shared/backends/vector-store/weaviate.ts";
 import { startWeaviate, type WeaviateServer } from "../servers.ts";
 
 const weaviate: WeaviateServer = await startWeaviate();
 after(() => weaviate.cleanup());
-const options = (collection: string): WeaviateOptions => ({
+const options = (collection: string, extra: Partial<WeaviateOptions> = {}): WeaviateOptions => ({
   httpUrl: weaviate.httpUrl,
   grpcUrl: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
   collection,
   timeoutSeconds: 5,
+  ...extra,
 });
 
 vectorStoreContract("weaviate", async () => ({ writer: new WeaviateVectorStore(options("ContractChunk")), reader: new WeaviateVectorStore(options("ContractChunk")) }));
@@ -32,5 +37,75 @@ describe("WeaviateVectorStore when Weaviate goes away", () => {
     assert.ok(readyFailedMs < 2000 && searchFailedMs < 20_000);
     await weaviate.start();
     assert.deepEqual(await store.search(query), []);
+  });
+});
+
+describe("WeaviateVectorStore replacing a document", () => {
+  const embedder = new HashingEmbedder(32);
+  const namespace = "replace";
+  const chunksOf = (documentId: string, version: string, count: number, dimensions = 32): EmbeddedChunk[] =>
+    Array.from({ length: count }, (_, i) => ({
+      id: chunkId(namespace, documentId, i),
+      document_id: documentId,
+      namespace,
+      chunk_index: i,
+      content: `${version} chunk ${i} of the replaced document`,
+      metadata: { version },
+      vector: dimensions === 32 ? embedder.embedOne(`${version} chunk ${i}`) : new Array<number>(dimensions).fill(0.1),
+    }));
+  // Reclaims versions no head points at as soon as the next replace runs.
+  const writer = new WeaviateVectorStore(options("ReplaceChunk", { abandonedVersionMs: 0 }));
+  const reader = new WeaviateVectorStore(options("ReplaceChunk"));
+  const versionsSeen = async (documentId: string) => {
+    const hits = await reader.search({ namespace, mode: "keyword", text: "chunk replaced document", topK: 20, alpha: 0.5 });
+    const mine = hits.filter((h) => h.document_id === documentId);
+    return { versions: new Set(mine.map((h) => h.metadata.version)), chunks: mine.length };
+  };
+  const storedObjects = async (documentId: string) => {
+    const client = await weaviateClient.connectToCustom({ httpHost: weaviate.httpHost, httpPort: weaviate.httpPort, grpcHost: weaviate.grpcHost, grpcPort: weaviate.grpcPort });
+    try {
+      const chunks = client.collections.get("ReplaceChunk");
+      const result = await chunks.aggregate.overAll({ filters: chunks.filter.byProperty("document_id").equal(documentId) });
+      return result.totalCount;
+    } finally {
+      await client.close();
+    }
+  };
+  before(() => writer.ready());
+  after(async () => {
+    await writer.close();
+    await reader.close();
+  });
+
+  it("a write that fails half-way leaves the old version whole, and the next replace collects its leftovers", async () => {
+    await writer.replaceDocument(namespace, "half", chunksOf("half", "v1", 3));
+    assert.deepEqual(await versionsSeen("half"), { versions: new Set(["v1"]), chunks: 3 });
+    // Weaviate takes chunk 0 and refuses chunk 1 (wrong vector size): a crash in the middle of the write.
+    const broken = [...chunksOf("half", "v2", 1), ...chunksOf("half", "v2", 2, 7).slice(1)];
+    await assert.rejects(writer.replaceDocument(namespace, "half", broken));
+    assert.deepEqual(await versionsSeen("half"), { versions: new Set(["v1"]), chunks: 3 }, "one whole version, never a mix");
+    await writer.replaceDocument(namespace, "half", chunksOf("half", "v3", 2));
+    assert.deepEqual(await versionsSeen("half"), { versions: new Set(["v3"]), chunks: 2 });
+    assert.equal(await storedObjects("half"), 2, "no stale chunks left behind");
+  });
+
+  it("a reader searching while a document is replaced again and again sees one version at a time", async () => {
+    await writer.replaceDocument(namespace, "busy", chunksOf("busy", "v0", 4));
+    let writing = true;
+    const writes = (async () => {
+      for (let round = 1; round <= 30; round++) await writer.replaceDocument(namespace, "busy", chunksOf("busy", `v${round}`, round % 2 === 0 ? 4 : 2));
+      writing = false;
+    })();
+    let reads = 0;
+    while (writing) {
+      const seen = await versionsSeen("busy");
+      reads++;
+      assert.equal(seen.versions.size, 1, `read ${reads} saw versions ${[...seen.versions].join(", ")}`);
+      assert.equal(seen.chunks, Number([...seen.versions][0]!.slice(1)) % 2 === 0 ? 4 : 2, `read ${reads}: a whole version`);
+    }
+    await writes;
+    assert.deepEqual(await versionsSeen("busy"), { versions: new Set(["v30"]), chunks: 4 });
+    assert.equal(await storedObjects("busy"), 4);
+    console.log(`${reads} searches during 30 replaces, each saw exactly one whole version`);
   });
 });

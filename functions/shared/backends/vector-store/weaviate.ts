@@ -1,18 +1,9 @@
-import weaviate, { Filters, type Collection, type WeaviateClient } from "weaviate-client";
+import weaviate, { Filters, type Collection, type FilterValue, type WeaviateClient } from "weaviate-client";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
+import { sha256Hex } from "../../domain/document.ts";
+import { uuidV5 } from "../../domain/ids.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
-
-// A type alias, not an interface: the client's Properties constraint needs an index signature.
-type ChunkProperties = {
-  content: string;
-  document_id: string;
-  namespace: string;
-  chunk_index: number;
-  title: string;
-  source: string;
-  type: string;
-  metadata_json: string;
-};
+import { ensureCollections, headCollectionName, type ChunkProperties, type HeadProperties } from "./weaviate-schema.ts";
 
 export interface WeaviateOptions {
   httpUrl: string;
@@ -20,94 +11,100 @@ export interface WeaviateOptions {
   apiKey?: string | undefined;
   collection: string;
   timeoutSeconds: number;
+  /** How long a version that never became the head may be a writer's work in progress; older ones are collected. */
+  abandonedVersionMs?: number;
 }
+
+interface Collections {
+  chunks: Collection<ChunkProperties>;
+  heads: Collection<HeadProperties>;
+}
+
+/** Largest candidate list a search asks for while it skips chunks of versions readers do not see. */
+const MAX_CANDIDATES = 2000;
 
 /**
  * Weaviate as the vector store: one collection (`DocumentChunk`) with `vectorizer: none`, since
  * we bring the vectors. Namespaces are a filtered property rather than multi-tenancy: namespaces
  * appear on first write with no tenant to create, and /namespaces can aggregate across them.
  * Hybrid uses relativeScoreFusion, so `alpha` means what it means for the embedded store.
+ *
+ * Weaviate has no multi-object transactions, so a replace writes the new version's chunks under
+ * new ids beside the old ones, then switches the document's head object (one object: atomic) to
+ * the new version, then deletes the old version. Searches keep only chunks of their document's
+ * head version: a reader never sees two versions, and a crash at any step leaves either the old
+ * or the new version visible, never both and never a mix; what it left behind is collected by
+ * the document's next replace.
  */
 export class WeaviateVectorStore implements VectorStore {
   readonly system = "weaviate";
-  private connecting: Promise<Collection<ChunkProperties>> | undefined;
+  private connecting: Promise<Collections> | undefined;
   private client: WeaviateClient | undefined;
 
   constructor(private readonly options: WeaviateOptions) {}
 
   async replaceDocument(namespace: string, documentId: string, chunks: EmbeddedChunk[]): Promise<void> {
-    const collection = await this.collection();
+    const { chunks: collection, heads } = await this.collections();
+    const version = versionOf(chunks);
+    const writtenAt = Date.now();
     if (chunks.length > 0) {
       const result = await collection.data.insertMany(
-        chunks.map((chunk) => ({ id: chunk.id, properties: toProperties(chunk), vectors: chunk.vector })),
+        chunks.map((chunk) => ({ id: versionedId(chunk.id, version), properties: toProperties(chunk, version, writtenAt), vectors: chunk.vector })),
       );
       if (result.hasErrors) {
         const first = Object.values(result.errors)[0];
         throw new Error(`Weaviate rejected ${Object.keys(result.errors).length} of ${chunks.length} chunks: ${first?.message ?? "unknown error"}`);
       }
     }
-    // Deterministic ids overwrite the chunks that remain; a shorter new version leaves a tail to drop.
-    await collection.data.deleteMany(
-      Filters.and(
-        collection.filter.byProperty("namespace").equal(namespace),
-        collection.filter.byProperty("document_id").equal(documentId),
-        collection.filter.byProperty("chunk_index").greaterOrEqual(chunks.length),
-      ),
-    );
+    const headId = headIdOf(namespace, documentId);
+    const previous = (await heads.query.fetchObjectById(headId))?.properties.version;
+    // The switch: from here on readers see the new version and nothing else.
+    const switched = await heads.data.insertMany([{ id: headId, properties: { namespace, document_id: documentId, version, chunks: chunks.length } }]);
+    if (switched.hasErrors) throw new Error(`Weaviate rejected the head of ${namespace}/${documentId}: ${Object.values(switched.errors)[0]?.message}`);
+    // The version just replaced goes at once; versions no head ever pointed at (a writer that
+    // crashed before its switch) once no writer can still be busy with them.
+    const abandonedBefore = writtenAt - (this.options.abandonedVersionMs ?? 10 * 60_000);
+    const stale: FilterValue[] = [
+      Filters.and(collection.filter.byProperty("version").notEqual(version), collection.filter.byProperty("written_at").lessThan(abandonedBefore)),
+    ];
+    if (previous !== undefined && previous !== version) stale.push(collection.filter.byProperty("version").equal(previous));
+    await collection.data.deleteMany(Filters.and(this.documentFilter(collection, namespace, documentId), Filters.or(...stale)));
   }
 
   async deleteDocument(namespace: string, documentId: string): Promise<void> {
-    const collection = await this.collection();
-    await collection.data.deleteMany(
-      Filters.and(collection.filter.byProperty("namespace").equal(namespace), collection.filter.byProperty("document_id").equal(documentId)),
-    );
+    const { chunks, heads } = await this.collections();
+    await heads.data.deleteById(headIdOf(namespace, documentId));
+    await chunks.data.deleteMany(this.documentFilter(chunks, namespace, documentId));
   }
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
-    const collection = await this.collection();
-    const filters = collection.filter.byProperty("namespace").equal(query.namespace);
-    switch (query.mode) {
-      case "keyword": {
-        const result = await collection.query.bm25(query.text, { limit: query.topK, filters, returnMetadata: ["score"] });
-        return result.objects.map((o) => toHit(o.uuid, o.properties, o.metadata?.score ?? 0));
-      }
-      case "vector": {
-        const result = await collection.query.nearVector(requireVector(query), { limit: query.topK, filters, returnMetadata: ["distance"] });
-        return result.objects.map((o) => toHit(o.uuid, o.properties, 1 - (o.metadata?.distance ?? 1)));
-      }
-      case "hybrid": {
-        const result = await collection.query.hybrid(query.text, {
-          vector: requireVector(query),
-          alpha: query.alpha,
-          fusionType: "RelativeScore",
-          limit: query.topK,
-          filters,
-          returnMetadata: ["score"],
-        });
-        return result.objects.map((o) => toHit(o.uuid, o.properties, o.metadata?.score ?? 0));
+    const { chunks, heads } = await this.collections();
+    // Chunks of versions readers do not see can take places in the ranking: ask for more until
+    // topK visible ones are found or there is nothing more to find.
+    for (let limit = Math.min(2 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
+      const candidates = await this.rank(chunks, query, limit);
+      const current = await headVersions(heads, query.namespace, [...new Set(candidates.map((c) => c.properties.document_id))]);
+      const visible = candidates.filter((c) => current.get(c.properties.document_id) === c.properties.version);
+      if (visible.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES) {
+        return visible.slice(0, query.topK).map((c) => toHit(c.properties, c.score));
       }
     }
   }
 
   async namespaces(): Promise<NamespaceStats[]> {
-    const collection = await this.collection();
-    const groups = await collection.aggregate.groupBy.overAll({ groupBy: { property: "namespace" } });
-    const stats = await Promise.all(
-      groups.map(async (group) => {
-        const namespace = String(group.groupedBy.value);
-        // Every document has a chunk 0, so counting those counts documents.
-        const firstChunks = await collection.aggregate.overAll({
-          filters: Filters.and(collection.filter.byProperty("namespace").equal(namespace), collection.filter.byProperty("chunk_index").equal(0)),
-        });
-        return { namespace, documents: firstChunks.totalCount, chunks: group.totalCount };
-      }),
-    );
-    return stats.sort((a, b) => a.namespace.localeCompare(b.namespace));
+    const { heads } = await this.collections();
+    const groups = await heads.aggregate.groupBy.overAll({
+      groupBy: { property: "namespace" },
+      returnMetrics: heads.metrics.aggregate("chunks").integer(["sum"]),
+    });
+    return groups
+      .map((group) => ({ namespace: String(group.groupedBy.value), documents: group.totalCount, chunks: group.properties.chunks.sum ?? 0 }))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace));
   }
 
-  /** Connected, collection in place, and the server answers now (the client reconnects by itself). */
+  /** Connected, collections in place, and the server answers now (the client reconnects by itself). */
   async ready(): Promise<void> {
-    await this.collection();
+    await this.collections();
     if (!(await this.client!.isReady())) throw new Error(`Weaviate at ${this.options.httpUrl} is not ready`);
   }
 
@@ -115,8 +112,37 @@ export class WeaviateVectorStore implements VectorStore {
     await this.client?.close();
   }
 
-  /** Connects and creates the collection on first use; a failure is retried on the next call. */
-  private collection(): Promise<Collection<ChunkProperties>> {
+  private async rank(chunks: Collection<ChunkProperties>, query: SearchQuery, limit: number) {
+    const filters = chunks.filter.byProperty("namespace").equal(query.namespace);
+    switch (query.mode) {
+      case "keyword": {
+        const result = await chunks.query.bm25(query.text, { limit, filters, returnMetadata: ["score"] });
+        return result.objects.map((o) => ({ properties: o.properties, score: o.metadata?.score ?? 0 }));
+      }
+      case "vector": {
+        const result = await chunks.query.nearVector(requireVector(query), { limit, filters, returnMetadata: ["distance"] });
+        return result.objects.map((o) => ({ properties: o.properties, score: 1 - (o.metadata?.distance ?? 1) }));
+      }
+      case "hybrid": {
+        const result = await chunks.query.hybrid(query.text, {
+          vector: requireVector(query),
+          alpha: query.alpha,
+          fusionType: "RelativeScore",
+          limit,
+          filters,
+          returnMetadata: ["score"],
+        });
+        return result.objects.map((o) => ({ properties: o.properties, score: o.metadata?.score ?? 0 }));
+      }
+    }
+  }
+
+  private documentFilter(chunks: Collection<ChunkProperties>, namespace: string, documentId: string): FilterValue {
+    return Filters.and(chunks.filter.byProperty("namespace").equal(namespace), chunks.filter.byProperty("document_id").equal(documentId));
+  }
+
+  /** Connects and creates the collections on first use; a failure is retried on the next call. */
+  private collections(): Promise<Collections> {
     this.connecting ??= this.connect().catch((error: unknown) => {
       this.connecting = undefined;
       throw error;
@@ -124,7 +150,7 @@ export class WeaviateVectorStore implements VectorStore {
     return this.connecting;
   }
 
-  private async connect(): Promise<Collection<ChunkProperties>> {
+  private async connect(): Promise<Collections> {
     const http = new URL(this.options.httpUrl);
     const grpc = new URL(this.options.grpcUrl);
     const client = await weaviate.connectToCustom({
@@ -138,41 +164,43 @@ export class WeaviateVectorStore implements VectorStore {
       ...(this.options.apiKey ? { authCredentials: new weaviate.ApiKey(this.options.apiKey) } : {}),
     });
     try {
-      await ensureCollection(client, this.options.collection);
+      await ensureCollections(client, this.options.collection);
     } catch (error) {
       await client.close();
       throw error;
     }
     this.client = client;
-    return client.collections.get<ChunkProperties>(this.options.collection);
+    return {
+      chunks: client.collections.get<ChunkProperties>(this.options.collection),
+      heads: client.collections.get<HeadProperties>(headCollectionName(this.options.collection)),
+    };
   }
 }
 
-async function ensureCollection(client: WeaviateClient, name: string): Promise<void> {
-  if (await client.collections.exists(name)) return;
-  const keyword = { dataType: "text" as const, tokenization: "field" as const, indexSearchable: false };
-  try {
-    await client.collections.create<ChunkProperties>({
-      name,
-      vectorizers: weaviate.configure.vectors.selfProvided({ vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: "cosine" }) }),
-      properties: [
-        { name: "content", dataType: "text", tokenization: "word" },
-        { name: "title", dataType: "text", tokenization: "word" },
-        { name: "document_id", ...keyword },
-        { name: "namespace", ...keyword },
-        { name: "source", ...keyword },
-        { name: "type", ...keyword },
-        { name: "chunk_index", dataType: "int" },
-        { name: "metadata_json", dataType: "text", indexFilterable: false, indexSearchable: false },
-      ],
-    });
-  } catch (error) {
-    // Another instance created it between our check and our create.
-    if (!(await client.collections.exists(name))) throw error;
-  }
+/** The head version of each document, in one query. */
+async function headVersions(heads: Collection<HeadProperties>, namespace: string, documentIds: string[]): Promise<Map<string, string>> {
+  if (documentIds.length === 0) return new Map();
+  const result = await heads.query.fetchObjects({
+    filters: heads.filter.byId().containsAny(documentIds.map((id) => headIdOf(namespace, id))),
+    limit: documentIds.length,
+  });
+  return new Map(result.objects.map((o) => [o.properties.document_id, o.properties.version]));
 }
 
-function toProperties(chunk: EmbeddedChunk): ChunkProperties {
+/** Same chunks, same version: a redelivery rewrites the same objects instead of adding a version. */
+function versionOf(chunks: EmbeddedChunk[]): string {
+  return sha256Hex(JSON.stringify(chunks.map((c) => [c.id, c.content, c.metadata]))).slice(0, 32);
+}
+
+function versionedId(chunkId: string, version: string): string {
+  return uuidV5(`${chunkId}@${version}`);
+}
+
+function headIdOf(namespace: string, documentId: string): string {
+  return uuidV5(`head:${namespace}:${documentId}`);
+}
+
+function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number): ChunkProperties {
   return {
     content: chunk.content,
     document_id: chunk.document_id,
@@ -182,12 +210,15 @@ function toProperties(chunk: EmbeddedChunk): ChunkProperties {
     source: chunk.metadata.source ?? "",
     type: chunk.metadata.type ?? "",
     metadata_json: JSON.stringify(chunk.metadata),
+    chunk_id: chunk.id,
+    version,
+    written_at: writtenAt,
   };
 }
 
-function toHit(id: string, properties: ChunkProperties, score: number): SearchHit {
+function toHit(properties: ChunkProperties, score: number): SearchHit {
   return {
-    id,
+    id: properties.chunk_id,
     document_id: properties.document_id,
     chunk_index: Number(properties.chunk_index),
     content: properties.content,
