@@ -30,4 +30,18 @@ describe("parseEnv", () => {
       },
     );
   });
+
+  it("never prints the value of a variable named like a secret", () => {
+    const secrets = z.object({ OPENAI_API_KEY: intVar(1), REST_TOKEN: intVar(1), LLM_MAX_TOKENS: intVar(1) });
+    assert.throws(
+      () => parseEnv(secrets, { OPENAI_API_KEY: "sk-live-123", REST_TOKEN: "t0ken", LLM_MAX_TOKENS: "many" }),
+      (error: Error) => {
+        assert.match(error.message, /OPENAI_API_KEY=\(set, value not shown\)/);
+        assert.match(error.message, /REST_TOKEN=\(set, value not shown\)/);
+        assert.match(error.message, /LLM_MAX_TOKENS="many"/, "a count of tokens is not a secret");
+        assert.ok(!error.message.includes("sk-live-123") && !error.message.includes("t0ken"));
+        return true;
+      },
+    );
+  });
 });

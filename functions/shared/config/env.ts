@@ -5,7 +5,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose value is never printed, even when it is invalid. */
-const SECRET_VARIABLE = /KEY|TOKEN|SECRET|PASSWORD/;
+const SECRET_VARIABLE = /(^|_)(KEYS?|TOKEN|SECRET|PASSWORD)(_|$)/;
 
 /**
  * Parses environment variables with a zod object schema. Every problem names the variable,
