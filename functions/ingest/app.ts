@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";
-import { ApiKeys } from "../shared/access/api-keys.ts";
-import { authenticate, authorize } from "../shared/access/authenticate.ts";
+import { accessControl, type AccessSettings } from "../shared/access/access-control.ts";
+import { authorize } from "../shared/access/authenticate.ts";
 import {
   DEFAULT_NAMESPACE,
   documentKey,
@@ -34,8 +34,8 @@ export interface IngestDependencies {
   publisher: EventPublisher;
   logger: Logger;
   maxDocumentBytes: number;
-  /** Who may write which namespaces; default: no keys, everyone may. */
-  apiKeys?: ApiKeys;
+  /** API keys and allowed origins; default: no keys (everyone may write), no other origins. */
+  access?: AccessSettings;
   isAcceptingTraffic?: () => boolean;
 }
 
@@ -70,9 +70,13 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
-  const auth = authenticate(deps.apiKeys ?? new ApiKeys());
-  app.post("/ingest", auth, async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
-  app.post("/", auth, async (c) => {
+  const access = accessControl(deps.access);
+  // Both routes take writes from anyone who can reach them, browsers included: CSRF guard, then the key.
+  const guards = [access.browserWrite(), access.authenticate] as const;
+  app.use("/ingest", access.cors);
+  app.use("/", access.cors);
+  app.post("/ingest", ...guards, async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
+  app.post("/", ...guards, async (c) => {
     if (!isCloudEventRequest(c)) return c.json(await accept(c, await submissionFromRequest(c)), 202);
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentSubmitted) {

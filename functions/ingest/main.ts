@@ -3,7 +3,7 @@ import "../shared/telemetry/register.ts";
 import { intVar } from "../shared/config/env.ts";
 import { createEventPublisher, eventsEnv } from "../shared/backends/events/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
-import { accessEnv } from "../shared/access/env.ts";
+import { accessEnv, accessSettings } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIngestApp } from "./app.ts";
 
@@ -16,7 +16,7 @@ await startFunction(
     await Promise.all([objectStore.ready(), publisher.ready()]).catch((error) =>
       logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
     );
-    const app = createIngestApp({ objectStore, publisher, logger, maxDocumentBytes: config.MAX_DOCUMENT_BYTES, apiKeys: config.API_KEYS, isAcceptingTraffic });
+    const app = createIngestApp({ objectStore, publisher, logger, maxDocumentBytes: config.MAX_DOCUMENT_BYTES, access: accessSettings(config), isAcceptingTraffic });
     return { app, close: () => closeAll(publisher, objectStore) };
   },
 );

@@ -1,12 +1,12 @@
-import type { Hono, MiddlewareHandler } from "hono";
+import type { Hono } from "hono";
 import { z } from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";
-import { ApiKeys } from "../shared/access/api-keys.ts";
-import { authenticate, authorize, readableBy } from "../shared/access/authenticate.ts";
+import { accessControl, type AccessControl, type AccessSettings } from "../shared/access/access-control.ts";
+import { authorize, readableBy } from "../shared/access/authenticate.ts";
 import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
 import { DEFAULT_NAMESPACE, namespaceSchema, sha256Hex } from "../shared/domain/document.ts";
 import type { EmbedClient } from "../shared/embed-client.ts";
@@ -18,7 +18,7 @@ import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts
 
 export interface SearchAppExtension {
   /** `access.authenticate` goes in front of every route that reads or writes documents. */
-  mount(app: Hono, access: { authenticate: MiddlewareHandler; required: boolean }): void;
+  mount(app: Hono, access: AccessControl): void;
   /** Its routes that stream request bodies on (exempt from the query-sized body limit). */
   streamedBodyPaths?: string[];
 }
@@ -32,8 +32,8 @@ export interface SearchDependencies {
   logger: Logger;
   cacheTtlSeconds: number;
   maxQueryChars: number;
-  /** Who may read which namespaces; default: no keys, everyone may. */
-  apiKeys?: ApiKeys;
+  /** API keys and allowed origins; default: no keys (everyone may read), no other origins. */
+  access?: AccessSettings;
   isAcceptingTraffic?: () => boolean;
   /** Extra routes (the search page) mounted on the same app. */
   extension?: SearchAppExtension;
@@ -83,8 +83,10 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
-  const apiKeys = deps.apiKeys ?? new ApiKeys();
-  const auth = authenticate(apiKeys);
+  const access = accessControl(deps.access);
+  const auth = access.authenticate;
+  app.use("/search", access.cors);
+  app.use("/namespaces", access.cors);
 
   app.post("/search", auth, async (c) => {
     const started = performance.now();
@@ -148,7 +150,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     return c.json({ namespaces: readableBy(c, namespaces) });
   });
 
-  deps.extension?.mount(app, { authenticate: auth, required: apiKeys.enabled });
+  deps.extension?.mount(app, access);
 
   async function embedQuery(query: string): Promise<number[]> {
     const response = await withSpan("embedding.generate", { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } }, () =>

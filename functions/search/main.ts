@@ -6,7 +6,7 @@ import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createIndexState } from "../shared/backends/index-state/index.ts";
 import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
-import { accessEnv } from "../shared/access/env.ts";
+import { accessEnv, accessSettings } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createSearchApp } from "./app.ts";
 import { searchPageEnv } from "./page/config.ts";
@@ -45,7 +45,7 @@ await startFunction(
       logger,
       cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
       maxQueryChars: config.MAX_QUERY_CHARS,
-      apiKeys: config.API_KEYS,
+      access: accessSettings(config),
       isAcceptingTraffic,
       extension: searchPage(page),
     });

@@ -6,6 +6,8 @@ import { ingestProxy } from "./ingest-proxy.ts";
 import { Shell } from "./shell.tsx";
 
 const INGEST_PROXY_PATH = "/api/ingest";
+/** What the page sends to /api/ingest: JSON (the form) or Markdown; both need a CORS preflight cross-origin. */
+const PAGE_WRITE_TYPES = ["application/json", "text/markdown"];
 
 // Scripts and styles only from this origin; fetches only to it; no inline code of any kind.
 const CONTENT_SECURITY_POLICY = [
@@ -53,8 +55,11 @@ export function searchPage(options: SearchPageOptions): SearchAppExtension {
           }),
         );
       }
-      // Authenticated here, so a bad key never reaches ingest; ingest, given the same key, decides the namespace.
-      app.post(INGEST_PROXY_PATH, access.authenticate, requireAccess("write"), ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));
+      // Only this page posts here: same origin (or ALLOWED_ORIGINS) and a type a stranger's page
+      // cannot send without a preflight. Authenticated here, so a bad key never reaches ingest;
+      // ingest, given the same key, decides the namespace.
+      app.use(INGEST_PROXY_PATH, access.cors);
+      app.post(INGEST_PROXY_PATH, access.browserWrite(PAGE_WRITE_TYPES), access.authenticate, requireAccess("write"), ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));
     },
   };
 }
