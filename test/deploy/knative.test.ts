@@ -284,6 +284,6 @@ suite("Knative configuration", () => {
   it("serving: Kourier, magic DNS, emptyDir enabled", () => {
     assert.equal(findObject("ConfigMap", "config-network", "knative-serving")!.data!["ingress-class"], "kourier.ingress.networking.knative.dev");
     assert.ok("127.0.0.1.sslip.io" in findObject("ConfigMap", "config-domain", "knative-serving")!.data!);
-    assert.equal(findObject("ConfigMap", "config-features", "knative-serving")!.data!["kubernetes.podspec-emptydir"], "enabled");
+    assert.equal(findObject("ConfigMap", "config-features", "knative-serving")!.data!["kubernetes.podspec-volumes-emptydir"], "enabled");
   });
 });
