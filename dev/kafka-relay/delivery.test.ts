@@ -6,7 +6,7 @@ import { CloudEvent } from "cloudevents";
 import { freePort } from "../../test/support/free-port.ts";
 import { deliver, type DeliveryPolicy } from "./delivery.ts";
 
-const policy: DeliveryPolicy = { retry: 3, backoffDelayMs: 10, retryAfterMaxMs: 500, timeoutMs: 2000 };
+const policy: DeliveryPolicy = { retry: 3, backoffDelayMs: 10, timeoutMs: 2000 };
 const event = new CloudEvent({ type: "rag.document.stored", source: "/test", subject: "doc-1", datacontenttype: "application/json", data: { document_id: "doc-1" } });
 
 describe("deliver (KafkaSource delivery rules over real HTTP)", async () => {
@@ -40,10 +40,10 @@ describe("deliver (KafkaSource delivery rules over real HTTP)", async () => {
     assert.deepEqual(JSON.parse(seen[0]!.body), { document_id: "doc-1" });
   });
 
-  it("retries 5xx, 404, 408, 409 and 429 with exponential backoff", async () => {
+  it("retries 5xx, 404, 408, 409 and 429 with the dispatcher's exponential backoff (delay·2^n before retry n)", async () => {
     const result = await run([{ status: 500 }, { status: 404 }, { status: 408 }, { status: 202 }]);
     assert.deepEqual(result, { ok: true, status: 202, attempts: 4 });
-    assert.deepEqual(waits, [10, 20, 40]);
+    assert.deepEqual(waits, [20, 40, 80]);
     assert.equal((await run([{ status: 409 }, { status: 429 }, { status: 503 }, { status: 200 }])).attempts, 4);
   });
 
@@ -59,9 +59,9 @@ describe("deliver (KafkaSource delivery rules over real HTTP)", async () => {
     assert.deepEqual([result.ok, result.attempts, waits.length], [false, 4, 3]);
   });
 
-  it("waits Retry-After (seconds or a date) when it is longer than the backoff, up to the maximum", async () => {
+  it("ignores Retry-After, as the KafkaSource's dispatcher does: the backoff alone sets the wait", async () => {
     await run([{ status: 429, headers: { "retry-after": "0.2" } }, { status: 503, headers: { "retry-after": "3600" } }, { status: 200 }]);
-    assert.deepEqual(waits, [200, 500]);
+    assert.deepEqual(waits, [20, 40]);
   });
 
   it("retries when the sink cannot be reached, with the error and no status", async () => {

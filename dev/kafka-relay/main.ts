@@ -5,6 +5,7 @@ import { ConfigError, enumVar, intVar, parseEnv, stringVar, urlVar } from "../..
 import { requireSetting } from "../../functions/shared/config/runtime.ts";
 import { eventsEnv } from "../../functions/shared/backends/events/index.ts";
 import { createLogger } from "../../functions/shared/runtime/logger.ts";
+import { KAFKA_SOURCE_DELIVERY } from "./delivery.ts";
 import { startKafkaRelay } from "./relay.ts";
 
 const relayEnv = z.object({
@@ -15,10 +16,10 @@ const relayEnv = z.object({
   RELAY_GROUP_ID: stringVar("knative-rag-index-document"),
   // "none": failed events are logged and dropped, as Knative does without a deadLetterSink.
   RELAY_DEAD_LETTER_TOPIC: stringVar("documents-dlq"),
-  RELAY_RETRY: intVar(5, 0, 100),
-  RELAY_BACKOFF_DELAY_MS: intVar(1000, 1),
-  RELAY_RETRY_AFTER_MAX_MS: intVar(30_000, 0),
-  RELAY_TIMEOUT_MS: intVar(30_000, 100),
+  // Defaults: the cluster's KafkaSource delivery, so local runs retry on the same schedule.
+  RELAY_RETRY: intVar(KAFKA_SOURCE_DELIVERY.retry, 0, 100),
+  RELAY_BACKOFF_DELAY_MS: intVar(KAFKA_SOURCE_DELIVERY.backoffDelayMs, 1),
+  RELAY_TIMEOUT_MS: intVar(KAFKA_SOURCE_DELIVERY.timeoutMs, 100),
   RELAY_INITIAL_OFFSET: enumVar(["earliest", "latest"], "earliest"),
   LOG_LEVEL: enumVar(["trace", "debug", "info", "warn", "error", "fatal", "silent"], "info"),
 });
@@ -41,7 +42,6 @@ const relay = await startKafkaRelay({
   deadLetterTopic: config.RELAY_DEAD_LETTER_TOPIC === "none" ? undefined : config.RELAY_DEAD_LETTER_TOPIC,
   retry: config.RELAY_RETRY,
   backoffDelayMs: config.RELAY_BACKOFF_DELAY_MS,
-  retryAfterMaxMs: config.RELAY_RETRY_AFTER_MAX_MS,
   timeoutMs: config.RELAY_TIMEOUT_MS,
   fromBeginning: config.RELAY_INITIAL_OFFSET === "earliest",
   logger,

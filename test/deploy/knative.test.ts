@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe as suite, it } from "node:test";
+import { KAFKA_SOURCE_DELIVERY, backoffMs } from "../../dev/kafka-relay/delivery.ts";
 import { iso8601Seconds, goDurationSeconds } from "./support/durations.ts";
 import { autoscalingProblems } from "./support/knative-annotations.ts";
 import { readCrdSchemas } from "./support/crd-schema.ts";
@@ -55,8 +56,17 @@ function resolveClusterUrl(url: string): string | undefined {
   return ports.includes(port) ? undefined : `${url}: Service ${name} has ports ${ports.join(",")}, not ${port}`;
 }
 
+/**
+ * Delivery fields the KafkaSource's CRD accepts and its data plane ignores: the reconciler's egress
+ * config (contract.proto) has no field for them and the dispatcher never reads Retry-After.
+ */
+const IGNORED_BY_KAFKA_SOURCE = ["retryAfterMax"];
+
+/** index-document's realistic outages (a dependency's pod restarted, rescheduled, or in its first CrashLoopBackOff restarts). */
+export const OUTAGE_BUDGET_SECONDS = 5 * 60;
+
 suite("KafkaSource delivery", () => {
-  it("sets every field of the CRD's delivery spec", (t) => {
+  it("sets every delivery field the dispatcher reads, and none that it ignores", (t) => {
     const delivery = kafkaSource().spec.delivery as Record<string, unknown>;
     const crdFile = path.join(sharedSchemas, "kafkasource-crd.yaml");
     let fields = ["retry", "backoffPolicy", "backoffDelay", "timeout", "retryAfterMax", "deadLetterSink"];
@@ -68,15 +78,17 @@ suite("KafkaSource delivery", () => {
       t.diagnostic(`${crdFile} absent: checking the fields known at Knative 1.23`);
     }
     assert.ok(fields.length >= 6, `delivery fields: ${fields.join(", ")}`);
-    const missing = fields.filter((f) => delivery[f] === undefined || delivery[f] === null);
+    const missing = fields.filter((f) => !IGNORED_BY_KAFKA_SOURCE.includes(f) && (delivery[f] === undefined || delivery[f] === null));
     assert.deepEqual(missing, [], "a missing delivery field silently means its default (e.g. zero retries)");
+    const ignored = IGNORED_BY_KAFKA_SOURCE.filter((f) => f in delivery);
+    assert.deepEqual(ignored, [], "accepted by the CRD, ignored by the KafkaSource: it would promise behaviour Knative does not have");
   });
 
   it("has valid values: retries, a known backoff policy, ISO 8601 durations", () => {
     const delivery = kafkaSource().spec.delivery;
     assert.ok(Number.isInteger(delivery.retry) && delivery.retry >= 1, "at least one retry");
     assert.ok(["linear", "exponential"].includes(delivery.backoffPolicy));
-    for (const field of ["backoffDelay", "timeout", "retryAfterMax"]) {
+    for (const field of ["backoffDelay", "timeout"]) {
       assert.ok(iso8601Seconds(delivery[field]) !== undefined, `${field} ${delivery[field]} is not an ISO 8601 duration`);
     }
     assert.ok(iso8601Seconds(delivery.backoffDelay)! > 0);
@@ -94,9 +106,22 @@ suite("KafkaSource delivery", () => {
     );
   });
 
-  it("retryAfterMax is enabled in Knative Eventing's features", () => {
-    const features = findObject("ConfigMap", "config-features", "knative-eventing")!;
-    assert.equal(features.data?.["delivery-retryafter"], "enabled");
+  it("retries for longer than index-document's realistic outages, on the dispatcher's schedule", () => {
+    const delivery = kafkaSource().spec.delivery;
+    assert.equal(delivery.backoffPolicy, "exponential");
+    const delayMs = iso8601Seconds(delivery.backoffDelay)! * 1000;
+    let waitedMs = 0;
+    for (let n = 1; n <= delivery.retry; n++) waitedMs += backoffMs(delayMs, n);
+    assert.ok(waitedMs >= OUTAGE_BUDGET_SECONDS * 1000, `retries span ${waitedMs / 1000}s < ${OUTAGE_BUDGET_SECONDS}s`);
+  });
+
+  it("the dev relay's defaults are this delivery, so local runs retry as the cluster does", () => {
+    const delivery = kafkaSource().spec.delivery;
+    assert.deepEqual(KAFKA_SOURCE_DELIVERY, {
+      retry: delivery.retry,
+      backoffDelayMs: iso8601Seconds(delivery.backoffDelay)! * 1000,
+      timeoutMs: iso8601Seconds(delivery.timeout)! * 1000,
+    });
   });
 
   it("sink, dead-letter sink, topics and brokers all resolve", () => {

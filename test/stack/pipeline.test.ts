@@ -73,7 +73,6 @@ describe("pipeline end to end on the real stack", () => {
       RELAY_SINK: `${stack.urls["index-document"]}/`,
       RELAY_RETRY: "5",
       RELAY_BACKOFF_DELAY_MS: "200",
-      RELAY_RETRY_AFTER_MAX_MS: "2000",
       RELAY_TIMEOUT_MS: "20000",
     });
     cleanups.push(() => relay.stop());
