@@ -51,6 +51,11 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
     const samples = join(packageRoot(), "samples");
     const result = await ingestPaths([samples], { ingestUrl: stack.urls.ingest, namespace: "default", quiet: true });
     console.log(`Seeded namespace "default" with ${result.accepted} sample documents from samples/ (${result.duplicates} already there).`);
+    // With API_KEYS set, seeding needs a key too: say so instead of a silent count of 0.
+    if (result.failed.length > 0) {
+      const hint = process.env.API_KEYS && !process.env.KNATIVE_RAG_API_KEY ? " (API_KEYS is set: set KNATIVE_RAG_API_KEY to a key that may write namespace default)" : "";
+      console.error(`${result.failed.length} samples were not ingested, e.g. ${result.failed[0]!.path}: ${result.failed[0]!.error}${hint}`);
+    }
   }
 
   console.log(`
