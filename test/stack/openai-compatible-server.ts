@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono, type Context } from "hono";
-import { tokenize, HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
+import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
+import { tokenize } from "../../functions/shared/domain/analyzer.ts";
 
 export interface OpenAiCompatibleServer {
   /** The OpenAI base URL, http://127.0.0.1:PORT/v1 — give it as OPENAI_BASE_URL. */

@@ -23,4 +23,6 @@ export interface SearchHit {
   content: string;
   score: number;
   metadata: DocumentMetadata;
+  /** The document's other matching chunks, best first, when more than one per document was asked for. */
+  more_chunks?: { id: string; chunk_index: number; content: string; score: number }[];
 }

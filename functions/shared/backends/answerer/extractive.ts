@@ -1,40 +1,62 @@
+import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import type { SearchHit } from "../../domain/chunk.ts";
-import { tokenize } from "../embedder/hashing.ts";
 import type { Answer, Answerer } from "./answerer.ts";
+import { splitSentences } from "./sentences.ts";
 
 const MAX_SENTENCES = 3;
-const STOP_WORDS = new Set(
-  "a an and are as at be by can do does for from how i in is it of on or the this to what when where which who why with you your".split(" "),
-);
+/** Sentences whose terms overlap this much (Jaccard) with one already chosen add nothing. */
+const NEAR_DUPLICATE = 0.6;
+/** Each rank down the sources costs this share of a sentence's score: prefer the best sources. */
+const RANK_DISCOUNT = 0.15;
+
+interface Candidate {
+  sentence: string;
+  citation: number;
+  order: number;
+  terms: Set<string>;
+  score: number;
+}
 
 /**
- * The offline answer: no LLM, only quotes. Picks the sentences of the best sources that share
- * the most query words and cites each with its source number. Clearly labelled as extractive.
+ * The offline answer: no LLM, only quotes. Sentences of the sources are analyzed like the query
+ * (the shared analyzer: stems, no stopwords) and scored by the query terms they contain, each
+ * weighted by its rarity among the candidate sentences (idf), discounted by the source's rank.
+ * Up to three sentences, no near-duplicates, in source order, each cited with its source number.
  */
 export class ExtractiveAnswerer implements Answerer {
   readonly provider = "extractive";
-  readonly model = "extractive-v1";
+  readonly model = "extractive-v2";
+
+  constructor(private readonly analyzer: Analyzer = createAnalyzer("english")) {}
 
   async answer(query: string, sources: SearchHit[]): Promise<Answer> {
     if (sources.length === 0) {
       return { answer: "No indexed document matches this query.", kind: "extractive", model: this.model };
     }
-    const queryTerms = new Set(tokenize(query).filter((t) => !STOP_WORDS.has(t)).map(stem));
-    const candidates = sources.flatMap((source, sourceIndex) =>
+    const queryTerms = new Set(this.analyzer.terms(query));
+    const candidates: Candidate[] = sources.flatMap((source, sourceIndex) =>
       splitSentences(source.content).map((sentence, position) => ({
         sentence,
         citation: sourceIndex + 1,
-        overlap: overlap(sentence, queryTerms),
-        order: sourceIndex * 1000 + position,
+        order: sourceIndex * 10_000 + position,
+        terms: new Set(this.analyzer.terms(sentence)),
+        score: 0,
       })),
     );
-    const picked = candidates
-      .filter((c) => c.overlap > 0)
-      .sort((a, b) => b.overlap - a.overlap || a.order - b.order)
-      .slice(0, MAX_SENTENCES)
-      .sort((a, b) => a.order - b.order);
-    const chosen = picked.length > 0 ? picked : candidates.slice(0, 1);
-    const body = chosen.map((c) => `${c.sentence} [${c.citation}]`).join(" ");
+    const idf = inverseDocumentFrequency(queryTerms, candidates);
+    for (const candidate of candidates) {
+      let matched = 0;
+      for (const term of queryTerms) if (candidate.terms.has(term)) matched += idf.get(term)!;
+      candidate.score = matched * (1 - RANK_DISCOUNT * Math.min(candidate.citation - 1, 5));
+    }
+    const chosen: Candidate[] = [];
+    for (const candidate of candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.order - b.order)) {
+      if (chosen.some((c) => jaccard(c.terms, candidate.terms) >= NEAR_DUPLICATE)) continue;
+      chosen.push(candidate);
+      if (chosen.length === MAX_SENTENCES) break;
+    }
+    const quoted = chosen.length > 0 ? chosen.sort((a, b) => a.order - b.order) : candidates.slice(0, 1);
+    const body = quoted.map((c) => `${c.sentence} [${c.citation}]`).join(" ");
     return {
       answer: `Extractive answer (quoted from the sources; no LLM configured): ${body}`,
       kind: "extractive",
@@ -45,22 +67,18 @@ export class ExtractiveAnswerer implements Answerer {
   async close(): Promise<void> {}
 }
 
-export function splitSentences(text: string): string[] {
-  return text
-    .replace(/^#+\s*/gm, "")
-    .split(/(?<=[.!?])\s+|\n{2,}|\n(?=[-*]\s)/)
-    .map((s) => s.replace(/\s+/g, " ").trim())
-    .filter((s) => s.length >= 12);
+function inverseDocumentFrequency(terms: Set<string>, candidates: Candidate[]): Map<string, number> {
+  const idf = new Map<string, number>();
+  for (const term of terms) {
+    const df = candidates.filter((c) => c.terms.has(term)).length;
+    idf.set(term, Math.log(1 + (candidates.length + 1) / (df + 0.5)));
+  }
+  return idf;
 }
 
-/** A crude suffix stripper, enough to match "wakes" with "wake" and "scaling" with "scale". */
-function stem(word: string): string {
-  return word.length > 4 ? word.replace(/(ing|ed|es|s|e)$/, "") : word;
-}
-
-function overlap(sentence: string, queryTerms: Set<string>): number {
-  const seen = new Set(tokenize(sentence).map(stem));
-  let count = 0;
-  for (const term of queryTerms) if (seen.has(term)) count++;
-  return count;
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared++;
+  const union = a.size + b.size - shared;
+  return union === 0 ? 1 : shared / union;
 }

@@ -1,4 +1,6 @@
+import { analyzerEnv } from "../../config/analyzer-env.ts";
 import { enumVar, intVar, stringVar } from "../../config/env.ts";
+import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
 import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
 import type { Answerer } from "./answerer.ts";
 import { ExtractiveAnswerer } from "./extractive.ts";
@@ -10,18 +12,20 @@ export const answererEnv = {
   LLM_MODEL: stringVar("gpt-4o-mini"),
   LLM_MAX_TOKENS: intVar(512, 16, 32_768),
   ...openAiEnv,
+  ...analyzerEnv,
 };
 
 export interface AnswererConfig extends OpenAiConfig {
   LLM: "extractive" | "openai";
   LLM_MODEL: string;
   LLM_MAX_TOKENS: number;
+  TEXT_ANALYZER: AnalyzerLanguage;
 }
 
 export async function createAnswerer(config: AnswererConfig): Promise<Answerer> {
   switch (config.LLM) {
     case "extractive":
-      return new ExtractiveAnswerer();
+      return new ExtractiveAnswerer(createAnalyzer(config.TEXT_ANALYZER));
     case "openai": {
       const [{ OpenAiAnswerer }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
       return new OpenAiAnswerer(openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"), config.LLM_MODEL, config.LLM_MAX_TOKENS);

@@ -1,18 +1,23 @@
+import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import type { Embedder } from "./embedder.ts";
 
 /**
  * A LEXICAL embedder, not a semantic one: signed feature hashing ("the hashing trick",
- * Weinberger et al. 2009) of lower-cased word unigrams, word bigrams and character trigrams
- * of each word, L2-normalised. Texts that share words and word pieces get close vectors;
- * synonyms do not. It needs no model download, so the pipeline runs offline; configure
- * EMBEDDER=openai for semantic embeddings.
+ * Weinberger et al. 2009) of the analyzer's terms (stemmed, stopwords removed), term bigrams
+ * and character trigrams of each term, L2-normalised. Texts that share words and word pieces
+ * get close vectors; synonyms do not. It needs no model download, so the pipeline runs offline;
+ * configure EMBEDDER=openai for semantic embeddings.
  */
 export class HashingEmbedder implements Embedder {
   readonly provider = "hashing";
   readonly model: string;
 
-  constructor(readonly dimensions: number) {
-    this.model = `hashing-lexical-v1-${dimensions}`;
+  constructor(
+    readonly dimensions: number,
+    private readonly analyzer: Analyzer = createAnalyzer("english"),
+  ) {
+    // The analyzer is part of the model: vectors made with another one are not comparable.
+    this.model = `hashing-lexical-v2-${analyzer.language}-${dimensions}`;
   }
 
   async embed(texts: string[]): Promise<number[][]> {
@@ -21,7 +26,7 @@ export class HashingEmbedder implements Embedder {
 
   embedOne(text: string): number[] {
     const vector = new Float64Array(this.dimensions);
-    const words = tokenize(text);
+    const words = this.analyzer.terms(text);
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;
       this.add(vector, `w:${word}`, 1);
@@ -42,10 +47,6 @@ export class HashingEmbedder implements Embedder {
     const sign = hash & 0x80000000 ? -1 : 1;
     vector[(hash & 0x7fffffff) % this.dimensions]! += sign * weight;
   }
-}
-
-export function tokenize(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
 /** 32-bit FNV-1a over UTF-16 code units; stable across processes and platforms. */

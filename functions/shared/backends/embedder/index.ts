@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { enumVar, stringVar } from "../../config/env.ts";
+import { analyzerEnv } from "../../config/analyzer-env.ts";
+import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
 import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
 import type { Embedder } from "./embedder.ts";
 import { HashingEmbedder } from "./hashing.ts";
@@ -12,18 +14,20 @@ export const embedderEnv = {
   /** Default 384 for hashing, 1536 for openai (text-embedding-3-small). */
   EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(8).max(8192).optional()),
   ...openAiEnv,
+  ...analyzerEnv,
 };
 
 export interface EmbedderConfig extends OpenAiConfig {
   EMBEDDER: "hashing" | "openai";
   EMBEDDING_MODEL: string;
   EMBEDDING_DIMENSIONS?: number | undefined;
+  TEXT_ANALYZER: AnalyzerLanguage;
 }
 
 export async function createEmbedder(config: EmbedderConfig): Promise<Embedder> {
   switch (config.EMBEDDER) {
     case "hashing":
-      return new HashingEmbedder(config.EMBEDDING_DIMENSIONS ?? 384);
+      return new HashingEmbedder(config.EMBEDDING_DIMENSIONS ?? 384, createAnalyzer(config.TEXT_ANALYZER));
     case "openai": {
       const [{ OpenAiEmbedder }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
       const client = openAiClientFromConfig(config, "EMBEDDER=openai without OPENAI_BASE_URL");

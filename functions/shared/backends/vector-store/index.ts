@@ -1,5 +1,7 @@
 import { enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../config/env.ts";
 import { requireSetting } from "../../config/runtime.ts";
+import { analyzerEnv } from "../../config/analyzer-env.ts";
+import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
 import type { VectorStore } from "./vector-store.ts";
 
 export type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
@@ -11,6 +13,7 @@ export const vectorStoreEnv = {
   WEAVIATE_API_KEY: optionalString(),
   WEAVIATE_COLLECTION: stringVar("DocumentChunk"),
   WEAVIATE_TIMEOUT_SECONDS: intVar(10, 1, 600),
+  ...analyzerEnv,
 };
 
 export interface VectorStoreConfig {
@@ -21,6 +24,7 @@ export interface VectorStoreConfig {
   WEAVIATE_API_KEY?: string | undefined;
   WEAVIATE_COLLECTION: string;
   WEAVIATE_TIMEOUT_SECONDS: number;
+  TEXT_ANALYZER: AnalyzerLanguage;
 }
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
@@ -28,7 +32,7 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
   switch (config.VECTOR_STORE) {
     case "embedded": {
       const { EmbeddedVectorStore } = await import("./embedded.ts");
-      return new EmbeddedVectorStore(config.DATA_DIR);
+      return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER));
     }
     case "weaviate": {
       const { WeaviateVectorStore } = await import("./weaviate.ts");

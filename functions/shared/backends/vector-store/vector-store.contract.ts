@@ -79,8 +79,8 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
     });
 
     it("returns hits with content, chunk index and metadata, best first, at most topK", async () => {
-      const hits = await search({ mode: "vector", text: "the revision scales to zero", topK: 3 });
-      assert.equal(hits.length, 3);
+      const hits = await search({ mode: "vector", text: "the revision scales to zero", topK: 2 });
+      assert.equal(hits.length, 2);
       for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1]!.score >= hits[i]!.score);
       const hit = hits.find((h) => h.id === chunkId(ns, "knative", 0))!;
       assert.deepEqual(
@@ -88,6 +88,22 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
         { document_id: "knative", chunk_index: 0, content: texts.knative[0], metadata: { title: "knative", source: "https://example.test/knative", lang: "en" } },
       );
     });
+
+    for (const mode of ["keyword", "vector", "hybrid"] as const) {
+      it(`returns distinct documents in ${mode} mode, each as its best chunk, and its other chunks on request`, async () => {
+        const text = "the activator wakes a revision scaled to zero pods";
+        const hits = await search({ mode, text, topK: 3 });
+        assert.equal(new Set(hits.map((h) => h.document_id)).size, hits.length);
+        assert.equal(hits[0]!.document_id, "knative");
+        assert.equal(hits[0]!.more_chunks, undefined);
+        const [withMore] = await search({ mode, text, topK: 1, chunksPerDocument: 2 });
+        assert.equal(withMore!.document_id, "knative");
+        assert.deepEqual(
+          [withMore!.chunk_index, ...(withMore!.more_chunks ?? []).map((c) => c.chunk_index)].sort(),
+          [0, 1],
+        );
+      });
+    }
 
     it("fuses in hybrid mode: alpha 0 ranks like keyword, alpha 1 like vector, scores in [0, 1]", async () => {
       const text = "activator request";

@@ -6,7 +6,10 @@ export interface SearchQuery {
   text: string;
   /** Required for "vector" and "hybrid". */
   vector?: number[] | undefined;
+  /** Distinct documents to return, each as its best chunk. */
   topK: number;
+  /** Chunks per document: 1 = the best only; more adds the next best as `more_chunks`. */
+  chunksPerDocument?: number | undefined;
   /** Hybrid weight: 0 = keyword only, 1 = vector only. */
   alpha: number;
 }
@@ -18,7 +21,8 @@ export interface NamespaceStats {
 }
 
 /**
- * Chunks with their vectors, searchable by vector, keyword (BM25) and hybrid.
+ * Chunks with their vectors, searchable by vector, keyword (BM25 over the shared analyzer's terms)
+ * and hybrid; a search returns distinct documents, each represented by its best chunk.
  * Scores, higher is better: vector = cosine similarity; keyword = BM25;
  * hybrid = relative score fusion, alpha·vector + (1−alpha)·keyword after min-max scaling, in [0, 1].
  */

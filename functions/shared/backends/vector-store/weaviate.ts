@@ -2,6 +2,7 @@ import weaviate, { Filters, type Collection, type FilterValue, type WeaviateClie
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { sha256Hex } from "../../domain/document.ts";
 import { uuidV5 } from "../../domain/ids.ts";
+import { groupByDocument } from "./group-by-document.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
 import { ensureCollections, headCollectionName, type ChunkProperties, type HeadProperties } from "./weaviate-schema.ts";
 
@@ -79,15 +80,14 @@ export class WeaviateVectorStore implements VectorStore {
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
     const { chunks, heads } = await this.collections();
-    // Chunks of versions readers do not see can take places in the ranking: ask for more until
-    // topK visible ones are found or there is nothing more to find.
-    for (let limit = Math.min(2 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
+    // Weaviate ranks chunks, and chunks of versions readers do not see can take places in the
+    // ranking: ask for more until topK distinct visible documents are found or there is no more.
+    for (let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
       const candidates = await this.rank(chunks, query, limit);
       const current = await headVersions(heads, query.namespace, [...new Set(candidates.map((c) => c.properties.document_id))]);
       const visible = candidates.filter((c) => current.get(c.properties.document_id) === c.properties.version);
-      if (visible.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES) {
-        return visible.slice(0, query.topK).map((c) => toHit(c.properties, c.score));
-      }
+      const documents = groupByDocument(visible.map((c) => toHit(c.properties, c.score)), query.topK, query.chunksPerDocument);
+      if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES) return documents;
     }
   }
 
