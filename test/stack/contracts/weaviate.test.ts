@@ -57,9 +57,10 @@ describe("WeaviateVectorStore replacing a document", () => {
   const writer = new WeaviateVectorStore(options("ReplaceChunk", { abandonedVersionMs: 0 }));
   const reader = new WeaviateVectorStore(options("ReplaceChunk"));
   const versionsSeen = async (documentId: string) => {
-    const hits = await reader.search({ namespace, mode: "keyword", text: "chunk replaced document", topK: 20, alpha: 0.5 });
-    const mine = hits.filter((h) => h.document_id === documentId);
-    return { versions: new Set(mine.map((h) => h.metadata.version)), chunks: mine.length };
+    // Sources are documents: every chunk of this one comes back as the hit and its more_chunks.
+    const hits = await reader.search({ namespace, mode: "keyword", text: "chunk replaced document", topK: 20, alpha: 0.5, chunksPerDocument: 10 });
+    const mine = hits.filter((h) => h.document_id === documentId).flatMap((h) => [h, ...(h.more_chunks ?? [])]);
+    return { versions: new Set(mine.map((c) => c.content.split(" ")[0])), chunks: mine.length };
   };
   const storedObjects = async (documentId: string) => {
     const client = await weaviateClient.connectToCustom({ httpHost: weaviate.httpHost, httpPort: weaviate.httpPort, grpcHost: weaviate.grpcHost, grpcPort: weaviate.grpcPort });

@@ -42,6 +42,7 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
         apiKey: config.WEAVIATE_API_KEY,
         collection: config.WEAVIATE_COLLECTION,
         timeoutSeconds: config.WEAVIATE_TIMEOUT_SECONDS,
+        analyzer: createAnalyzer(config.TEXT_ANALYZER),
       });
     }
   }

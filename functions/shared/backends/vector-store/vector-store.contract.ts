@@ -72,6 +72,15 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
       assert.deepEqual(await search({ mode: "keyword", text: "zzzunknownword" }), []);
     });
 
+    it("matches word forms in keyword and hybrid search: both go through the shared analyzer", async () => {
+      for (const mode of ["keyword", "hybrid"] as const) {
+        const [top] = await search({ mode, text: "consumer grouping partitioned" });
+        assert.equal(top?.document_id, "kafka", mode);
+        const [woken] = await search({ mode, text: "waking the activators" });
+        assert.equal(woken?.document_id, "knative", mode);
+      }
+    });
+
     it("finds by vector with cosine similarity as the score", async () => {
       const [top] = await search({ mode: "vector", text: texts.knative[0]! });
       assert.equal(top!.id, chunkId(ns, "knative", 0));

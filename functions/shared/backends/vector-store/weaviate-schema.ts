@@ -16,6 +16,11 @@ export type ChunkProperties = {
   version: string;
   /** ms since the epoch, so abandoned versions can be collected once no writer can still be busy. */
   written_at: number;
+  /**
+   * The shared analyzer's terms of title and content, space-separated: what keyword search sees.
+   * Weaviate's own tokenizers do not stem, so BM25 runs on this property with the analyzed query.
+   */
+  terms: string;
 };
 
 /** One per document: which version readers see. Replacing it is the atomic switch. */
@@ -41,6 +46,7 @@ const chunkProperties: PropertyConfigCreate<ChunkProperties>[] = [
   { name: "chunk_id", ...unindexed },
   { name: "version", ...keyword },
   { name: "written_at", dataType: "int" as const },
+  { name: "terms", dataType: "text" as const, tokenization: "whitespace" as const },
 ];
 
 export function headCollectionName(chunkCollection: string): string {
@@ -53,6 +59,8 @@ export async function ensureCollections(client: WeaviateClient, name: string): P
     client.collections.create<ChunkProperties>({
       name,
       vectorizers: weaviate.configure.vectors.selfProvided({ vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: "cosine" }) }),
+      // The analyzer already removed stopwords; Weaviate's "en" preset would drop a few more terms.
+      invertedIndex: weaviate.configure.invertedIndex({ stopwordsPreset: "none", bm25k1: 1.2, bm25b: 0.75 }),
       properties: chunkProperties,
     }),
   );

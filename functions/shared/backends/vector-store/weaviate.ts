@@ -2,6 +2,7 @@ import weaviate, { Filters, type Collection, type FilterValue, type WeaviateClie
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { sha256Hex } from "../../domain/document.ts";
 import { uuidV5 } from "../../domain/ids.ts";
+import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import { groupByDocument } from "./group-by-document.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
 import { ensureCollections, headCollectionName, type ChunkProperties, type HeadProperties } from "./weaviate-schema.ts";
@@ -14,6 +15,8 @@ export interface WeaviateOptions {
   timeoutSeconds: number;
   /** How long a version that never became the head may be a writer's work in progress; older ones are collected. */
   abandonedVersionMs?: number;
+  /** Makes the `terms` property and the keyword query; the embedded store's analyzer by default. */
+  analyzer?: Analyzer;
 }
 
 interface Collections {
@@ -42,7 +45,11 @@ export class WeaviateVectorStore implements VectorStore {
   private connecting: Promise<Collections> | undefined;
   private client: WeaviateClient | undefined;
 
-  constructor(private readonly options: WeaviateOptions) {}
+  private readonly analyzer: Analyzer;
+
+  constructor(private readonly options: WeaviateOptions) {
+    this.analyzer = options.analyzer ?? createAnalyzer("english");
+  }
 
   async replaceDocument(namespace: string, documentId: string, chunks: EmbeddedChunk[]): Promise<void> {
     const { chunks: collection, heads } = await this.collections();
@@ -50,7 +57,7 @@ export class WeaviateVectorStore implements VectorStore {
     const writtenAt = Date.now();
     if (chunks.length > 0) {
       const result = await collection.data.insertMany(
-        chunks.map((chunk) => ({ id: versionedId(chunk.id, version), properties: toProperties(chunk, version, writtenAt), vectors: chunk.vector })),
+        chunks.map((chunk) => ({ id: versionedId(chunk.id, version), properties: toProperties(chunk, version, writtenAt, this.analyzer), vectors: chunk.vector })),
       );
       if (result.hasErrors) {
         const first = Object.values(result.errors)[0];
@@ -114,9 +121,12 @@ export class WeaviateVectorStore implements VectorStore {
 
   private async rank(chunks: Collection<ChunkProperties>, query: SearchQuery, limit: number) {
     const filters = chunks.filter.byProperty("namespace").equal(query.namespace);
+    // BM25 over the analyzed `terms` with the analyzed query: stems meet stems, as in the embedded store.
+    const terms = this.analyzer.terms(query.text).join(" ");
     switch (query.mode) {
       case "keyword": {
-        const result = await chunks.query.bm25(query.text, { limit, filters, returnMetadata: ["score"] });
+        if (terms === "") return [];
+        const result = await chunks.query.bm25(terms, { limit, filters, queryProperties: ["terms"], returnMetadata: ["score"] });
         return result.objects.map((o) => ({ properties: o.properties, score: o.metadata?.score ?? 0 }));
       }
       case "vector": {
@@ -124,8 +134,9 @@ export class WeaviateVectorStore implements VectorStore {
         return result.objects.map((o) => ({ properties: o.properties, score: 1 - (o.metadata?.distance ?? 1) }));
       }
       case "hybrid": {
-        const result = await chunks.query.hybrid(query.text, {
+        const result = await chunks.query.hybrid(terms === "" ? query.text : terms, {
           vector: requireVector(query),
+          queryProperties: ["terms"],
           alpha: query.alpha,
           fusionType: "RelativeScore",
           limit,
@@ -200,7 +211,7 @@ function headIdOf(namespace: string, documentId: string): string {
   return uuidV5(`head:${namespace}:${documentId}`);
 }
 
-function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number): ChunkProperties {
+function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number, analyzer: Analyzer): ChunkProperties {
   return {
     content: chunk.content,
     document_id: chunk.document_id,
@@ -213,6 +224,7 @@ function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number):
     chunk_id: chunk.id,
     version,
     written_at: writtenAt,
+    terms: analyzer.terms(`${chunk.metadata.title ?? ""}\n${chunk.content}`).join(" "),
   };
 }
 
