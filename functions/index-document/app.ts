@@ -124,7 +124,8 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
       // ingest stores before it publishes, so a missing object is a bad event, not a race.
       throw new HttpProblem(422, `document object ${stored.bucket}/${stored.key} does not exist`);
     }
-    const document = JSON.parse(Buffer.from(bytes).toString("utf8")) as StoredDocument;
+    const document = parseStoredDocument(bytes);
+    if (document === undefined) throw new HttpProblem(422, `object ${stored.bucket}/${stored.key} is not a stored document`);
     if (document.document_id !== stored.document_id || document.namespace !== stored.namespace) {
       throw new HttpProblem(422, `object ${stored.key} holds document ${document.namespace}/${document.document_id}, not the event's`);
     }
@@ -149,4 +150,20 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   }
 
   return app;
+}
+
+/** The object as ingest wrote it, or undefined when it is not one (truncated, foreign, corrupt). */
+function parseStoredDocument(bytes: Uint8Array): StoredDocument | undefined {
+  try {
+    const document = JSON.parse(Buffer.from(bytes).toString("utf8")) as Partial<StoredDocument> | null;
+    const wellFormed =
+      typeof document?.text === "string" &&
+      typeof document.document_id === "string" &&
+      typeof document.namespace === "string" &&
+      typeof document.metadata === "object" &&
+      document.metadata !== null;
+    return wellFormed ? (document as StoredDocument) : undefined;
+  } catch {
+    return undefined;
+  }
 }

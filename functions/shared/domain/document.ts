@@ -40,12 +40,29 @@ export interface StoredDocument {
   created_at: string;
 }
 
+/**
+ * An object key every store can hold as a file or an S3 key: relative, no empty, "." or ".."
+ * segment, no control characters, at most 1024 bytes (S3's limit) and 255 bytes per segment
+ * (a file name's). An event with any other key can never succeed, so it is refused up front.
+ */
+export const objectKeySchema = z
+  .string()
+  .min(1, { message: "key must not be empty" })
+  .refine((key) => Buffer.byteLength(key, "utf8") <= 1024, { message: "key must be at most 1024 bytes" })
+  .refine((key) => !/[\u0000-\u001f\u007f]/.test(key), { message: "key must not contain control characters" })
+  .refine((key) => key.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."), {
+    message: 'key must be relative, without empty, "." or ".." segments',
+  })
+  .refine((key) => key.split("/").every((segment) => Buffer.byteLength(segment, "utf8") <= 255), {
+    message: "each segment of key must be at most 255 bytes",
+  });
+
 /** Claim-check data of a `rag.document.stored` event: where the document is, never its text. */
 export const documentStoredSchema = z.object({
   document_id: documentIdSchema,
   namespace: namespaceSchema,
   bucket: z.string().min(1),
-  key: z.string().min(1),
+  key: objectKeySchema,
   sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "sha256 must be 64 lowercase hex characters" }),
   size: z.number().int().nonnegative(),
   metadata: metadataSchema.optional().default({}),

@@ -1,7 +1,11 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { DependencyRejected } from "../dependency-error.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
+
+/** Errors that say the key can never name a file here (a directory, a name too long, NUL), not that the disk failed. */
+const KEY_ERRORS = new Set(["EISDIR", "ENOTDIR", "ENAMETOOLONG", "ERR_INVALID_ARG_VALUE", "ERR_INVALID_ARG_TYPE"]);
 
 /** Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically. */
 export class FilesystemObjectStore implements ObjectStore {
@@ -13,7 +17,11 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
-    await writeFileAtomic(this.pathOf(key), body);
+    try {
+      await writeFileAtomic(this.pathOf(key), body);
+    } catch (error) {
+      throw await this.keyError(key, error);
+    }
   }
 
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
@@ -28,7 +36,7 @@ export class FilesystemObjectStore implements ObjectStore {
       }
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw error;
+      throw await this.keyError(key, error);
     }
   }
 
@@ -38,7 +46,7 @@ export class FilesystemObjectStore implements ObjectStore {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw error;
+      throw await this.keyError(key, error);
     }
   }
 
@@ -48,9 +56,18 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async close(): Promise<void> {}
 
+  /** The key's fault (permanent) only while the bucket itself is a usable directory; else the store's. */
+  private async keyError(key: string, error: unknown): Promise<unknown> {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === undefined || !KEY_ERRORS.has(code)) return error;
+    const bucketUsable = await stat(this.root).then((s) => s.isDirectory(), () => false);
+    if (!bucketUsable) return error;
+    return new DependencyRejected("object-store", `the object key cannot name a file (${code})`, { cause: error });
+  }
+
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
-    if (!path.startsWith(this.root + sep)) throw new Error(`object key escapes the bucket: ${key}`);
+    if (key.includes("\0") || !path.startsWith(this.root + sep)) throw new DependencyRejected("object-store", "the object key is not a file name inside the bucket");
     return path;
   }
 }

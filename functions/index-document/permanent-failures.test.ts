@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { after, describe, it } from "node:test";
+import { silentLogger } from "../../test/support/silent-logger.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
+import { MemoryCache } from "../shared/backends/cache/memory.ts";
+import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
+import { FileIndexState } from "../shared/backends/index-state/file.ts";
+import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
+import type { ObjectStore } from "../shared/backends/object-store/object-store.ts";
+import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
+import { sha256Hex } from "../shared/domain/document.ts";
+import { EmbedClient } from "../shared/embed-client.ts";
+import { createEmbedApp } from "../embed/app.ts";
+import { createIndexDocumentApp } from "./app.ts";
+
+// Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
+describe("index-document answers permanent failures as permanent", async () => {
+  const dataDir = await tempDir("index-document");
+  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache(100), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000 });
+  const embedServer = serve({ fetch: embed.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((resolve) => embedServer.once("listening", resolve));
+  after(() => new Promise((resolve) => embedServer.close(resolve)));
+  const objectStore: ObjectStore = new FilesystemObjectStore(dataDir, "documents");
+  const appWith = (embedUrl: string) =>
+    createIndexDocumentApp({
+      objectStore,
+      vectorStore: new EmbeddedVectorStore(dataDir),
+      indexState: new FileIndexState(dataDir),
+      embedClient: new EmbedClient(embedUrl, 2_000),
+      logger: silentLogger,
+      chunking: { size: 200, overlap: 20 },
+      embedBatchSize: 8,
+      maxObjectBytes: 1024 * 1024,
+    });
+  const app = appWith(`http://127.0.0.1:${(embedServer.address() as AddressInfo).port}`);
+
+  const deliver = (target: ReturnType<typeof appWith>, data: Record<string, unknown>) =>
+    target.request("/", {
+      method: "POST",
+      headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": `e-${Math.random()}`, "ce-source": "test", "ce-type": "rag.document.stored" },
+      body: JSON.stringify({ document_id: "doc", namespace: "default", bucket: "documents", sha256: "a".repeat(64), size: 1, metadata: {}, ...data }),
+    });
+  const storeDocument = async (key: string, text: string) => {
+    const document = { document_id: "doc", namespace: "default", text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+    await objectStore.put(key, JSON.stringify(document), "application/json");
+    return document;
+  };
+
+  const badKeys: Record<string, string> = {
+    "a key that escapes the bucket": "../../../../etc/passwd",
+    "an absolute key": "/etc/passwd",
+    "a directory key": "default/",
+    "a key naming an existing directory": "default",
+    "a key with NUL": "default/doc\u0000.json",
+    "a key with a 300-byte name": `default/${"a".repeat(300)}.json`,
+    "a key over 1024 bytes": `default/${"a/".repeat(600)}doc.json`,
+  };
+  for (const [what, key] of Object.entries(badKeys)) {
+    it(`answers 400 or 422 with a reason for ${what}`, async () => {
+      await storeDocument("default/doc.json", "makes default/ a directory");
+      const response = await deliver(app, { key });
+      assert.ok([400, 422].includes(response.status), `${what}: ${response.status} ${await response.clone().text()}`);
+      const body = (await response.json()) as { error: string };
+      assert.match(body.error, /key/);
+    });
+  }
+
+  it("answers 422 for an object that is not a stored document", async () => {
+    await objectStore.put("default/corrupt.json", '{"document_id": "doc", "namespace": "def', "application/json");
+    const response = await deliver(app, { key: "default/corrupt.json" });
+    assert.equal(response.status, 422, await response.clone().text());
+    assert.match(((await response.json()) as { error: string }).error, /default\/corrupt\.json/);
+  });
+
+  it("answers 422 for an object whose document has no text", async () => {
+    await objectStore.put("default/no-text.json", JSON.stringify({ document_id: "doc", namespace: "default", text: 42, metadata: {} }), "application/json");
+    const response = await deliver(app, { key: "default/no-text.json" });
+    assert.equal(response.status, 422, await response.clone().text());
+  });
+
+  it("answers 503 when embed is down, and indexes the same event once it is back", async () => {
+    const text = "The embed function is back and this document is indexed.";
+    const stored = await storeDocument("default/transient.json", text);
+    const down = appWith("http://127.0.0.1:9");
+    const failed = await deliver(down, { key: "default/transient.json", sha256: stored.sha256, size: stored.size });
+    assert.equal(failed.status, 503, await failed.clone().text());
+    const retried = await deliver(app, { key: "default/transient.json", sha256: stored.sha256, size: stored.size });
+    assert.equal(retried.status, 200, await retried.clone().text());
+  });
+});
