@@ -37,6 +37,8 @@ describe("one trace per document and per search across the four functions", () =
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const hasSpans = (expected: [name: string, service: string][]) => (found: StoredSpan[]) =>
+    expected.every(([name, service]) => found.some((s) => s.name === name && s.service === service));
   const parentOf = (spans: StoredSpan[], span: StoredSpan) => spans.find((s) => s.span_id === span.parent_span_id);
 
   let documentTraceId = "";
@@ -50,7 +52,14 @@ describe("one trace per document and per search across the four functions", () =
     documentTraceId = accepted.trace_id;
     assert.equal(documentTraceId, "4bf92f3577b34da6a3ce929d0e0e4736", "the unsampled Knative trace is continued and recorded, not dropped");
 
-    const spans = await collector.trace(documentTraceId, (found) => found.some((s) => s.name === "db.insert") && found.some((s) => s.service === "embed"));
+    // Every span asserted below: each process exports in its own batches, in no order across processes.
+    const spans = await collector.trace(documentTraceId, hasSpans([
+      ["POST /ingest", "ingest"], ["messaging.publish", "ingest"], ["storage.upload", "ingest"],
+      ["POST /", "index-document"], ["indexer.process_document", "index-document"], ["document.pipeline", "index-document"],
+      ["document.duplicate_check", "index-document"], ["storage.download", "index-document"], ["document.chunk", "index-document"],
+      ["embedding.generate", "index-document"], ["db.insert", "index-document"], ["POST", "index-document"],
+      ["POST /embed", "embed"], ["embedding.local", "embed"],
+    ]));
     assert.deepEqual(new Set(spans.map((s) => s.service)), new Set(["ingest", "index-document", "embed"]));
 
     const ingestServer = named(spans, "POST /ingest", "ingest");
@@ -105,7 +114,10 @@ describe("one trace per document and per search across the four functions", () =
     const body = (await response.json()) as { metadata: { trace_id: string } };
     const traceId = body.metadata.trace_id;
     assert.match(traceId, /^[0-9a-f]{32}$/);
-    const spans = await collector.trace(traceId, (found) => ["POST /search", "POST /embed", "llm.rag_completion", "cache.set"].every((n) => found.some((s) => s.name === n)));
+    const spans = await collector.trace(traceId, hasSpans([
+      ["POST /search", "search"], ["embedding.generate", "search"], ["POST", "search"], ["vector_search.query", "search"],
+      ["llm.rag_completion", "search"], ["cache.get", "search"], ["cache.set", "search"], ["POST /embed", "embed"],
+    ]));
     assert.ok(spans.every((s) => s.trace_id === traceId));
     const server = named(spans, "POST /search", "search");
     assert.equal(server.parent_span_id, undefined, "a request without traceparent starts the trace");
