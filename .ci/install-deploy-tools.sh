@@ -8,7 +8,7 @@ if command -v promtool >/dev/null 2>&1 && command -v shellcheck >/dev/null 2>&1;
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends prometheus shellcheck >/dev/null
+apt-get -o DPkg::Lock::Timeout=600 update -qq
+apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends prometheus shellcheck >/dev/null
 promtool --version | head -1
 shellcheck --version | sed -n 2p
