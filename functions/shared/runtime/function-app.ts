@@ -1,13 +1,14 @@
-import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { Hono, type Context } from "hono";
 import { serverTelemetry } from "../telemetry/server-telemetry.ts";
+import { bodyLimit, bufferBody } from "./body-limit.ts";
 import type { Logger } from "./logger.ts";
-import { HttpProblem, problemResponse } from "./problems.ts";
+import { problemResponse } from "./problems.ts";
 
 export interface FunctionAppOptions {
   logger: Logger;
   /** Checks that must pass for readiness; each throws while its dependency is unusable. */
   readinessChecks: Record<string, () => Promise<void>>;
+  /** Largest request body on the wire; a JSON body needs JSON_ESCAPE_BYTES per byte of the text it carries. */
   maxBodyBytes: number;
   /** Paths whose bodies are streamed on unread to another service, which enforces its own limit. */
   streamedBodyPaths?: string[];
@@ -26,7 +27,11 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
-  app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, maxBodyBytes: options.maxBodyBytes }));
+  const streamed = new Set(options.streamedBodyPaths ?? []);
+  // A structured CloudEvent's traceparent is in its body: read through the same bounded buffer.
+  const readBody = async (c: Context) =>
+    !streamed.has(c.req.path) && (await bufferBody(c, options.maxBodyBytes)) ? c.req.text() : undefined;
+  app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, readBody }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
   // The body names a failing check, not its message (paths, addresses); the log has the message,
@@ -62,14 +67,7 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
     });
   }
 
-  const limitBody = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: () => {
-      throw new HttpProblem(413, `request body is larger than ${options.maxBodyBytes} bytes`);
-    },
-  });
-  const streamed = new Set(options.streamedBodyPaths ?? []);
-  app.use("*", (c, next) => (streamed.has(c.req.path) ? next() : limitBody(c, next)));
+  app.use("*", bodyLimit(options.maxBodyBytes, streamed));
 
   app.onError((error, c) => {
     const response = problemResponse(c, error);

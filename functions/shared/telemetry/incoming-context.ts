@@ -26,9 +26,9 @@ const headersGetter: TextMapGetter<Headers> = {
  * `traceparent` of a delivery belongs to whoever delivered it (the eventing data plane).
  * When the two are different traces, the delivery's becomes a link.
  */
-export async function incomingContext(request: Request, maxPeekBytes: number): Promise<IncomingContext> {
-  const fromHttp = propagation.extract(ROOT_CONTEXT, request.headers, headersGetter);
-  const event = await eventTraceFields(request, maxPeekBytes);
+export async function incomingContext(headers: Headers, readBody: () => Promise<string | undefined>): Promise<IncomingContext> {
+  const fromHttp = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
+  const event = await eventTraceFields(headers, readBody);
   if (!event) return { parent: fromHttp, links: [], trigger: "http" };
   const invocation = event.id ? { invocationId: event.id } : {};
   if (!event.traceparent) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
@@ -49,13 +49,12 @@ interface EventTraceFields {
   tracestate?: string;
 }
 
-async function eventTraceFields(request: Request, maxPeekBytes: number): Promise<EventTraceFields | undefined> {
-  const { headers } = request;
+async function eventTraceFields(headers: Headers, readBody: () => Promise<string | undefined>): Promise<EventTraceFields | undefined> {
   if (headers.has("ce-specversion")) {
     return defined({ id: headers.get("ce-id"), traceparent: headers.get("ce-traceparent"), tracestate: headers.get("ce-tracestate") });
   }
   if (!(headers.get("content-type") ?? "").toLowerCase().startsWith("application/cloudevents+json")) return undefined;
-  const text = await peekText(request, maxPeekBytes);
+  const text = await readBody();
   if (text === undefined) return {};
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
@@ -64,26 +63,6 @@ async function eventTraceFields(request: Request, maxPeekBytes: number): Promise
   } catch {
     return {}; // the handler answers 400 for the malformed event
   }
-}
-
-/** The body of a copy of the request, or undefined past `max` bytes (the body limit then answers 413). */
-async function peekText(request: Request, max: number): Promise<string | undefined> {
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > max || !request.body) return undefined;
-  const reader = request.clone().body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function defined(fields: Record<string, string | null | undefined>): EventTraceFields {

@@ -1,5 +1,5 @@
 import { context, SpanKind, SpanStatusCode, trace, type Attributes } from "@opentelemetry/api";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { routePath } from "hono/route";
 import { isTelemetryActive } from "./active.ts";
 import { getInstruments } from "./instruments.ts";
@@ -8,8 +8,11 @@ import { incomingContext } from "./incoming-context.ts";
 export interface ServerTelemetryOptions {
   /** Paths that get neither spans nor metrics: probes every few seconds would drown the traces. */
   ignorePaths: string[];
-  /** Largest structured CloudEvent body read to find its `traceparent` (the app's body limit). */
-  maxBodyBytes: number;
+  /**
+   * The body of a structured CloudEvent, to find its `traceparent`; undefined when it is not read
+   * (over the body limit, or streamed on). Must never read past the app's body limit.
+   */
+  readBody: (c: Context) => Promise<string | undefined>;
 }
 
 let invoked = false;
@@ -26,7 +29,7 @@ export function serverTelemetry(options: ServerTelemetryOptions): MiddlewareHand
     const started = performance.now();
     const coldstart = !invoked;
     invoked = true;
-    const incoming = await incomingContext(c.req.raw, options.maxBodyBytes);
+    const incoming = await incomingContext(c.req.raw.headers, () => options.readBody(c));
     const url = new URL(c.req.url);
     const method = c.req.method;
     const attributes: Attributes = {
