@@ -85,7 +85,8 @@ describe("ingest app", async () => {
       ["/ingest", JSON.stringify({ text: "x", id: "../escape" }), { "content-type": "application/json" }, 400, /id/],
       ["/ingest", "{not json", { "content-type": "application/json" }, 400, /JSON/],
       ["/ingest", JSON.stringify({ text: "x".repeat(1001) }), { "content-type": "application/json" }, 413, /limit is 1000/],
-      ["/ingest", "x".repeat(200_000), { "content-type": "text/plain" }, 413, /larger than/],
+      ["/ingest", "x".repeat(200_000), { "content-type": "text/plain" }, 413, /text is 200000 bytes; the limit is 1000/],
+      ["/ingest", "x".repeat(2_000_000), { "content-type": "text/plain" }, 413, /larger than/],
       ["/ingest", "<a/>", { "content-type": "application/xml" }, 415, /content-type/],
       ["/", JSON.stringify({ text: "x" }), { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "other.type" }, 400, /unsupported CloudEvent type/],
     ];

@@ -13,6 +13,7 @@ import {
   documentSubmissionSchema,
   EVENT_SOURCE,
   EVENT_TYPE,
+  maxStoredDocumentBytes,
   metadataSchema,
   namespaceSchema,
   sha256Hex,
@@ -24,7 +25,7 @@ import { documentIdFromIdempotencyKey, uuidV5 } from "../shared/domain/ids.ts";
 import { eventData, isCloudEventRequest, receiveCloudEvent } from "../shared/runtime/cloudevents.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
-import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
+import { HttpProblem, mediaType, parseWith, readJson } from "../shared/runtime/problems.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 import { recordDocumentIngested } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceHeaders } from "../shared/telemetry/trace-context.ts";
@@ -65,7 +66,8 @@ const rawTextQuerySchema = z.object({
 export function createIngestApp(deps: IngestDependencies): Hono {
   const app = createFunctionApp({
     logger: deps.logger,
-    maxBodyBytes: deps.maxDocumentBytes + 64 * 1024,
+    // Counted in bytes of text, however the JSON escapes them; a structured event adds its attributes.
+    maxBodyBytes: maxStoredDocumentBytes(deps.maxDocumentBytes) + 64 * 1024,
     readinessChecks: { objectStore: () => deps.objectStore.ready(), publisher: () => deps.publisher.ready() },
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
@@ -88,7 +90,7 @@ export function createIngestApp(deps: IngestDependencies): Hono {
   });
 
   async function submissionFromRequest(c: Context): Promise<DocumentSubmission> {
-    const contentType = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+    const contentType = mediaType(c);
     if (contentType === "text/plain" || contentType === "text/markdown") {
       const query = parseWith(rawTextQuerySchema, c.req.query(), "query string");
       const metadata: Record<string, string> = { type: contentType === "text/markdown" ? "markdown" : "text" };

@@ -10,6 +10,7 @@ import { authorize, readableBy } from "../shared/access/authenticate.ts";
 import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
 import { DEFAULT_NAMESPACE, namespaceSchema, sha256Hex } from "../shared/domain/document.ts";
 import type { EmbedClient } from "../shared/embed-client.ts";
+import { JSON_ESCAPE_BYTES } from "../shared/runtime/body-limit.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { parseWith, readJson } from "../shared/runtime/problems.ts";
@@ -91,7 +92,8 @@ export function createSearchApp(deps: SearchDependencies): Hono {
   const requestSchema = searchRequestSchema(deps.maxQueryChars);
   const app = createFunctionApp({
     logger: deps.logger,
-    maxBodyBytes: deps.maxQueryChars * 4 + 4096,
+    // Counted in characters of the query, however the JSON escapes them.
+    maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxQueryChars + 4096,
     streamedBodyPaths: deps.extension?.streamedBodyPaths,
     readinessChecks: { vectorStore: () => deps.vectorStore.ready(), indexState: () => deps.indexState.ready() },
     isAcceptingTraffic: deps.isAcceptingTraffic,

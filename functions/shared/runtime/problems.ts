@@ -53,7 +53,15 @@ export function problemResponse(c: Context, error: unknown) {
   return c.json({ error: "internal error", retryable: true, ...trace }, 500);
 }
 
+/** The request's media type, lower-cased, without parameters; "" when absent. */
+export function mediaType(c: Context): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** The body as JSON: 415 for another declared content type, 400 when it does not parse. */
 export async function readJson(c: Context): Promise<unknown> {
+  const type = mediaType(c);
+  if (type !== "" && type !== "application/json") throw new HttpProblem(415, `unsupported content-type "${type}"; send application/json`);
   try {
     return await c.req.json();
   } catch {
