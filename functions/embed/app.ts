@@ -4,6 +4,7 @@ import type { Cache } from "../shared/backends/cache/index.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";
 import { sha256Hex } from "../shared/domain/document.ts";
+import { JSON_ESCAPE_BYTES } from "../shared/runtime/body-limit.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
@@ -17,6 +18,8 @@ export interface EmbedDependencies {
   cacheTtlSeconds: number;
   maxInputs: number;
   maxInputChars: number;
+  /** Characters of all inputs of one request together: bounds its memory and CPU. */
+  maxRequestChars: number;
   isAcceptingTraffic?: () => boolean;
 }
 
@@ -39,7 +42,8 @@ const openAiRequestSchema = z.object({
 export function createEmbedApp(deps: EmbedDependencies): Hono {
   const app = createFunctionApp({
     logger: deps.logger,
-    maxBodyBytes: deps.maxInputs * deps.maxInputChars * 4 + 64 * 1024,
+    // Counted in characters, however the JSON escapes them; each input adds its quotes and comma.
+    maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxRequestChars + 4 * deps.maxInputs + 4096,
     // The cache degrades gracefully, so it does not gate readiness.
     readinessChecks: {},
     isAcceptingTraffic: deps.isAcceptingTraffic,
@@ -76,10 +80,13 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
   function validateTexts(input: string | string[]): string[] {
     const texts = typeof input === "string" ? [input] : input;
     if (texts.length > deps.maxInputs) throw new HttpProblem(400, `input: at most ${deps.maxInputs} texts per request`);
+    let total = 0;
     texts.forEach((text, i) => {
       if (text.length === 0) throw new HttpProblem(400, `input[${i}]: must not be empty`);
       if (text.length > deps.maxInputChars) throw new HttpProblem(413, `input[${i}]: longer than ${deps.maxInputChars} characters`);
+      total += text.length;
     });
+    if (total > deps.maxRequestChars) throw new HttpProblem(413, `input: ${total} characters in all; at most ${deps.maxRequestChars} per request`);
     return texts;
   }
 

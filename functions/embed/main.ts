@@ -14,6 +14,8 @@ await startFunction(
     EMBEDDING_CACHE_TTL_SECONDS: intVar(7 * 24 * 3600, 1),
     EMBED_MAX_INPUTS: intVar(2048, 1),
     EMBED_MAX_INPUT_CHARS: intVar(32_000, 1),
+    // ~250k tokens, OpenAI's per-request order; at most ~6 MB of JSON on the wire within the 192Mi request.
+    EMBED_MAX_REQUEST_CHARS: intVar(1_000_000, 1),
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     const [embedder, cache] = await Promise.all([createEmbedder(config), createCache(config)]);
@@ -25,6 +27,7 @@ await startFunction(
       cacheTtlSeconds: config.EMBEDDING_CACHE_TTL_SECONDS,
       maxInputs: config.EMBED_MAX_INPUTS,
       maxInputChars: config.EMBED_MAX_INPUT_CHARS,
+      maxRequestChars: config.EMBED_MAX_REQUEST_CHARS,
       isAcceptingTraffic,
     });
     return { app, close: () => closeAll(embedder, cache) };

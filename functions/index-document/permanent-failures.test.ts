@@ -18,7 +18,7 @@ import { createIndexDocumentApp } from "./app.ts";
 // Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
 describe("index-document answers permanent failures as permanent", async () => {
   const dataDir = await tempDir("index-document");
-  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache(100), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000 });
+  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache(100), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000, maxRequestChars: 100_000 });
   const embedServer = serve({ fetch: embed.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => embedServer.once("listening", resolve));
   after(() => new Promise((resolve) => embedServer.close(resolve)));

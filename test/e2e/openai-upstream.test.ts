@@ -38,7 +38,7 @@ const embedApp = createEmbedApp({
   logger: silentLogger,
   cacheTtlSeconds: 60,
   maxInputs: 100,
-  maxInputChars: 10_000,
+  maxInputChars: 10_000, maxRequestChars: 100_000,
 });
 const embedServer = serve({ fetch: embedApp.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((resolve) => embedServer.once("listening", resolve));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { loopTurnsDuring } from "../../../../test/support/event-loop.ts";
 import { HashingEmbedder } from "./hashing.ts";
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
@@ -26,5 +27,12 @@ describe("HashingEmbedder", () => {
   it("embeds text without words as the zero vector", async () => {
     const [empty] = await embedder.embed(["!!!"]);
     assert.ok(empty!.every((v) => v === 0));
+  });
+
+  it("lets the event loop run between slices of a large request (probes are not starved)", async () => {
+    const texts = Array.from({ length: 100 }, (_, i) => `document ${i} about scaling functions to zero `.repeat(200));
+    const { result, turns } = await loopTurnsDuring(() => embedder.embed(texts));
+    assert.equal(result.length, 100);
+    assert.ok(turns >= 10, `the event loop got ${turns} turns while ${texts.length * texts[0]!.length} characters were embedded`);
   });
 });

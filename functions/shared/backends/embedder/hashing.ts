@@ -1,5 +1,9 @@
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
+import { yieldToEventLoop } from "../../runtime/yield.ts";
 import type { Embedder } from "./embedder.ts";
+
+/** About a millisecond of hashing: a request of a million characters lets probes in ~100 times. */
+const YIELD_EVERY_CHARS = 8192;
 
 /**
  * A LEXICAL embedder, not a semantic one: signed feature hashing ("the hashing trick",
@@ -21,7 +25,17 @@ export class HashingEmbedder implements Embedder {
   }
 
   async embed(texts: string[]): Promise<number[][]> {
-    return texts.map((text) => this.embedOne(text));
+    const vectors: number[][] = [];
+    let sinceYield = 0;
+    for (const text of texts) {
+      vectors.push(this.embedOne(text));
+      sinceYield += text.length;
+      if (sinceYield >= YIELD_EVERY_CHARS) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+    return vectors;
   }
 
   embedOne(text: string): number[] {
