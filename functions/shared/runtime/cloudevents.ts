@@ -1,8 +1,39 @@
 import { CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
-import { HttpProblem } from "./problems.ts";
+import { z } from "zod";
+import { HttpProblem, validationProblem } from "./problems.ts";
 
-const REQUIRED_BINARY_HEADERS = ["ce-id", "ce-source", "ce-type"];
+/** The versions the SDK and the CloudEvents conformance vectors speak; 1.0 is the current one. */
+const SPEC_VERSIONS = ["1.0", "0.3"] as const;
+
+/** RFC 3339 date-time (the spec's Timestamp type), and a real date. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+const required = (name: string) => z.string({ message: `${name} is required (a non-empty string)` }).min(1, { message: `${name} must not be empty` });
+
+/**
+ * The context attributes every receiver must check (CloudEvents spec, "Required Attributes" and
+ * "Type System"): the SDK's receiving side checks none of them: it invents a missing id, which
+ * makes a resend a new event, and takes any specversion and any time.
+ */
+const contextAttributesSchema = z
+  .object({
+    specversion: z.enum(SPEC_VERSIONS, { message: `specversion must be one of ${SPEC_VERSIONS.map((v) => `"${v}"`).join(", ")}` }),
+    id: required("id"),
+    source: required("source"),
+    type: required("type"),
+    time: z
+      .string({ message: "time must be an RFC 3339 timestamp" })
+      .refine((t) => RFC3339.test(t) && !Number.isNaN(Date.parse(t)), { message: "time must be an RFC 3339 timestamp" })
+      .optional(),
+    data_base64: z.string({ message: "data_base64 must be a base64 string" }).regex(BASE64, { message: "data_base64 must be a base64 string" }).optional(),
+  })
+  .catchall(z.unknown())
+  .refine((event) => !("data" in event && "data_base64" in event), { message: "an event has data or data_base64, not both" })
+  .refine((event) => Object.keys(event).every((name) => /^[a-z0-9_]+$/.test(name)), {
+    message: "attribute names are lower-case letters and digits",
+  });
 
 /** True when the request carries a CloudEvent in binary (ce-* headers) or structured mode. */
 export function isCloudEventRequest(c: Context): boolean {
@@ -17,10 +48,7 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
     headers[key.toLowerCase()] = value;
   });
   const body = await c.req.text();
-  if (headers["ce-specversion"] !== undefined) {
-    const missing = REQUIRED_BINARY_HEADERS.filter((name) => !headers[name]);
-    if (missing.length > 0) throw new HttpProblem(400, `malformed CloudEvent: binary mode needs the ${missing.join(", ")} header(s)`);
-  }
+  validateAttributes(headers["ce-specversion"] !== undefined ? binaryAttributes(headers) : structuredAttributes(body));
   try {
     const event = HTTP.toEvent({ headers, body });
     if (Array.isArray(event)) throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
@@ -32,16 +60,41 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
   }
 }
 
-/** The event's data as an object: binary mode with a JSON content type parses it already; strings may hold JSON. */
+function binaryAttributes(headers: Record<string, string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (name.startsWith("ce-") ? [[name.slice(3), value]] : [])));
+}
+
+function structuredAttributes(body: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
+  }
+  if (Array.isArray(parsed)) throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
+  if (typeof parsed !== "object" || parsed === null) throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
+  return parsed as Record<string, unknown>;
+}
+
+function validateAttributes(attributes: Record<string, unknown>): void {
+  const result = contextAttributesSchema.safeParse(attributes);
+  if (!result.success) {
+    const problem = validationProblem(result.error, "CloudEvent");
+    throw new HttpProblem(400, problem.message.replace(/^invalid CloudEvent/, "malformed CloudEvent"), problem.issues);
+  }
+}
+
+/** The event's data as an object: binary mode with a JSON content type parses it already; strings and bytes may hold JSON. */
 export function eventData(event: CloudEvent<unknown>): unknown {
-  const data = event.data ?? (event.data_base64 ? Buffer.from(event.data_base64, "base64").toString("utf8") : undefined);
-  if (typeof data === "string") {
+  const data = event.data ?? (event.data_base64 ? Buffer.from(event.data_base64, "base64") : undefined);
+  // The SDK decodes data_base64 into a Uint32Array of one element per byte; Buffer.from keeps each as a byte.
+  const text = ArrayBuffer.isView(data) ? Buffer.from(data as Uint8Array).toString("utf8") : data;
+  if (typeof text === "string") {
     try {
-      return JSON.parse(data);
+      return JSON.parse(text);
     } catch {
       throw new HttpProblem(400, "CloudEvent data is not JSON");
     }
   }
-  if (data instanceof Uint8Array) return eventData(new CloudEvent({ ...event, data: Buffer.from(data).toString("utf8") }, false));
-  return data;
+  return text;
 }
