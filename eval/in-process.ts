@@ -1,4 +1,4 @@
-import { chunkText } from "../functions/index-document/chunker.ts";
+import { chunkTextSync } from "../functions/index-document/chunker.ts";
 import { HashingEmbedder } from "../functions/shared/backends/embedder/hashing.ts";
 import { ChunkSearchIndex, type IndexQuery } from "../functions/shared/backends/vector-store/search-index.ts";
 import { createAnalyzer } from "../functions/shared/domain/analyzer.ts";
@@ -26,7 +26,7 @@ export function inProcessRanker(collection: Collection): (settings: RankingSetti
   const analyzer = createAnalyzer("english");
   const embedder = new HashingEmbedder(384, analyzer);
   const chunks: EmbeddedChunk[] = collection.documents.flatMap((d) =>
-    chunkText(documentText(d), { size: 800, overlap: 100 }).map((content, chunk_index) => ({
+    chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map((content, chunk_index) => ({
       id: `${d.id}:${chunk_index}`,
       document_id: d.id,
       namespace: "eval",

@@ -87,7 +87,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
       () => download(stored),
     );
     const texts = await withSpan("document.chunk", {}, async (span) => {
-      const result = chunkText(document.text, deps.chunking);
+      const result = await chunkText(document.text, deps.chunking);
       span.setAttributes({ "document.chunk_count": result.length, "document.size": document.size });
       return result;
     });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { chunkText } from "../../functions/index-document/chunker.ts";
+import { chunkTextSync } from "../../functions/index-document/chunker.ts";
 import { ExtractiveAnswerer } from "../../functions/shared/backends/answerer/extractive.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { ChunkSearchIndex } from "../../functions/shared/backends/vector-store/search-index.ts";
@@ -31,7 +31,7 @@ describe("extractive answers on samples/", () => {
     const chunks: EmbeddedChunk[] = [];
     for (const file of (await readdir(dir)).filter((f) => f.endsWith(".md")).sort()) {
       const text = await readFile(join(dir, file), "utf8");
-      chunkText(text, { size: 800, overlap: 100 }).forEach((content, chunk_index) =>
+      chunkTextSync(text, { size: 800, overlap: 100 }).forEach((content, chunk_index) =>
         chunks.push({ id: `${file}:${chunk_index}`, document_id: file, namespace: "default", chunk_index, content, metadata: { title: file }, vector: embedder.embedOne(content) }),
       );
     }
