@@ -83,6 +83,51 @@ const body: fc.Arbitrary<Uint8Array> = fc.oneof(
   { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bad) => new Uint8Array(Buffer.concat([Buffer.from('{"text": "'), Buffer.from(bad.map((b) => b | 0x80)), Buffer.from('", "query": "q"}')]))) },
 );
 
+const HOSTILE: unknown[] = [
+  "", " ", null, 0, -1, 1e308, true, [], {}, [[[[[]]]]], "../../etc/passwd", "default/", "default", "a\u0000b", "\ud800",
+  "k".repeat(300), "x".repeat(300 * 1024), "yesterday", "2.0", "not base64!", { nested: { deeper: ["x"] } },
+];
+
+/** A valid body for each endpoint: a mutation of one of its fields reaches the code behind validation. */
+const TEMPLATES: Record<string, () => Record<string, unknown>> = {
+  "ingest /ingest": () => ({ text: "A document about scaling to zero.", metadata: { title: "T" }, namespace: "fuzz", id: "doc-1" }),
+  "ingest /": () => ({ specversion: "1.0", id: "e-1", source: "/fuzz", type: "rag.document.submitted", datacontenttype: "application/json", data: { text: "An event document.", namespace: "fuzz", id: "doc-2" } }),
+  "index-document /": () => ({
+    specversion: "1.0", id: "e-2", source: "knative-rag/ingest", type: "rag.document.stored", datacontenttype: "application/json", time: "2026-12-01T03:04:05Z",
+    data: { document_id: "doc-1", namespace: "fuzz", bucket: "documents", key: "fuzz/doc-1.json", sha256: "a".repeat(64), size: 10, metadata: {} },
+  }),
+  "embed /embed": () => ({ input: ["a text", "another text"] }),
+  "embed /v1/embeddings": () => ({ input: "a text", model: "m", encoding_format: "float" }),
+  "search /search": () => ({ query: "scaling to zero", namespace: "fuzz", mode: "hybrid", top_k: 5, alpha: 0.5 }),
+  "search /api/ingest": () => ({ text: "From the page.", namespace: "fuzz" }),
+};
+
+function mutate(value: Record<string, unknown>, path: string[], replacement: unknown, remove: boolean): Record<string, unknown> {
+  const [head, ...rest] = path;
+  const copy = { ...value };
+  if (rest.length === 0 || typeof copy[head!] !== "object" || copy[head!] === null) {
+    if (remove) delete copy[head!];
+    else copy[head!] = replacement;
+  } else copy[head!] = mutate(copy[head!] as Record<string, unknown>, rest, replacement, remove);
+  return copy;
+}
+
+function paths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
+  return Object.entries(value).flatMap(([key, v]) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 ? [[...prefix, key], ...paths(v as Record<string, unknown>, [...prefix, key])] : [[...prefix, key]],
+  );
+}
+
+/** The endpoint's valid body with one field replaced by a hostile value, or removed. */
+function nearValid(endpoint: string): fc.Arbitrary<Uint8Array> | undefined {
+  const template = TEMPLATES[endpoint];
+  if (!template) return undefined;
+  const fields = paths(template());
+  return fc
+    .record({ path: fc.constantFrom(...fields), replacement: fc.oneof(fc.constantFrom(...HOSTILE), anything), remove: fc.boolean() })
+    .map(({ path, replacement, remove }) => utf8(JSON.stringify(mutate(template(), path, replacement, remove))));
+}
+
 const ceHeaders = fc.record(
   {
     "ce-specversion": fc.constantFrom("1.0", "0.3", "2.0", "1"),
@@ -106,15 +151,20 @@ const extraHeaders = fc.record(
 );
 
 export const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc
-  .record({
-    endpoint: fc.constantFrom(...ENDPOINTS),
-    contentType: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES.slice(0, 4)) }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
-    ce: fc.option(ceHeaders, { nil: undefined }),
-    extra: extraHeaders,
-    body,
-    transfer: fc.constantFrom("length" as const, "chunked" as const),
-    chunkSize: fc.integer({ min: 1, max: 256 * 1024 }),
-    abortAt: fc.oneof({ weight: 15, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat() }),
+  .constantFrom(...ENDPOINTS)
+  .chain((endpoint) => {
+    const shaped = nearValid(`${endpoint.service} ${endpoint.path}`);
+    const cloudEvent = endpoint.path === "/" && endpoint.method === "POST";
+    return fc.record({
+      endpoint: fc.constant(endpoint),
+      body: shaped ? fc.oneof({ weight: 1, arbitrary: body }, { weight: 1, arbitrary: shaped }) : body,
+      contentType: cloudEvent ? fc.oneof({ weight: 2, arbitrary: fc.constant("application/cloudevents+json") }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) }) : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...CONTENT_TYPES.slice(0, 4)) }, { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) }),
+      ce: fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: ceHeaders }),
+      extra: extraHeaders,
+      transfer: fc.constantFrom("length" as const, "chunked" as const),
+      chunkSize: fc.integer({ min: 1, max: 256 * 1024 }),
+      abortAt: fc.oneof({ weight: 15, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.nat() }),
+    });
   })
   .map(({ endpoint, contentType, ce, extra, body, transfer, chunkSize, abortAt }) => ({
     service: endpoint.service,
