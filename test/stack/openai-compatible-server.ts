@@ -15,6 +15,8 @@ export interface OpenAiCompatibleServer {
   /** The next `count` requests are answered only after `ms` (for client time-outs). */
   stallNext(count: number, ms: number): void;
   stop(): Promise<void>;
+  /** Listens again on the same port after stop(). */
+  start(): Promise<void>;
 }
 
 export interface OpenAiCompatibleServerOptions {
@@ -106,11 +108,15 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
     });
   });
 
-  const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("listening", resolve);
-    server.once("error", reject);
-  });
+  const listen = async (port: number) => {
+    const listening = serve({ fetch: app.fetch, hostname: "127.0.0.1", port });
+    await new Promise<void>((resolve, reject) => {
+      listening.once("listening", resolve);
+      listening.once("error", reject);
+    });
+    return listening;
+  };
+  let server = await listen(0);
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
@@ -127,6 +133,9 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
         server.close(() => resolve());
         if ("closeAllConnections" in server) server.closeAllConnections();
       }),
+    start: async () => {
+      server = await listen(port);
+    },
   };
 }
 

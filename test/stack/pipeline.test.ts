@@ -1,110 +1,43 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
 import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
-import { S3ObjectStore } from "../../functions/shared/backends/object-store/s3.ts";
 import { waitFor } from "../support/event-sink.ts";
 import { named, startSpanCollector, type SpanCollector } from "../telemetry/support/span-collector.ts";
-import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { startKafkaRelayProcess, type RelayProcess } from "./kafka-relay-process.ts";
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "./openai-compatible-server.ts";
-import { startKafka, startRedis, startS3, startUpstashRestShim, startWeaviate, type KafkaServer, type S3Server, type WeaviateServer } from "./servers.ts";
+import { startRealStack, type RealStack } from "./real-stack.ts";
 import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
-
-interface SearchResult {
-  answer: string;
-  sources: { document_id: string; score: number }[];
-  metadata: { cache_hit: boolean; mode: string; answer_kind: string; model: string };
-}
 
 // The four real bundles as four processes on the real backends (Kafka, S3, Weaviate, Redis behind
 // the Upstash REST protocol, an OpenAI-compatible server), with the dev relay as the KafkaSource.
 describe("pipeline end to end on the real stack", () => {
-  let kafka: KafkaServer;
-  let weaviate: WeaviateServer;
-  let s3: S3Server;
-  let openai: OpenAiCompatibleServer;
-  let stack: LocalStack;
-  let relay: RelayProcess;
+  let real: RealStack;
+  let kafka: RealStack["kafka"];
+  let weaviate: RealStack["weaviate"];
+  let openai: RealStack["openai"];
+  let stack: RealStack["functions"];
+  let relay: RealStack["relay"];
   let collector: SpanCollector;
-  const logs: string[] = [];
-  const cleanups: (() => Promise<unknown>)[] = [];
 
   before(async () => {
-    const began = performance.now();
-    const redis = await startRedis();
-    [kafka, weaviate, s3, openai] = await Promise.all([startKafka(), startWeaviate(), startS3(), startOpenAiCompatibleServer()]);
-    const upstash = await startUpstashRestShim({ redisUrl: redis.url });
-    cleanups.push(() => openai.stop(), () => upstash.stop(), () => redis.cleanup(), () => kafka.cleanup(), () => weaviate.cleanup(), () => s3.cleanup());
-    const dataDir = await tempDir("stack-e2e");
-    collector = await startSpanCollector(dataDir);
-    cleanups.push(() => collector.receiver.close());
-    const env = {
-      LOG_LEVEL: "info",
-      OTEL_BSP_SCHEDULE_DELAY: "100",
-      OBJECT_STORE: "s3",
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      EVENT_TRANSPORT: "kafka",
-      KAFKA_BROKERS: kafka.brokers.join(","),
-      KAFKA_PUBLISH_TIMEOUT_MS: "5000",
-      VECTOR_STORE: "weaviate",
-      WEAVIATE_URL: weaviate.httpUrl,
-      WEAVIATE_GRPC_URL: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
-      WEAVIATE_TIMEOUT_SECONDS: "3",
-      CACHE: "upstash",
-      UPSTASH_REDIS_REST_URL: upstash.url,
-      UPSTASH_REDIS_REST_TOKEN: upstash.token,
-      EMBEDDER: "openai",
-      EMBEDDING_DIMENSIONS: "256",
-      LLM: "openai",
-      OPENAI_BASE_URL: openai.baseUrl,
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_MAX_RETRIES: "3",
-    };
-    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env, otlpEndpoint: collector.receiver.url, onLog: (_n, line) => logs.push(line) });
-    cleanups.push(() => stack.stop());
-    relay = await startKafkaRelayProcess({
-      KAFKA_BROKERS: kafka.brokers.join(","),
-      RELAY_SINK: `${stack.urls["index-document"]}/`,
-      RELAY_RETRY: "5",
-      RELAY_BACKOFF_DELAY_MS: "200",
-      RELAY_TIMEOUT_MS: "20000",
+    collector = await startSpanCollector(await tempDir("stack-e2e"));
+    real = await startRealStack({
+      otlpEndpoint: collector.receiver.url,
+      relay: { RELAY_RETRY: "5", RELAY_BACKOFF_DELAY_MS: "200", RELAY_TIMEOUT_MS: "20000" },
     });
-    cleanups.push(() => relay.stop());
-    console.log(`real stack and functions up in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+    ({ kafka, weaviate, openai, functions: stack, relay } = real);
   });
   after(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    if (process.exitCode) console.log(`${logs.join("\n")}\nrelay:\n${relay?.log()}`);
+    await real?.stop();
+    await collector?.receiver.close();
+    if (process.exitCode) console.log(`${real?.logs.join("\n")}\nrelay:\n${relay?.log()}`);
   });
 
-  const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  const ingest = async (body: unknown) => {
-    const response = await postJson(`${stack.urls.ingest}/ingest`, body);
-    assert.equal(response.status, 202, await response.clone().text());
-    return (await response.json()) as { document_id: string; duplicate: boolean };
-  };
-  const search = async (body: Record<string, unknown>) => {
-    const response = await postJson(`${stack.urls.search}/search`, body);
-    assert.equal(response.status, 200, await response.clone().text());
-    return (await response.json()) as SearchResult;
-  };
-  const namespaceStats = async (namespace: string) => {
-    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
-    return namespaces.find((n) => n.namespace === namespace);
-  };
-  const searchable = (documentId: string, namespace: string, query: string, timeoutMs = 30_000) =>
-    waitFor(
-      `${documentId} to be searchable`,
-      async () => (await search({ query, namespace, mode: "keyword", top_k: 10 })).sources.some((s) => s.document_id === documentId) || undefined,
-      timeoutMs,
-    );
+  const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) => real.postJson(url, body, headers);
+  const ingest = (body: unknown) => real.ingest(body);
+  const search = (body: Record<string, unknown>) => real.search(body);
+  const namespaceStats = (namespace: string) => real.namespaceStats(namespace);
+  const searchable = (documentId: string, namespace: string, query: string, timeoutMs?: number) => real.searchable(documentId, namespace, query, timeoutMs);
   /** Records ever written to the topic: the sum of its partitions' high watermarks. */
   const topicSize = async (topic: string) => {
     const admin = new Kafka({ clientId: "e2e-admin", brokers: kafka.brokers, logLevel: logLevel.NOTHING }).admin();
@@ -207,41 +140,8 @@ describe("pipeline end to end on the real stack", () => {
     assert.equal(await topicSize("documents"), records, "a resubmission makes no event");
     await ingest({ text: corpus.kafka, metadata: { title: "Kafka copy" }, namespace: "e2e", id: "kafka-copy" });
     assert.equal(await topicSize("documents"), records + 1, "the new id makes one");
-    await waitFor("the relay to pass the copy", () => logs.some((l) => l.includes("duplicate content, skipped")) || undefined, 15_000);
+    await waitFor("the relay to pass the copy", () => real.logs.some((l) => l.includes("duplicate content, skipped")) || undefined, 15_000);
     assert.equal((await namespaceStats("e2e"))?.documents, 4);
-  });
-
-  it("answers 503 with Retry-After while Kafka is down, keeps the stored object, and the retry with the same id goes through once Kafka is back", async () => {
-    await kafka.stop();
-    const began = performance.now();
-    const refused = await postJson(`${stack.urls.ingest}/ingest`, { text: "Written while Kafka was down, delivered after.", namespace: "outage", id: "during-kafka-outage" });
-    const refusedMs = performance.now() - began;
-    assert.equal(refused.status, 503);
-    assert.ok(Number(refused.headers.get("retry-after")) > 0);
-    assert.match(((await refused.json()) as { error: string }).error, /kafka/i);
-    console.log(`ingest with Kafka down: 503 after ${Math.round(refusedMs)} ms`);
-    const objects = new S3ObjectStore({ bucket: "documents", endpoint: s3.endpoint, region: s3.region, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true, requestTimeoutMs: 2000 });
-    assert.equal(await objects.exists("outage/during-kafka-outage.json"), true, "the stored object stays");
-    await objects.close();
-
-    await kafka.start();
-    const retried = await waitFor("ingest to accept the retry", async () => {
-      const response = await postJson(`${stack.urls.ingest}/ingest`, { text: "Written while Kafka was down, delivered after.", namespace: "outage", id: "during-kafka-outage" });
-      return response.status === 202 ? ((await response.json()) as { duplicate: boolean }) : undefined;
-    }, 30_000);
-    assert.equal(retried.duplicate, false);
-    await searchable("during-kafka-outage", "outage", "delivered after", 60_000);
-    assert.deepEqual(await namespaceStats("outage"), { namespace: "outage", documents: 1, chunks: 1 });
-  });
-
-  it("retries index-document's 503 while Weaviate is down, and indexes once Weaviate is back", async () => {
-    await weaviate.stop();
-    await ingest({ text: "Indexed after Weaviate came back.", namespace: "weaviate-outage", id: "after-restart" });
-    await waitFor("a 503 from index-document", () => logs.some((l) => l.startsWith("index-document") && l.includes("request failed") && l.includes("vector-store")) || undefined, 30_000);
-    await weaviate.start();
-    await searchable("after-restart", "weaviate-outage", "came back", 60_000);
-    const delivered = relayLines().find((l) => l.subject === "after-restart" && l.message === "event delivered");
-    assert.ok(delivered && Number(delivered.attempts) > 1, `delivered on attempt ${String(delivered?.attempts)}`);
   });
 
   it("sends an event to the dead-letter topic after the relay's retries while Weaviate stays down", async () => {

@@ -58,3 +58,25 @@ test("stop() then start() keeps the port but not the store (moto is in-memory)",
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: "documents" }));
   assert.equal(listed.KeyCount, 0);
 });
+
+test("a persistent server replays its recording at start(): objects survive a restart", async () => {
+  const persistent = await startS3({ persistent: true });
+  const client = new S3Client({
+    endpoint: persistent.endpoint,
+    region: persistent.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: persistent.accessKeyId, secretAccessKey: persistent.secretAccessKey },
+  });
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: "documents" }));
+    const body = JSON.stringify({ text: "kept across a restart, héllo" });
+    await client.send(new PutObjectCommand({ Bucket: "documents", Key: "ns/kept.json", Body: body, ContentType: "application/json" }));
+    await persistent.stop();
+    await persistent.start();
+    const got = await client.send(new GetObjectCommand({ Bucket: "documents", Key: "ns/kept.json" }));
+    assert.equal(await got.Body?.transformToString(), body);
+  } finally {
+    client.destroy();
+    await persistent.cleanup();
+  }
+});
