@@ -76,6 +76,8 @@ export class WeaviateVectorStore implements VectorStore {
       Filters.and(collection.filter.byProperty("version").notEqual(version), collection.filter.byProperty("written_at").lessThan(abandonedBefore)),
     ];
     if (previous !== undefined && previous !== version) stale.push(collection.filter.byProperty("version").equal(previous));
+    // Chunks an older release wrote had no version and the bare chunk ids as object ids.
+    if (chunks.length > 0) stale.push(collection.filter.byId().containsAny(chunks.map((c) => c.id)));
     await collection.data.deleteMany(Filters.and(this.documentFilter(collection, namespace, documentId), Filters.or(...stale)));
   }
 
@@ -92,8 +94,8 @@ export class WeaviateVectorStore implements VectorStore {
     for (let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
       const candidates = await this.rank(chunks, query, limit);
       const current = await headVersions(heads, query.namespace, [...new Set(candidates.map((c) => c.properties.document_id))]);
-      const visible = candidates.filter((c) => current.get(c.properties.document_id) === c.properties.version);
-      const documents = groupByDocument(visible.map((c) => toHit(c.properties, c.score)), query.topK, query.chunksPerDocument);
+      const visible = candidates.filter((c) => isVisible(c.properties, current.get(c.properties.document_id)));
+      const documents = groupByDocument(visible.map((c) => toHit(c.uuid, c.properties, c.score)), query.topK, query.chunksPerDocument);
       if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES) return documents;
     }
   }
@@ -127,11 +129,11 @@ export class WeaviateVectorStore implements VectorStore {
       case "keyword": {
         if (terms === "") return [];
         const result = await chunks.query.bm25(terms, { limit, filters, queryProperties: ["terms"], returnMetadata: ["score"] });
-        return result.objects.map((o) => ({ properties: o.properties, score: o.metadata?.score ?? 0 }));
+        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: o.metadata?.score ?? 0 }));
       }
       case "vector": {
         const result = await chunks.query.nearVector(requireVector(query), { limit, filters, returnMetadata: ["distance"] });
-        return result.objects.map((o) => ({ properties: o.properties, score: 1 - (o.metadata?.distance ?? 1) }));
+        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: 1 - (o.metadata?.distance ?? 1) }));
       }
       case "hybrid": {
         const result = await chunks.query.hybrid(terms === "" ? query.text : terms, {
@@ -143,7 +145,7 @@ export class WeaviateVectorStore implements VectorStore {
           filters,
           returnMetadata: ["score"],
         });
-        return result.objects.map((o) => ({ properties: o.properties, score: o.metadata?.score ?? 0 }));
+        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: o.metadata?.score ?? 0 }));
       }
     }
   }
@@ -198,6 +200,11 @@ async function headVersions(heads: Collection<HeadProperties>, namespace: string
   return new Map(result.objects.map((o) => [o.properties.document_id, o.properties.version]));
 }
 
+/** A chunk of its document's head version; an older release's chunk (no version) while its document has no head. */
+function isVisible(chunk: ChunkProperties, headVersion: string | undefined): boolean {
+  return headVersion === undefined ? !chunk.version : chunk.version === headVersion;
+}
+
 /** Same chunks, same version: a redelivery rewrites the same objects instead of adding a version. */
 function versionOf(chunks: EmbeddedChunk[]): string {
   return sha256Hex(JSON.stringify(chunks.map((c) => [c.id, c.content, c.metadata]))).slice(0, 32);
@@ -228,9 +235,10 @@ function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number, 
   };
 }
 
-function toHit(properties: ChunkProperties, score: number): SearchHit {
+function toHit(uuid: string, properties: ChunkProperties, score: number): SearchHit {
   return {
-    id: properties.chunk_id,
+    // An older release's chunk has no chunk_id: its object id was the chunk id.
+    id: properties.chunk_id || uuid,
     document_id: properties.document_id,
     chunk_index: Number(properties.chunk_index),
     content: properties.content,
