@@ -58,7 +58,9 @@ describe("WeaviateVectorStore replacing a document", () => {
   const reader = new WeaviateVectorStore(options("ReplaceChunk"));
   const versionsSeen = async (documentId: string) => {
     // Sources are documents: every chunk of this one comes back as the hit and its more_chunks.
-    const hits = await reader.search({ namespace, mode: "keyword", text: "chunk replaced document", topK: 20, alpha: 0.5, chunksPerDocument: 10 });
+    // Hybrid: chunks written before versioning (and before the analyzed terms) are found by their vectors.
+    const text = "chunk replaced document";
+    const hits = await reader.search({ namespace, mode: "hybrid", text, vector: embedder.embedOne(text), topK: 20, alpha: 0.5, chunksPerDocument: 10 });
     const mine = hits.filter((h) => h.document_id === documentId).flatMap((h) => [h, ...(h.more_chunks ?? [])]);
     return { versions: new Set(mine.map((c) => c.content.split(" ")[0])), chunks: mine.length };
   };
