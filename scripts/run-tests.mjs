@@ -1,13 +1,13 @@
 // Runs node's test runner (with tsx for TypeScript) over *.test.ts files.
-// Usage: node scripts/run-tests.mjs [folder …]  — default: everything except test/stack,
-// which needs real servers and runs as `npm run test:stack`.
+// Usage: node scripts/run-tests.mjs [folder …]  — default: everything except test/stack and
+// test/cluster, which need real servers and run as `npm run test:stack` / `npm run test:cluster`.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const requested = process.argv.slice(2);
 const roots = requested.length > 0 ? requested : ["functions", "dev", "test"];
-const excluded = requested.length > 0 ? [] : ["test/stack/"];
+const excluded = requested.length > 0 ? [] : ["test/stack/", "test/cluster/"];
 
 const files = roots
   .flatMap((root) => {

@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	knsystem "knative.dev/pkg/system"
 	apisconfig "knative.dev/serving/pkg/apis/config"
 	servingv1 "knative.dev/serving/pkg/apis/serving/v1"
 	configresources "knative.dev/serving/pkg/reconciler/configuration/resources"
@@ -32,6 +34,11 @@ func podsFor(objects []object, system *systemConfig) ([]corev1.Pod, error) {
 		Logging:       system.logging,
 		Network:       system.network,
 		Observability: system.observability,
+	}
+	// Serving's controller runs in knative-serving and passes its namespace on to queue-proxy; a
+	// package linked here (knative.dev/pkg/system/testing) sets it to knative-testing in its init.
+	if err := os.Setenv(knsystem.NamespaceEnvKey, "knative-serving"); err != nil {
+		return nil, err
 	}
 	pods := []corev1.Pod{}
 	for _, o := range objects {

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
-import { inCi, repoPath } from "./repo.ts";
+import { inCi, pinnedVersions, repoPath } from "./repo.ts";
 
 const cacheRoot = path.join(homedir(), ".cache", "knative-rag");
 export const goBinDir = path.join(cacheRoot, "bin");
@@ -38,38 +38,55 @@ export function requireGo(t: { skip(message: string): void }): string | undefine
   return undefined;
 }
 
-/** Each tool: its module (a folder of the repo) and the package of its command. */
-export const GO_TOOLS = {
+/** Each tool: its module (a folder of the repo), the package of its command, its link flags. */
+export const GO_TOOLS: Record<string, { module: string; pkg: string; ldflags?: () => string }> = {
   "knative-validate": { module: "test/knative-validate", pkg: "." },
-} as const;
-export type GoTool = keyof typeof GO_TOOLS;
+  "kube-apiserver": { module: "test/kube-tools", pkg: "./cmd/kube-apiserver", ldflags: kubernetesVersionFlags },
+  kubectl: { module: "test/kube-tools", pkg: "./cmd/kubectl", ldflags: kubernetesVersionFlags },
+};
+export type GoTool = "knative-validate" | "kube-apiserver" | "kubectl";
+
+/**
+ * The version Kubernetes' own build stamps in (hack/lib/version.sh), here the node image's release
+ * from kind/versions.env: without it the binaries call themselves v0.0.0-master.
+ */
+function kubernetesVersionFlags(): string {
+  const version = /kindest\/node:(v(\d+)\.(\d+)\.\d+)@/.exec(pinnedVersions().get("KIND_NODE_IMAGE") ?? "");
+  if (!version) throw new Error("kind/versions.env: KIND_NODE_IMAGE names no kindest/node:vX.Y.Z@digest");
+  const [, gitVersion, major, minor] = version;
+  return ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"]
+    .flatMap((pkg) => [`${pkg}.gitVersion=${gitVersion}`, `${pkg}.gitMajor=${major}`, `${pkg}.gitMinor=${minor}`, `${pkg}.gitTreeState=clean`])
+    .map((flag) => `-X ${flag}`)
+    .join(" ");
+}
 
 /**
  * Builds a tool into ~/.cache/knative-rag/bin/<name> and returns its path. The binary is written
  * beside and renamed into place, so concurrent test files never run a half-written one.
  */
 export function buildGoTool(go: string, name: GoTool): { binary: string; seconds: number; rebuilt: boolean } {
-  const { module: moduleDir, pkg } = GO_TOOLS[name];
+  const { module: moduleDir, pkg, ldflags } = GO_TOOLS[name]!;
+  const flags = ldflags ? [`-ldflags=${ldflags()}`] : [];
   mkdirSync(goBinDir, { recursive: true });
   const binary = path.join(goBinDir, name);
   const started = performance.now();
-  const stamp = buildStamp(go, moduleDir, pkg);
+  const stamp = buildStamp(go, moduleDir, [pkg, ...flags].join(" "));
   if (existsSync(binary) && existsSync(`${binary}.stamp`) && readFileSync(`${binary}.stamp`, "utf8") === stamp) {
     return { binary, seconds: (performance.now() - started) / 1000, rebuilt: false };
   }
   const partial = `${binary}.${process.pid}.partial`;
-  const build = spawnSync("nice", ["-n", "10", go, "build", "-o", partial, pkg], { cwd: repoPath(moduleDir), env: goEnv(), encoding: "utf8" });
+  const build = spawnSync("nice", ["-n", "10", go, "build", ...flags, "-o", partial, pkg], { cwd: repoPath(moduleDir), env: goEnv(), encoding: "utf8" });
   if (build.status !== 0) throw new Error(`go build ${pkg} in ${moduleDir} failed:\n${build.stderr}${build.error ?? ""}`);
   renameSync(partial, binary);
   writeFileSync(`${binary}.stamp`, stamp);
   return { binary, seconds: (performance.now() - started) / 1000, rebuilt: true };
 }
 
-/** What the binary depends on: the module's go.mod, go.sum and Go sources, the Go release and the flags. */
-function buildStamp(go: string, moduleDir: string, pkg: string): string {
+/** What the binary depends on: the module's go.mod, go.sum and Go sources, the Go release, the command and its flags. */
+function buildStamp(go: string, moduleDir: string, command: string): string {
   const hash = createHash("sha256");
   const version = spawnSync(go, ["version"], { encoding: "utf8" }).stdout;
-  hash.update(`${version}\0${goEnv().GOFLAGS}\0${pkg}\0`);
+  hash.update(`${version}\0${goEnv().GOFLAGS}\0${command}\0`);
   const root = repoPath(moduleDir);
   const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /(\.go|^go\.mod|^go\.sum)$/.test(f)).sort();
   for (const file of files) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update("\0");
