@@ -6,7 +6,7 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 
 const requested = process.argv.slice(2);
-const roots = requested.length > 0 ? requested : ["functions", "dev", "test"];
+const roots = requested.length > 0 ? requested : ["functions", "dev", "test", "tools"];
 const excluded = requested.length > 0 ? [] : ["test/stack/", "test/cluster/"];
 
 const files = roots
