@@ -30,13 +30,23 @@ ENV NODE_ENV=production \
 WORKDIR /app
 # Fails the build on a misspelt FUNCTION instead of shipping an empty image.
 COPY --from=build --chown=root:root /app/dist/${FUNCTION}/ ./
+# Node's compile cache, baked in: the function is started once here and Node writes the compiled
+# code of the modules it loaded, so a new pod skips compiling the bundle (an empty cache in a tmp
+# dir would only help a pod's second start). Baked as uid 1000 because Node keys the cache's
+# subdirectory by uid; a read-only root filesystem at run time only stops it adding entries.
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN mkdir .node-compile-cache && chown 1000:1000 .node-compile-cache
 # The official node images ship user `node` as uid/gid 1000. A numeric USER lets the kubelet
 # prove runAsNonRoot; the bundle stays root-owned and read-only to it.
 USER 1000:1000
+RUN --mount=type=bind,from=build,source=/app/scripts/bake-compile-cache.mjs,target=/tmp/bake-compile-cache.mjs \
+    node /tmp/bake-compile-cache.mjs
 EXPOSE 8080
 # Exec form, no shell and no init: `node` is PID 1 and receives SIGTERM directly. That is safe
 # here because the functions install their own SIGTERM/SIGINT handlers (drain in-flight requests,
 # flush spans and metrics, exit) — PID 1 only loses the kernel's *default* signal actions, which
 # these handlers replace — and they spawn no child processes, so there are no zombies to reap.
 STOPSIGNAL SIGTERM
-CMD ["node", "--enable-source-maps", "index.mjs"]
+# No --enable-source-maps: it parses every source map as the bundle loads (~100 ms of each cold
+# start); the functions map stack traces lazily, on the first one formatted (lazy-source-maps.ts).
+CMD ["node", "index.mjs"]

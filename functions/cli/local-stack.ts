@@ -63,7 +63,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   async function startFunction(name: FunctionName): Promise<void> {
-    const child = spawn(process.execPath, ["--enable-source-maps", join(root, "dist", name, "index.mjs")], {
+    const child = spawn(process.execPath, [join(root, "dist", name, "index.mjs")], {
       env: {
         ...process.env,
         DATA_DIR: dataDir,

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
+import { installLazySourceMaps } from "./lazy-source-maps.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveFunction, type RunningServer } from "./serve.ts";
 import { runShutdownHooks } from "./shutdown-hooks.ts";
@@ -28,6 +29,7 @@ export async function startFunction<E extends z.ZodRawShape>(
   env: E,
   build: (context: FunctionContext<z.infer<z.ZodObject<E>>>) => Promise<BuiltFunction>,
 ): Promise<RunningServer> {
+  installLazySourceMaps();
   let config: z.infer<z.ZodObject<E>> & RuntimeConfig;
   try {
     config = parseEnv(z.object({ ...runtimeEnv, ...env })) as typeof config;
