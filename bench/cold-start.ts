@@ -10,20 +10,26 @@ import { freePort } from "../test/support/free-port.ts";
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const FUNCTIONS = ["ingest", "index-document", "embed", "search"] as const;
 
-interface Ready {
+export interface Ready {
   ms: number;
   rssMb: number;
 }
 
-async function residentMb(pid: number): Promise<number> {
+export async function residentMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
-async function timeToReady(script: string, env: Record<string, string>): Promise<Ready> {
+/** How the process is started: which node, with which flags (default: this node, no flags). */
+export interface Launch {
+  node?: string;
+  flags?: string[];
+}
+
+export async function timeToReady(script: string, env: Record<string, string>, launch: Launch = {}): Promise<Ready> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" }, stdio: "ignore" });
+  const child = spawn(launch.node ?? process.execPath, [...(launch.flags ?? []), script], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent" }, stdio: "ignore" });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
