@@ -19,7 +19,7 @@ describe("search app", async () => {
   const app = createSearchApp({
     vectorStore,
     indexState,
-    cache: new MemoryCache(100),
+    cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
     embedClient: {
       embed: async (texts) => {

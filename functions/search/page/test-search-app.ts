@@ -24,7 +24,7 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
   const searchApp = createSearchApp({
     vectorStore,
     indexState,
-    cache: new MemoryCache(100),
+    cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
     embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
     logger: silentLogger,

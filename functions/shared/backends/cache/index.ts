@@ -8,18 +8,20 @@ export type { Cache } from "./cache.ts";
 export const cacheEnv = {
   CACHE: enumVar(["memory", "upstash"], "memory"),
   CACHE_MAX_ENTRIES: intVar(10_000, 1),
+  CACHE_MAX_BYTES: intVar(64 * 1024 * 1024, 1024),
   ...upstashEnv,
 };
 
 export interface CacheConfig extends UpstashConfig {
   CACHE: "memory" | "upstash";
   CACHE_MAX_ENTRIES: number;
+  CACHE_MAX_BYTES: number;
 }
 
 export async function createCache(config: CacheConfig): Promise<Cache> {
   switch (config.CACHE) {
     case "memory":
-      return new MemoryCache(config.CACHE_MAX_ENTRIES);
+      return new MemoryCache({ maxEntries: config.CACHE_MAX_ENTRIES, maxBytes: config.CACHE_MAX_BYTES });
     case "upstash": {
       const [{ UpstashCache }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
       return new UpstashCache(upstashClientFromConfig(config));

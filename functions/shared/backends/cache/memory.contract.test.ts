@@ -1,4 +1,4 @@
 import { cacheContract } from "./cache.contract.ts";
 import { MemoryCache } from "./memory.ts";
 
-cacheContract("memory", async () => new MemoryCache(100));
+cacheContract("memory", async () => new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }));
