@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { deadLetters } from "./commands/dead-letters.ts";
 import { ingestPaths } from "./commands/ingest.ts";
 import { search } from "./commands/search.ts";
 import { status } from "./commands/status.ts";
@@ -13,6 +14,8 @@ Usage:
   knative-rag search "<query>" [--namespace N] [--mode hybrid|vector|keyword] [--top-k 5] [--alpha 0.5] [--json]
   knative-rag status                                 readiness of the four functions
   knative-rag trace [<trace_id>] [--json]            a trace as a tree (service | span | duration); no id: recent traces
+  knative-rag dead-letters [list] [--json]           events the local spool gave up on, with the reason
+  knative-rag dead-letters replay [<name>…]          put them (all, or the named ones) back for delivery
 
 Function URLs come from SEARCH_URL, INGEST_URL, INDEX_DOCUMENT_URL and EMBED_URL
 (defaults http://127.0.0.1:8080 … 8083, the ports of 'up'). With API_KEYS set on the functions,
@@ -64,6 +67,9 @@ try {
       break;
     case "status":
       process.exitCode = (await status(urls)) ? 0 : 1;
+      break;
+    case "dead-letters":
+      process.exitCode = (await deadLetters(args, { dataDir: values["data-dir"]!, json: values.json! })) ? 0 : 1;
       break;
     case "trace":
       process.exitCode = (await trace(args[0], { dataDir: values["data-dir"]!, json: values.json! })) ? 0 : 1;

@@ -7,6 +7,11 @@ export interface EventPublisher {
   /** `messaging.destination.name`: the topic or the sink URL. */
   readonly destination: string;
   publish<T>(event: CloudEvent<T>): Promise<void>;
+  /**
+   * Whether the event was given up on (dead-lettered) where this publisher can see it, so ingest
+   * publishes a resubmitted document again. Kafka cannot tell (its dead letters are another topic).
+   */
+  isDeadLettered(eventId: string): Promise<boolean>;
   ready(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,9 +1,10 @@
-import { mkdir, readdir, readFile, rename, unlink } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { mkdir, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
+import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
 import { isRetryableStatus, type EventPublisher } from "./event-publisher.ts";
 
 export interface HttpSpoolOptions {
@@ -13,52 +14,80 @@ export interface HttpSpoolOptions {
   deliveryTimeoutMs?: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Answers with a retryable status before an event is dead-lettered (KafkaSource: retry + 1). */
+  maxAttempts?: number;
+  /** Events in flight at once (never two of one partition key). */
+  concurrency?: number;
+  /** How often an idle spool looks for events put back by `knative-rag dead-letters replay`. */
+  pollMs?: number;
 }
+
+interface Spooled {
+  event: CloudEvent<unknown>;
+  /** Events with one partition key are delivered one at a time, in spool order. */
+  orderingKey: string;
+  attempts: number;
+  notBefore: number;
+}
+
+type Outcome = { done: true } | { done: false; status?: number; response?: string; error?: string; countsAsAttempt: boolean };
 
 /**
  * Delivers CloudEvents over HTTP in binary mode to `K_SINK`, the way a SinkBinding would.
  * `publish` only writes the event into an on-disk spool (fsync + rename) and returns; a background
- * loop posts spooled events in order and deletes each after a 2xx. A crash or restart loses nothing:
- * the loop resumes from the spool at start-up. Retryable failures back off exponentially, forever;
- * a final 4xx moves the event to `dead/` with the response.
+ * loop posts spooled events and deletes each after a 2xx. A crash or restart loses nothing: the
+ * loop resumes from the spool at start-up. No event holds up another: each backs off on its own
+ * (exponential), up to `concurrency` are in flight, and only events with the same partition key
+ * wait for each other (so versions of one document arrive in order). Like KafkaSource, an event is
+ * dead-lettered (moved to `dead/` with the reason) at once on a non-retryable status and after
+ * `maxAttempts` retryable ones (5xx, 404, 408, 409, 429); an unreachable sink is not the event's
+ * fault and costs no attempt. `knative-rag dead-letters` lists and replays them.
  */
 export class HttpSpoolPublisher implements EventPublisher {
   readonly system = "http";
   readonly destination: string;
-  private readonly pendingDir: string;
-  private readonly deadDir: string;
+  private readonly folders: SpoolFolders;
+  private readonly spooled = new Map<string, Spooled>();
+  private readonly inFlight = new Map<string, Promise<void>>();
+  /** Unreadable files that could not be moved to dead/ (disk full): left alone until then. */
+  private readonly parked = new Map<string, number>();
   private wake: (() => void) | undefined;
+  private woken = false;
   private running = false;
   private loop: Promise<void> | undefined;
   private sequence = 0;
 
   constructor(private readonly options: HttpSpoolOptions) {
     this.destination = options.sink;
-    this.pendingDir = resolve(options.spoolDir, "pending");
-    this.deadDir = resolve(options.spoolDir, "dead");
+    this.folders = new SpoolFolders(options.spoolDir);
   }
 
   async publish<T>(event: CloudEvent<T>): Promise<void> {
     const name = `${Date.now().toString().padStart(15, "0")}-${process.pid}-${(this.sequence++).toString().padStart(6, "0")}.json`;
-    await writeFileAtomic(join(this.pendingDir, name), JSON.stringify(event.toJSON()));
+    await writeFileAtomic(join(this.folders.pending, name), JSON.stringify(event.toJSON()));
     this.start();
-    this.wake?.();
+    this.signal();
+  }
+
+  isDeadLettered(eventId: string): Promise<boolean> {
+    return this.folders.isDead(eventId);
   }
 
   async ready(): Promise<void> {
-    await mkdir(this.pendingDir, { recursive: true });
+    await mkdir(this.folders.pending, { recursive: true });
     this.start();
   }
 
-  /** Number of events not yet delivered. */
+  /** Number of events not yet delivered (dead letters excluded). */
   async backlog(): Promise<number> {
-    return (await this.pendingFiles()).length;
+    return (await this.folders.pendingFiles()).length;
   }
 
   async close(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.signal();
     await this.loop;
+    await Promise.allSettled(this.inFlight.values());
   }
 
   private start(): void {
@@ -68,50 +97,106 @@ export class HttpSpoolPublisher implements EventPublisher {
   }
 
   private async deliverLoop(): Promise<void> {
-    const { minBackoffMs = 200, maxBackoffMs = 30_000 } = this.options;
-    let backoff = minBackoffMs;
     while (this.running) {
-      const files = await this.pendingFiles();
-      if (files.length === 0) {
-        await this.sleep(60_000);
-        continue;
+      let nextDue = Date.now() + (this.options.pollMs ?? 1000);
+      try {
+        nextDue = Math.min(nextDue, await this.dispatch());
+      } catch (error) {
+        // Nothing a disk or a sink does may end this loop (or the process): log, look again later.
+        this.options.logger.error({ err: error }, "event spool failed to look at its events, will retry");
       }
-      let failed = false;
-      for (const file of files) {
-        if (!this.running) return;
-        const outcome = await this.deliver(file);
-        if (outcome === "retry") {
-          failed = true;
-          break;
-        }
-      }
-      if (failed) {
-        await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, maxBackoffMs);
-      } else {
-        backoff = minBackoffMs;
-      }
+      await this.sleep(Math.max(0, nextDue - Date.now()));
     }
   }
 
-  private async deliver(file: string): Promise<"done" | "retry"> {
-    const path = join(this.pendingDir, file);
+  /** Starts every event that may go now; returns when the earliest waiting one is due. */
+  private async dispatch(): Promise<number> {
+    const concurrency = this.options.concurrency ?? 4;
+    const files = await this.folders.pendingFiles();
+    const present = new Set(files);
+    for (const file of this.spooled.keys()) if (!present.has(file) && !this.inFlight.has(file)) this.spooled.delete(file);
+    const busyKeys = new Set<string>();
+    let nextDue = Number.POSITIVE_INFINITY;
+    for (const file of files) {
+      if (!this.running) break;
+      const spooled = await this.load(file);
+      if (!spooled) continue;
+      if (busyKeys.has(spooled.orderingKey)) continue;
+      busyKeys.add(spooled.orderingKey);
+      if (this.inFlight.has(file)) continue;
+      if (spooled.notBefore > Date.now()) {
+        nextDue = Math.min(nextDue, spooled.notBefore);
+        continue;
+      }
+      if (this.inFlight.size >= concurrency) break;
+      const delivery = this.attempt(file, spooled).finally(() => {
+        this.inFlight.delete(file);
+        this.signal();
+      });
+      this.inFlight.set(file, delivery);
+    }
+    return nextDue;
+  }
+
+  /** The spooled event, parsed once; an unreadable file is dead-lettered. */
+  private async load(file: string): Promise<Spooled | undefined> {
+    const known = this.spooled.get(file);
+    if (known) return known;
+    if ((this.parked.get(file) ?? 0) > Date.now()) return undefined;
     let event: CloudEvent<unknown>;
     try {
-      event = new CloudEvent(JSON.parse(await readFile(path, "utf8")), false);
+      event = new CloudEvent(JSON.parse(await readFile(join(this.folders.pending, file), "utf8")), false);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return "done";
-      this.options.logger.error({ err: error, file }, "unreadable spooled event moved to dead/");
-      await this.moveToDead(file, { reason: String(error) });
-      return "done";
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      this.options.logger.error({ err: error, file }, "unreadable spooled event, moving it to dead/");
+      await this.deadLetter(file, { event_id: file, attempts: 0, error: String(error) }).then(
+        () => this.parked.delete(file),
+        (moveError: unknown) => {
+          this.parked.set(file, Date.now() + (this.options.maxBackoffMs ?? 60_000));
+          this.options.logger.error({ err: moveError, file }, "event spool could not move an unreadable event to dead/, will retry");
+        },
+      );
+      return undefined;
     }
+    const spooled: Spooled = { event, orderingKey: String(event.partitionkey ?? `file:${file}`), attempts: 0, notBefore: 0 };
+    this.spooled.set(file, spooled);
+    return spooled;
+  }
+
+  private async attempt(file: string, spooled: Spooled): Promise<void> {
+    const { event } = spooled;
     // Delivered in the event's own trace (as Knative's dispatcher continues it from the record),
     // not in whichever request happened to start this loop.
     const eventContext = extractTraceContext({ traceparent: event.traceparent, tracestate: event.tracestate });
-    return withTraceContext(eventContext, () => this.post(file, path, event));
+    const outcome = await withTraceContext(eventContext, () => this.post(event));
+    const log = { event_id: event.id, subject: event.subject, file };
+    try {
+      if (outcome.done) {
+        await unlink(join(this.folders.pending, file)).catch(() => undefined);
+        this.spooled.delete(file);
+        this.options.logger.debug({ ...log, attempts: spooled.attempts + 1 }, "event delivered");
+        return;
+      }
+      if (outcome.countsAsAttempt) spooled.attempts++;
+      const retryable = outcome.status === undefined || isRetryableStatus(outcome.status);
+      const reason = { status: outcome.status, response: outcome.response, error: outcome.error };
+      if (retryable && spooled.attempts < (this.options.maxAttempts ?? 10)) {
+        const { minBackoffMs = 500, maxBackoffMs = 60_000 } = this.options;
+        const delay = Math.min(minBackoffMs * 2 ** Math.max(0, spooled.attempts - 1), maxBackoffMs);
+        spooled.notBefore = Date.now() + delay;
+        this.options.logger.warn({ ...log, ...reason, attempts: spooled.attempts, retry_in_ms: delay }, "event delivery failed, will retry");
+        return;
+      }
+      this.options.logger.error({ ...log, ...reason, attempts: spooled.attempts }, "event given up on, moved to dead/");
+      await this.deadLetter(file, { event_id: event.id, type: event.type, subject: event.subject, attempts: spooled.attempts, ...reason });
+    } catch (error) {
+      // E.g. ENOSPC while moving to dead/: the event stays pending and is tried again later.
+      spooled.notBefore = Date.now() + (this.options.maxBackoffMs ?? 60_000);
+      this.options.logger.error({ ...log, err: error }, "event spool could not settle an event, will retry");
+    }
   }
 
-  private async post(file: string, path: string, event: CloudEvent<unknown>): Promise<"done" | "retry"> {
+  private async post(event: CloudEvent<unknown>): Promise<Outcome> {
     const message = HTTP.binary(event);
     try {
       const response = await fetch(this.options.sink, {
@@ -120,54 +205,42 @@ export class HttpSpoolPublisher implements EventPublisher {
         body: message.body as string,
         signal: AbortSignal.timeout(this.options.deliveryTimeoutMs ?? 30_000),
       });
-      const responseBody = await response.text();
-      if (response.ok) {
-        await unlink(path).catch(() => undefined);
-        this.options.logger.debug({ event_id: event.id, status: response.status }, "event delivered");
-        return "done";
-      }
-      if (isRetryableStatus(response.status)) {
-        this.options.logger.warn({ event_id: event.id, status: response.status }, "event delivery failed, will retry");
-        return "retry";
-      }
-      this.options.logger.error(
-        { event_id: event.id, status: response.status, response: responseBody.slice(0, 500) },
-        "event rejected by sink, moved to dead/",
-      );
-      await this.moveToDead(file, { status: response.status, response: responseBody.slice(0, 2000) });
-      return "done";
+      const body = (await response.text()).slice(0, 2000);
+      if (response.ok) return { done: true };
+      return { done: false, status: response.status, response: body, countsAsAttempt: true };
     } catch (error) {
-      this.options.logger.warn({ event_id: event.id, err: error }, "event sink unreachable, will retry");
-      return "retry";
+      const timedOut = (error as Error).name === "TimeoutError";
+      // A time-out reached the sink (it may be the event's fault); a refused connection did not.
+      return { done: false, error: String(error), countsAsAttempt: timedOut };
     }
   }
 
-  private async moveToDead(file: string, reason: object): Promise<void> {
-    await mkdir(this.deadDir, { recursive: true });
-    await rename(join(this.pendingDir, file), join(this.deadDir, file));
-    await writeFileAtomic(join(this.deadDir, `${file}.reason.json`), JSON.stringify(reason));
+  private async deadLetter(file: string, reason: Omit<DeadLetterReason, "dead_lettered_at">): Promise<void> {
+    await this.folders.moveToDead(file, { ...reason, dead_lettered_at: new Date().toISOString() });
+    this.spooled.delete(file);
   }
 
-  private async pendingFiles(): Promise<string[]> {
-    try {
-      return (await readdir(this.pendingDir)).filter((f) => f.endsWith(".json")).sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
-    }
+  private signal(): void {
+    this.woken = true;
+    this.wake?.();
   }
 
+  /** Until `ms` pass or something happens (a publish, a finished delivery, close). */
   private sleep(ms: number): Promise<void> {
-    if (!this.running) return Promise.resolve();
+    if (!this.running || this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
     return new Promise((resolveSleep) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        this.woken = false;
+        resolveSleep();
+      };
       const timer = setTimeout(done, ms);
       timer.unref();
-      const wake = () => done();
-      this.wake = wake;
-      function done() {
-        clearTimeout(timer);
-        resolveSleep();
-      }
+      this.wake = done;
     });
   }
 }

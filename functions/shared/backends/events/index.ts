@@ -30,12 +30,17 @@ export interface EventsConfig {
   DATA_DIR: string;
 }
 
+/** Where ingest spools its events (and keeps their dead letters) under DATA_DIR. */
+export function ingestSpoolDir(dataDir: string): string {
+  return resolve(dataDir, "spool", "ingest");
+}
+
 export async function createEventPublisher(config: EventsConfig, logger: Logger): Promise<EventPublisher> {
   switch (config.EVENT_TRANSPORT) {
     case "http":
       return new HttpSpoolPublisher({
         sink: requireSetting(config.K_SINK, "K_SINK", "EVENT_TRANSPORT=http (the URL index-document listens on)"),
-        spoolDir: resolve(config.DATA_DIR, "spool", "ingest"),
+        spoolDir: ingestSpoolDir(config.DATA_DIR),
         logger,
       });
     case "kafka": {

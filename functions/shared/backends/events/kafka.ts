@@ -48,6 +48,11 @@ export class KafkaPublisher implements EventPublisher {
     });
   }
 
+  /** Dead letters are records on the dead-letter topic (documents-dlq), out of this producer's sight. */
+  async isDeadLettered(): Promise<boolean> {
+    return false;
+  }
+
   ready(): Promise<void> {
     return this.withTimeout(() => this.connect());
   }
