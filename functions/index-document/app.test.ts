@@ -1,48 +1,87 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { tempDir } from "../../test/support/temp-dir.ts";
-import { silentLogger } from "../../test/support/silent-logger.ts";
-import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
-import { FileIndexState } from "../shared/backends/index-state/file.ts";
-import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
-import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
-import { documentKey, sha256Hex, type StoredDocument } from "../shared/domain/document.ts";
-import { createIndexDocumentApp } from "./app.ts";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { waitFor } from "../../test/support/event-sink.ts";
+import { inProcessPipeline, type Accepted } from "../../test/support/in-process-pipeline.ts";
+import { sha256Hex } from "../shared/domain/document.ts";
 
-describe("index-document app", async () => {
-  const dataDir = await tempDir("index-document");
-  const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const embedder = new HashingEmbedder(32);
-  const app = createIndexDocumentApp({
-    objectStore,
-    vectorStore: new EmbeddedVectorStore(dataDir),
-    indexState: new FileIndexState(dataDir),
-    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
-    logger: silentLogger,
-    chunking: { size: 800, overlap: 100 },
-    embedBatchSize: 16,
-    maxObjectBytes: 4096,
+// Each case: ingest submissions, then hand their recorded events to index-document in the order
+// (and as often) a broker might, and look at what search serves.
+describe("index-document serves the last accepted version of every document", async () => {
+  const pipeline = await inProcessPipeline("index-document");
+  after(() => pipeline.close());
+  const eventOf = async (accepted: Accepted) => waitFor(`the event of ${accepted.document_id}`, () => {
+    try {
+      return pipeline.eventOf(accepted);
+    } catch {
+      return undefined;
+    }
   });
-  const deliver = async (documentId: string, text: string) => {
-    const document: StoredDocument = { document_id: documentId, namespace: "default", text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
-    const key = documentKey("default", documentId);
-    await objectStore.put(key, JSON.stringify(document));
-    return app.request("/", {
-      method: "POST",
-      headers: { "ce-specversion": "1.0", "ce-id": `event-${documentId}`, "ce-source": "knative-rag/ingest", "ce-type": "rag.document.stored", "content-type": "application/json" },
-      body: JSON.stringify({ document_id: documentId, namespace: "default", bucket: "documents", key, sha256: document.sha256, size: document.size, metadata: {} }),
-    });
-  };
+  const deliver = async (accepted: Accepted) => pipeline.deliver(await eventOf(accepted));
 
-  it("indexes a stored object within the size limit", async () => {
-    assert.equal((await deliver("small", "A small document.")).status, 200);
+  it("indexes an old content again when it comes back after a newer one (A: v1, v2, v1)", async () => {
+    const v1 = await pipeline.ingest({ id: "A", namespace: "a", text: "marker first content" });
+    const v2 = await pipeline.ingest({ id: "A", namespace: "a", text: "marker second content" });
+    const v3 = await pipeline.ingest({ id: "A", namespace: "a", text: "marker first content" });
+    assert.equal(v3.duplicate, false);
+    for (const v of [v1, v2, v3]) assert.equal((await deliver(v)).status, 200);
+    assert.deepEqual(await pipeline.served("a"), new Map([["A", ["marker first content"]]]));
   });
 
-  it("refuses a stored object over the size limit for good (422, no retry) instead of reading it whole", async () => {
-    const response = await deliver("huge", "A document far larger than the limit. ".repeat(200));
-    assert.equal(response.status, 422);
-    const body = (await response.json()) as { error: string; retryable: boolean };
-    assert.equal(body.retryable, false);
-    assert.match(body.error, /larger than the 4096-byte limit/);
+  it("indexes the same text under two ids, and keeps the second when the first changes", async () => {
+    const b = await pipeline.ingest({ id: "B", namespace: "b", text: "marker shared text", metadata: { title: "B" } });
+    const c = await pipeline.ingest({ id: "C", namespace: "b", text: "marker shared text", metadata: { title: "C" } });
+    assert.equal((await deliver(b)).body.status, "indexed");
+    assert.equal((await deliver(c)).body.status, "indexed");
+    const b2 = await pipeline.ingest({ id: "B", namespace: "b", text: "marker B moved on" });
+    await deliver(b2);
+    assert.deepEqual(await pipeline.served("b"), new Map([["B", ["marker B moved on"]], ["C", ["marker shared text"]]]));
+  });
+
+  it("ends with the newest of many versions whatever the delivery order, and older or repeated events change nothing", async () => {
+    const versions: Accepted[] = [];
+    for (let i = 0; i < 12; i++) versions.push(await pipeline.ingest({ id: "D", namespace: "d", text: `marker version ${i % 3}` }));
+    const shuffled = [...versions].sort((x, y) => (x.version * 7919) % 13 - (y.version * 7919) % 13);
+    await Promise.all(shuffled.map((v) => deliver(v)));
+    // Every one again (redelivery), then the oldest last.
+    for (const v of [...shuffled, versions[0]!]) {
+      const { status, body } = await deliver(v);
+      assert.equal(status, 200);
+      assert.equal(body.status, "skipped");
+    }
+    const newest = versions.at(-1)!;
+    assert.deepEqual(await pipeline.served("d"), new Map([["D", [`marker version ${11 % 3}`]]]));
+    // An old content submitted after all that is the newest version again.
+    const back = await pipeline.ingest({ id: "D", namespace: "d", text: "marker version 0" });
+    assert.ok(back.version > newest.version);
+    assert.equal((await deliver(back)).body.status, "indexed");
+    assert.deepEqual(await pipeline.served("d"), new Map([["D", ["marker version 0"]]]));
+  });
+
+  it("never trusts an event whose object does not match its sha256: 422, nothing indexed", async () => {
+    const e1 = await pipeline.ingest({ id: "E", namespace: "e", text: "marker real text" });
+    const event = await eventOf(e1);
+    const futureText = "marker a text submitted later";
+    const forged = await pipeline.deliver(event, (data) => ({ ...data, sha256: sha256Hex(futureText) }));
+    assert.equal(forged.status, 422);
+    assert.match(String(forged.body.error), /sha256/);
+    const elsewhere = await pipeline.deliver(event, (data) => ({ ...data, key: "e/other.json" }));
+    assert.equal(elsewhere.status, 422);
+    assert.equal((await pipeline.served("e")).size, 0);
+    // The future text is indexed when it comes.
+    await deliver(e1);
+    await deliver(await pipeline.ingest({ id: "E", namespace: "e", text: futureText }));
+    assert.deepEqual(await pipeline.served("e"), new Map([["E", [futureText]]]));
+  });
+
+  it("stores documents whose id would escape to a file name longer than 255 bytes", async () => {
+    const id = `a${":".repeat(127)}`;
+    const accepted = await pipeline.ingest({ id, namespace: "long", text: "marker long id" });
+    assert.equal((await deliver(accepted)).body.status, "indexed");
+    assert.deepEqual(await pipeline.served("long"), new Map([[id, ["marker long id"]]]));
+    for (const dir of ["objects/documents/long", "vectors/long", "index-state/long/documents"]) {
+      for (const name of await readdir(join(pipeline.dataDir, dir))) assert.ok(Buffer.byteLength(name) <= 64, `${dir}/${name}`);
+    }
   });
 });

@@ -4,9 +4,9 @@ import { ConfigError, enumVar, intVar, stringVar, urlVar } from "../shared/confi
 import { createIndexState } from "../shared/backends/index-state/index.ts";
 import { cacheEnv } from "../shared/backends/cache/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
-import { createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
-import { maxStoredDocumentBytes } from "../shared/domain/document.ts";
+import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
+import { DEFAULT_MAX_DOCUMENT_BYTES, maxStoredDocumentBytes } from "../shared/domain/document.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIndexDocumentApp } from "./app.ts";
 
@@ -17,11 +17,11 @@ await startFunction(
     ...vectorStoreEnv,
     ...cacheEnv,
     EMBED_URL: urlVar(),
+    MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1),
     CHUNK_SIZE: intVar(800, 50, 100_000),
     CHUNK_OVERLAP: intVar(100, 0, 50_000),
     EMBED_BATCH_SIZE: intVar(64, 1, 2048),
     EMBED_TIMEOUT_MS: intVar(30_000, 100),
-    MAX_DOCUMENT_BYTES: intVar(5 * 1024 * 1024, 1),
     // How events reach this function, for the consumer span's messaging.* attributes.
     EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
     KAFKA_TOPIC: stringVar("documents"),
@@ -32,7 +32,7 @@ await startFunction(
     }
     const [objectStore, vectorStore, indexState] = await Promise.all([
       createObjectStore(config),
-      createVectorStore(config),
+      createVectorStore(config, corruptFileReporter(logger)),
       createIndexState(config),
     ]);
     await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch((error) =>
@@ -46,6 +46,7 @@ await startFunction(
       logger,
       chunking: { size: config.CHUNK_SIZE, overlap: config.CHUNK_OVERLAP },
       embedBatchSize: config.EMBED_BATCH_SIZE,
+      maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       maxObjectBytes: maxStoredDocumentBytes(config.MAX_DOCUMENT_BYTES),
       isAcceptingTraffic,
       ...(config.EVENT_TRANSPORT === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),

@@ -6,6 +6,7 @@ import { tempDir } from "../../test/support/temp-dir.ts";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
+import { documentKey } from "../shared/domain/document.ts";
 import { createIngestApp } from "./app.ts";
 
 describe("ingest app", async () => {
@@ -22,26 +23,69 @@ describe("ingest app", async () => {
     const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", metadata: { title: "Hi" }, namespace: "docs", id: "doc-1" }));
     assert.equal(response.status, 202);
     const accepted = (await response.json()) as Record<string, unknown>;
-    assert.deepEqual(accepted, { document_id: "doc-1", status: "accepted", duplicate: false, bucket: "documents", key: "docs/doc-1.json", namespace: "docs" });
-    const stored = JSON.parse(Buffer.from((await objectStore.get("docs/doc-1.json"))!).toString()) as Record<string, unknown>;
+    const version = accepted.version as number;
+    assert.ok(Number.isSafeInteger(version) && version > 0);
+    assert.deepEqual(accepted, { document_id: "doc-1", status: "accepted", duplicate: false, version, bucket: "documents", key: documentKey("docs", "doc-1", version), namespace: "docs" });
+    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key as string))!).toString()) as Record<string, unknown>;
     assert.equal(stored.text, "Hello Knative");
     const delivery = await waitFor("the event", () => sink.received[0]);
     assert.equal(delivery.headers["ce-type"], "rag.document.stored");
     assert.equal(delivery.headers["ce-subject"], "doc-1");
     assert.equal(delivery.headers["ce-partitionkey"], "doc-1");
     const data = JSON.parse(delivery.body) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(data).sort(), ["bucket", "document_id", "key", "metadata", "namespace", "sha256", "size"]);
+    assert.deepEqual(Object.keys(data).sort(), ["bucket", "document_id", "key", "metadata", "namespace", "sha256", "size", "version"]);
+    assert.equal(data.version, version);
     assert.equal(data.size, 13);
     assert.ok(!delivery.body.includes("Hello Knative"), "the event is a claim check, never the text");
   });
 
   it("treats the same id and content as a duplicate with no second event", async () => {
     const before = sink.received.length;
-    const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", namespace: "docs", id: "doc-1" }));
+    const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", metadata: { title: "Hi" }, namespace: "docs", id: "doc-1" }));
     assert.equal(response.status, 202);
     assert.equal(((await response.json()) as { duplicate: boolean }).duplicate, true);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(sink.received.length, before);
+  });
+
+  it("gives every new content of an id a higher version, a return to an old content and new metadata included", async () => {
+    const submit = async (text: string, metadata: Record<string, string> = {}) => {
+      const response = await post("/ingest", JSON.stringify({ text, metadata, namespace: "versions", id: "A" }));
+      assert.equal(response.status, 202);
+      return (await response.json()) as { version: number; duplicate: boolean; key: string };
+    };
+    const v1 = await submit("first text");
+    const v2 = await submit("second text");
+    const v3 = await submit("first text");
+    const v4 = await submit("first text", { title: "now with a title" });
+    assert.deepEqual([v1, v2, v3, v4].map((v) => v.duplicate), [false, false, false, false]);
+    assert.ok(v1.version < v2.version && v2.version < v3.version && v3.version < v4.version);
+    assert.equal(new Set([v1.key, v2.key, v3.key, v4.key]).size, 4, "each version has its own object");
+    assert.equal((await submit("first text", { title: "now with a title" })).duplicate, true);
+  });
+
+  it("publishes a resubmitted document again when its event was dead-lettered", async () => {
+    sink.respondWith(400);
+    try {
+      await post("/ingest", JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }));
+      await waitFor("the dead letter", async () => (await publisher.backlog()) === 0 || undefined);
+    } finally {
+      sink.respondWith(202);
+    }
+    const again = (await (await post("/ingest", JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }))).json()) as { duplicate: boolean };
+    assert.equal(again.duplicate, false);
+    await waitFor("the new event", () => sink.received.find((r) => r.headers["ce-subject"] === "refused"));
+  });
+
+  it("publishes one event for many concurrent identical submissions", async () => {
+    const before = sink.received.length;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => (await post("/ingest", JSON.stringify({ text: "Same again", namespace: "burst", id: "same" }))).json() as Promise<{ duplicate: boolean }>),
+    );
+    assert.equal(answers.filter((a) => !a.duplicate).length, 1);
+    await waitFor("the one event", () => sink.received.length > before || undefined);
+    assert.equal(await publisher.backlog(), 0);
+    assert.equal(sink.received.filter((r) => r.headers["ce-subject"] === "same").length, 1);
   });
 
   it("maps an Idempotency-Key to one document id", async () => {
@@ -83,6 +127,9 @@ describe("ingest app", async () => {
       ["/ingest", JSON.stringify({ text: "x", namespace: "No_Way" }), { "content-type": "application/json" }, 400, /namespace/],
       ["/ingest", JSON.stringify({ text: "x", metadata: { title: 5 } }), { "content-type": "application/json" }, 400, /metadata\.title/],
       ["/ingest", JSON.stringify({ text: "x", id: "../escape" }), { "content-type": "application/json" }, 400, /id/],
+      // 32 fields × 1024 three-byte characters: within the per-field limits, but 96 KiB of metadata
+      // would make an event larger than index-document accepts.
+      ["/ingest", JSON.stringify({ text: "x", metadata: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`f${i}`, "€".repeat(1024)])) }), { "content-type": "application/json" }, 400, /metadata must be at most/],
       ["/ingest", "{not json", { "content-type": "application/json" }, 400, /JSON/],
       ["/ingest", JSON.stringify({ text: "x".repeat(1001) }), { "content-type": "application/json" }, 413, /limit is 1000/],
       ["/ingest", "x".repeat(200_000), { "content-type": "text/plain" }, 413, /text is 200000 bytes; the limit is 1000/],
@@ -111,6 +158,7 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
     destination: spool.destination,
     ready: () => spool.ready(),
     close: () => spool.close(),
+    isDeadLettered: (id) => spool.isDeadLettered(id),
     async publish(event) {
       await spool.publish(event);
       if (loseNextAck) {

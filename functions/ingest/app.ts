@@ -11,12 +11,14 @@ import {
   DEFAULT_NAMESPACE,
   documentKey,
   documentSubmissionSchema,
+  receiptKey,
   EVENT_SOURCE,
   EVENT_TYPE,
   maxStoredDocumentBytes,
   metadataSchema,
   namespaceSchema,
   sha256Hex,
+  type DocumentMetadata,
   type DocumentStored,
   type DocumentSubmission,
   type StoredDocument,
@@ -24,11 +26,13 @@ import {
 import { documentIdFromIdempotencyKey, uuidV5 } from "../shared/domain/ids.ts";
 import { eventData, isCloudEventRequest, receiveCloudEvent } from "../shared/runtime/cloudevents.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
+import { KeyedLock } from "../shared/runtime/keyed-lock.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { HttpProblem, mediaType, parseWith, readJson } from "../shared/runtime/problems.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 import { recordDocumentIngested } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceHeaders } from "../shared/telemetry/trace-context.ts";
+import { VersionClock } from "./version-clock.ts";
 
 export interface IngestDependencies {
   objectStore: ObjectStore;
@@ -38,21 +42,30 @@ export interface IngestDependencies {
   /** API keys and allowed origins; default: no keys (everyone may write), no other origins. */
   access?: AccessSettings;
   isAcceptingTraffic?: () => boolean;
+  versionClock?: VersionClock;
 }
 
 export interface IngestAccepted {
   document_id: string;
   status: "accepted";
   duplicate: boolean;
+  /** The accepted version; the highest version of a document is the one search serves. */
+  version: number;
   bucket: string;
   key: string;
   namespace: string;
   trace_id?: string;
 }
 
+/** What ingest last published for a document (object `.receipts/<namespace>/<hash of the id>.json`). */
 interface Receipt {
   event_id: string;
+  version: number;
   sha256: string;
+  /** sha256 over the text's hash and the sorted metadata: what makes a resubmission a duplicate. */
+  fingerprint: string;
+  /** false from just before the publish until it is acknowledged. */
+  published: boolean;
 }
 
 const rawTextQuerySchema = z.object({
@@ -71,6 +84,8 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     readinessChecks: { objectStore: () => deps.objectStore.ready(), publisher: () => deps.publisher.ready() },
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
+  const versions = deps.versionClock ?? new VersionClock();
+  const documentLock = new KeyedLock();
 
   const access = accessControl(deps.access);
   // Both routes take writes from anyone who can reach them, browsers included: CSRF guard, then the key.
@@ -114,45 +129,79 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const idempotencyKey = c.req.header("idempotency-key") ?? derivedKey;
     const documentId =
       submission.id ?? (idempotencyKey ? documentIdFromIdempotencyKey(namespace, idempotencyKey) : randomUUID());
-    const key = documentKey(namespace, documentId);
-    const receiptKey = `.receipts/${key}`;
+    const metadata = parseWith(metadataSchema, submission.metadata ?? {}, "metadata");
+    // One submission of a document at a time: the receipt check and the version it hands out
+    // must see the previous submission's receipt.
+    return documentLock.run(`${namespace}/${documentId}`, () => acceptVersion({ namespace, documentId, text: submission.text, metadata, size }));
+  }
+
+  async function acceptVersion(submission: { namespace: string; documentId: string; text: string; metadata: DocumentMetadata; size: number }): Promise<IngestAccepted> {
+    const { namespace, documentId, text, metadata, size } = submission;
+    const sha256 = sha256Hex(text);
+    const fingerprint = sha256Hex(JSON.stringify([sha256, Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
     const trace_id = currentTraceId();
-    const accepted: IngestAccepted = {
+    const answer = (version: number, duplicate: boolean): IngestAccepted => ({
       document_id: documentId,
       status: "accepted",
-      duplicate: false,
+      duplicate,
+      version,
       bucket: deps.objectStore.bucket,
-      key,
+      key: documentKey(namespace, documentId, version),
       namespace,
       ...(trace_id ? { trace_id } : {}),
-    };
+    });
 
-    const metadata = parseWith(metadataSchema, submission.metadata ?? {}, "metadata");
-    const sha256 = sha256Hex(submission.text);
-    // The receipt is written after the event is durable: same id and same content again is a
-    // duplicate (no second event); same id with new content is a new version of the document.
-    const receiptBytes = await asDependencyError("object-store", () => deps.objectStore.get(receiptKey));
-    const receipt = receiptBytes === undefined ? undefined : (JSON.parse(Buffer.from(receiptBytes).toString("utf8")) as Receipt);
-    if (receipt?.sha256 === sha256) {
-      deps.logger.info({ document_id: documentId, namespace }, "duplicate submission, already published");
-      return { ...accepted, duplicate: true };
+    // The receipt is written after the event is durable: the same id with the same text and
+    // metadata again is a duplicate (no second event) unless that event was dead-lettered;
+    // anything else is a new version, even a return to an older content.
+    const receipt = await readReceipt(namespace, documentId);
+    const sameContent = receipt?.fingerprint === fingerprint;
+    if (sameContent && receipt.published) {
+      if (!(await asDependencyError(deps.publisher.system, () => deps.publisher.isDeadLettered(receipt.event_id)))) {
+        deps.logger.info({ document_id: documentId, namespace, version: receipt.version }, "duplicate submission, already published");
+        return answer(receipt.version, true);
+      }
+      deps.logger.info({ document_id: documentId, namespace, event_id: receipt.event_id }, "resubmission of a dead-lettered document, publishing again");
     }
 
-    const document: StoredDocument = {
-      document_id: documentId,
-      namespace,
-      text: submission.text,
-      metadata,
-      sha256,
-      size,
-      created_at: new Date().toISOString(),
-    };
+    // A resubmission after a failed publish is the same version and event again: if the first
+    // attempt landed after all (a Kafka ack that timed out), this one is a redelivery of it.
+    const retry = sameContent && !receipt.published;
+    const version = retry ? receipt.version : versions.next(receipt?.version);
+    const key = documentKey(namespace, documentId, version);
+    const document: StoredDocument = { document_id: documentId, namespace, version, text, metadata, sha256, size, created_at: new Date().toISOString() };
     await withSpan("storage.upload", { kind: SpanKind.CLIENT, attributes: storageAttributes(deps.objectStore, key, size) }, () =>
       asDependencyError("object-store", () => deps.objectStore.put(key, JSON.stringify(document), "application/json")),
     );
 
-    const stored: DocumentStored = { document_id: documentId, namespace, bucket: deps.objectStore.bucket, key, sha256, size, metadata };
-    const event = await withSpan(
+    const stored: DocumentStored = { document_id: documentId, namespace, version, bucket: deps.objectStore.bucket, key, sha256, size, metadata };
+    const eventId = uuidV5(`event:${namespace}:${documentId}:${version}`);
+    const writeReceipt = (published: boolean) => {
+      const next: Receipt = { event_id: eventId, version, sha256, fingerprint, published };
+      return asDependencyError("object-store", () => deps.objectStore.put(receiptKey(namespace, documentId), JSON.stringify(next), "application/json"));
+    };
+    if (!retry) await writeReceipt(false);
+    const event = await publish(stored, eventId);
+    await writeReceipt(true);
+    deps.logger.info({ document_id: documentId, namespace, version, size, event_id: event.id }, "document accepted");
+    recordDocumentIngested();
+    return answer(version, false);
+  }
+
+  async function readReceipt(namespace: string, documentId: string): Promise<Receipt | undefined> {
+    const bytes = await asDependencyError("object-store", () => deps.objectStore.get(receiptKey(namespace, documentId)));
+    if (bytes === undefined) return undefined;
+    try {
+      const receipt = JSON.parse(Buffer.from(bytes).toString("utf8")) as Partial<Receipt>;
+      // A receipt of an older layout (no version) only means "publish again".
+      return typeof receipt.version === "number" && typeof receipt.event_id === "string" ? ({ published: true, ...receipt } as Receipt) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function publish(stored: DocumentStored, id: string): Promise<CloudEvent<DocumentStored>> {
+    return withSpan(
       "messaging.publish",
       {
         kind: SpanKind.PRODUCER,
@@ -166,12 +215,12 @@ export function createIngestApp(deps: IngestDependencies): Hono {
       async (span) => {
         // Created inside the producer span so the event's traceparent makes index-document its child.
         const event = new CloudEvent<DocumentStored>({
-          id: storedEventId(stored, receipt),
+          id,
           type: EVENT_TYPE.documentStored,
           source: EVENT_SOURCE.ingest,
-          subject: documentId,
+          subject: stored.document_id,
           datacontenttype: "application/json",
-          partitionkey: documentId,
+          partitionkey: stored.document_id,
           data: stored,
           ...currentTraceHeaders(),
         });
@@ -180,24 +229,9 @@ export function createIngestApp(deps: IngestDependencies): Hono {
         return event;
       },
     );
-    const newReceipt: Receipt = { event_id: event.id, sha256 };
-    await asDependencyError("object-store", () => deps.objectStore.put(receiptKey, JSON.stringify(newReceipt), "application/json"));
-    deps.logger.info({ document_id: documentId, namespace, size, event_id: event.id }, "document accepted");
-    recordDocumentIngested();
-    return accepted;
   }
 
   return app;
-}
-
-/**
- * The same submission retried after a failed publish gets the same event id (and the same record
- * key, the document id): when the first attempt did land after all (a Kafka ack that timed out),
- * the second is a redelivery of the same event. The previous receipt is part of the name, so a
- * later return to older content (v1, v2, v1 again) is a new event.
- */
-function storedEventId(stored: DocumentStored, previous: Receipt | undefined): string {
-  return uuidV5(`event:${stored.namespace}:${stored.document_id}:${stored.sha256}:${previous?.event_id ?? ""}`);
 }
 
 function storageAttributes(store: ObjectStore, key: string, size: number) {

@@ -4,12 +4,13 @@ import { intVar } from "../shared/config/env.ts";
 import { createEventPublisher, eventsEnv } from "../shared/backends/events/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
+import { DEFAULT_MAX_DOCUMENT_BYTES } from "../shared/domain/document.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIngestApp } from "./app.ts";
 
 await startFunction(
   "ingest",
-  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(5 * 1024 * 1024, 1) },
+  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1) },
   async ({ config, logger, isAcceptingTraffic }) => {
     const objectStore = await createObjectStore(config);
     const publisher = await createEventPublisher(config, logger);

@@ -34,7 +34,7 @@ const client = openAiClientFromConfig(
 );
 const embedApp = createEmbedApp({
   embedder: new OpenAiEmbedder(client, "text-embedding-3-small", DIMENSIONS, true),
-  cache: new MemoryCache(100),
+  cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
   logger: silentLogger,
   cacheTtlSeconds: 60,
   maxInputs: 100,
@@ -56,7 +56,7 @@ const objectStore = new FilesystemObjectStore(dataDir, "documents");
 const searchApp = createSearchApp({
   vectorStore,
   indexState,
-  cache: new MemoryCache(100),
+  cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
   answerer: new OpenAiAnswerer(client, "gpt-4o-mini", MAX_TOKENS),
   embedClient,
   logger: silentLogger,
@@ -71,6 +71,7 @@ const indexApp = createIndexDocumentApp({
   logger: silentLogger,
   chunking: { size: 800, overlap: 100 },
   embedBatchSize: 16,
+  maxDocumentBytes: 100_000,
   maxObjectBytes: 1024 * 1024,
 });
 
@@ -91,13 +92,13 @@ const search = async () => {
 let events = 0;
 const indexDocument = async (text: string) => {
   const documentId = `doc-${++events}`;
-  const document: StoredDocument = { document_id: documentId, namespace: "upstream", text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
-  const key = documentKey("upstream", documentId);
+  const document: StoredDocument = { document_id: documentId, namespace: "upstream", version: 1, text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+  const key = documentKey("upstream", documentId, 1);
   await objectStore.put(key, JSON.stringify(document));
   const response = await indexApp.request("/", {
     method: "POST",
     headers: { "ce-specversion": "1.0", "ce-id": `event-${events}`, "ce-source": "knative-rag/ingest", "ce-type": "rag.document.stored", "content-type": "application/json" },
-    body: JSON.stringify({ document_id: documentId, namespace: "upstream", bucket: "documents", key, sha256: document.sha256, size: document.size, metadata: {} }),
+    body: JSON.stringify({ document_id: documentId, namespace: "upstream", version: 1, bucket: "documents", key, sha256: document.sha256, size: document.size, metadata: {} }),
   });
   return { status: response.status, body: (await response.json()) as { retryable?: boolean } };
 };

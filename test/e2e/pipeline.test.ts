@@ -7,6 +7,7 @@ import { waitFor } from "../support/event-sink.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
+import { documentKey, receiptKey } from "../../functions/shared/domain/document.ts";
 
 // The four real bundles (dist/, built by `npm test`) as four processes talking real HTTP.
 describe("pipeline end to end on embedded defaults", () => {
@@ -63,9 +64,11 @@ describe("pipeline end to end on embedded defaults", () => {
 
   it("never duplicates a chunk when the stored event is delivered again", async () => {
     const statsBefore = await namespaceStats("e2e");
-    const stored = JSON.parse(await readFile(join(dataDir, "objects/documents/e2e/kafka.json"), "utf8")) as { sha256: string; size: number };
+    const receipt = JSON.parse(await readFile(join(dataDir, "objects/documents", receiptKey("e2e", "kafka")), "utf8")) as { version: number };
+    const key = documentKey("e2e", "kafka", receipt.version);
+    const stored = JSON.parse(await readFile(join(dataDir, "objects/documents", key), "utf8")) as { sha256: string; size: number };
     const redeliver = () =>
-      postJson(`${stack.urls["index-document"]}/`, { document_id: "kafka", namespace: "e2e", bucket: "documents", key: "e2e/kafka.json", sha256: stored.sha256, size: stored.size, metadata: {} }, {
+      postJson(`${stack.urls["index-document"]}/`, { document_id: "kafka", namespace: "e2e", version: receipt.version, bucket: "documents", key, sha256: stored.sha256, size: stored.size, metadata: {} }, {
         "ce-specversion": "1.0",
         "ce-id": "redelivered-1",
         "ce-source": "knative-rag/ingest",
@@ -75,7 +78,7 @@ describe("pipeline end to end on embedded defaults", () => {
     assert.equal(skipped.status, 200);
     assert.equal(((await skipped.json()) as { status: string }).status, "skipped");
     // Without the duplicate check, deterministic chunk ids still make re-indexing an overwrite.
-    await rm(join(dataDir, "index-state/e2e/indexed"), { recursive: true });
+    await rm(join(dataDir, "index-state/e2e/documents"), { recursive: true });
     const reindexed = await redeliver();
     assert.equal(((await reindexed.json()) as { status: string }).status, "indexed");
     assert.deepEqual(await namespaceStats("e2e"), statsBefore);

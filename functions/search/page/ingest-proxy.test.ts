@@ -37,9 +37,9 @@ describe("POST /api/ingest proxy", async () => {
   it("forwards a JSON document to a real ingest and returns its 202", async () => {
     const response = await post(front(ingestUrl), JSON.stringify({ text: "Knative scales to zero.", metadata: { title: "Scaling" }, namespace: "proxy", id: "doc-1" }));
     assert.equal(response.status, 202);
-    const accepted = (await response.json()) as { document_id: string; namespace: string };
+    const accepted = (await response.json()) as { document_id: string; namespace: string; key: string };
     assert.deepEqual([accepted.document_id, accepted.namespace], ["doc-1", "proxy"]);
-    const stored = JSON.parse(Buffer.from((await objectStore.get("proxy/doc-1.json"))!).toString()) as { text: string; metadata: { title: string } };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key))!).toString()) as { text: string; metadata: { title: string } };
     assert.equal(stored.text, "Knative scales to zero.");
     assert.equal(stored.metadata.title, "Scaling");
     await waitFor("the stored event", () => eventSink.received.find((r) => r.headers["ce-subject"] === "doc-1"));
@@ -51,14 +51,16 @@ describe("POST /api/ingest proxy", async () => {
     assert.equal(tooLargeForSearch.status, 413);
     const response = await post(front(ingestUrl), JSON.stringify({ text, id: "large" }));
     assert.equal(response.status, 202, await response.clone().text());
-    const stored = JSON.parse(Buffer.from((await objectStore.get("default/large.json"))!).toString()) as { size: number };
+    const { key } = (await response.json()) as { key: string };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { size: number };
     assert.equal(stored.size, Buffer.byteLength(text));
   });
 
   it("forwards raw Markdown with its query string", async () => {
     const response = await post(front(ingestUrl), "# Notes\n\nActivator buffers requests.", { "content-type": "text/markdown" }, "?title=Notes&namespace=proxy&id=notes");
     assert.equal(response.status, 202);
-    const stored = JSON.parse(Buffer.from((await objectStore.get("proxy/notes.json"))!).toString()) as { metadata: Record<string, string> };
+    const { key } = (await response.json()) as { key: string };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { metadata: Record<string, string> };
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
 

@@ -76,7 +76,7 @@ describe("error and readiness bodies disclose no server details", async () => {
     const app = createSearchApp({
       vectorStore: new EmbeddedVectorStore(dataDir),
       indexState: new FileIndexState(dataDir),
-      cache: new MemoryCache(10),
+      cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }),
       answerer: new ExtractiveAnswerer(),
       embedClient: new EmbedClient(`http://127.0.0.1:${closedPort}`, 1000),
       logger: captured.logger,

@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import { metrics } from "@opentelemetry/api";
 import { AggregationTemporality, DataPointType, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricData } from "@opentelemetry/sdk-metrics";
 import { getInstruments } from "./instruments.ts";
-import { recordCacheLookups, recordChunksIndexed, recordDocumentIngested, recordGenAiOperation, recordIndexingLag, recordSearchDuration } from "./pipeline-metrics.ts";
+import { recordCacheLookups, recordChunksIndexed, recordCorruptFile, recordDocumentIngested, recordGenAiOperation, recordIndexingLag, recordSearchDuration } from "./pipeline-metrics.ts";
 
 // The names, units and attributes here are what the dashboards and alert rules query.
 describe("the metrics contract", () => {
@@ -21,6 +21,7 @@ describe("the metrics contract", () => {
     instruments.initDuration.record(0.21);
     recordDocumentIngested();
     recordChunksIndexed(7);
+    recordCorruptFile("vectors/docs/0123.json");
     recordIndexingLag(new Date(Date.now() - 1500).toISOString());
     recordIndexingLag("not a time");
     recordCacheLookups("embedding", 3, 1);
@@ -40,6 +41,7 @@ describe("the metrics contract", () => {
     ["rag.documents.ingested", "{document}", DataPointType.SUM],
     ["rag.chunks.indexed", "{chunk}", DataPointType.SUM],
     ["rag.indexing.lag", "s", DataPointType.HISTOGRAM],
+    ["rag.storage.corrupt_files", "{file}", DataPointType.SUM],
     ["rag.cache.requests", "{request}", DataPointType.SUM],
     ["rag.search.duration", "s", DataPointType.HISTOGRAM],
     ["gen_ai.client.operation.duration", "s", DataPointType.HISTOGRAM],
@@ -67,6 +69,7 @@ describe("the metrics contract", () => {
     );
     assert.equal(attrs("gen_ai.client.operation.duration")[0]!["gen_ai.request.model"], "gpt-4o-mini");
     assert.equal(attrs("rag.search.duration")[0]!["search.mode"], "hybrid");
+    assert.deepEqual(attrs("rag.storage.corrupt_files"), [{ "file.path": "vectors/docs/0123.json" }]);
     const lag = exported.get("rag.indexing.lag")!.dataPoints[0]!.value as { count: number; sum: number };
     assert.equal(lag.count, 1, "an event without a valid time is not measured");
     assert.ok(lag.sum >= 1.5 && lag.sum < 10);

@@ -8,6 +8,7 @@ import { metrics, type Counter, type Histogram } from "@opentelemetry/api";
 export interface Instruments {
   httpServerDuration: Histogram;
   invocations: Counter;
+  corruptFiles: Counter;
   errors: Counter;
   coldstarts: Counter;
   initDuration: Histogram;
@@ -46,6 +47,7 @@ export function getInstruments(): Instruments {
     initDuration: seconds("faas.init_duration", "Time from process start to ready to serve.", INIT_SECONDS),
     documentsIngested: meter.createCounter("rag.documents.ingested", { unit: "{document}", description: "Documents accepted by ingest (duplicates excluded)." }),
     chunksIndexed: meter.createCounter("rag.chunks.indexed", { unit: "{chunk}", description: "Chunks written to the vector store." }),
+    corruptFiles: meter.createCounter("rag.storage.corrupt_files", { unit: "{file}", description: "Stored files skipped because they could not be read, by file." }),
     indexingLag: seconds("rag.indexing.lag", "Time from a document's stored event to its chunks being indexed.", LAG_SECONDS),
     cacheRequests: meter.createCounter("rag.cache.requests", { unit: "{request}", description: "Cache lookups by cache and outcome." }),
     searchDuration: seconds("rag.search.duration", "Duration of a search, by mode.", HTTP_SECONDS),

@@ -10,6 +10,11 @@ export function recordChunksIndexed(count: number): void {
   getInstruments().chunksIndexed.add(count);
 }
 
+/** A stored file that was skipped as unreadable; `file` is relative to DATA_DIR. */
+export function recordCorruptFile(file: string): void {
+  getInstruments().corruptFiles.add(1, { "file.path": file });
+}
+
 /** Event `time` (set by ingest when it created the event) → now, the document's end-to-end indexing lag. */
 export function recordIndexingLag(eventTime: string | undefined): void {
   const created = eventTime ? Date.parse(eventTime) : Number.NaN;

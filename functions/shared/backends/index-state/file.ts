@@ -1,13 +1,23 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { storageName } from "../../domain/document.ts";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { KeyedLock } from "../../runtime/keyed-lock.ts";
 import { isNotFound } from "../object-store/filesystem.ts";
-import type { IndexState } from "./index-state.ts";
+import { compareVersions, type IndexedVersion, type IndexState } from "./index-state.ts";
+
+interface DocumentRecord extends IndexedVersion {
+  document_id: string;
+}
+
+// Shared by every instance in the process, keyed by absolute path.
+const lock = new KeyedLock();
 
 /**
- * Index state as small files under `<dataDir>/index-state/<namespace>/`, shared by the local
- * processes. Generation bumps are read-modify-write: fine for the single index-document process
- * of the local stack; the cluster uses Redis INCR instead.
+ * Index state as small files under `<dataDir>/index-state/<namespace>/`: `generation`, and one
+ * `documents/<hash of the id>.json` per document (the id kept inside). Read-modify-writes are
+ * serialised per file within the process (one lock for all instances): fine for the single
+ * index-document process of the local stack; the cluster uses Redis (INCR and a compare-and-set script) instead.
  */
 export class FileIndexState implements IndexState {
   readonly system = "filesystem";
@@ -22,18 +32,30 @@ export class FileIndexState implements IndexState {
     return text === undefined ? 0 : Number.parseInt(text, 10) || 0;
   }
 
-  async bumpGeneration(namespace: string): Promise<number> {
-    const next = (await this.generation(namespace)) + 1;
-    await writeFileAtomic(join(this.root, namespace, "generation"), String(next));
-    return next;
+  bumpGeneration(namespace: string): Promise<number> {
+    return lock.run(join(this.root, namespace, "generation"), async () => {
+      const next = (await this.generation(namespace)) + 1;
+      await writeFileAtomic(join(this.root, namespace, "generation"), String(next));
+      return next;
+    });
   }
 
-  async indexedDocument(namespace: string, sha256: string): Promise<string | undefined> {
-    return this.read(join(namespace, "indexed", sha256));
+  async indexedVersion(namespace: string, documentId: string): Promise<IndexedVersion | undefined> {
+    const text = await this.read(this.documentFile(namespace, documentId));
+    if (text === undefined) return undefined;
+    const record = JSON.parse(text) as DocumentRecord;
+    return { version: record.version, sha256: record.sha256 };
   }
 
-  async markIndexed(namespace: string, sha256: string, documentId: string): Promise<void> {
-    await writeFileAtomic(join(this.root, namespace, "indexed", sha256), documentId);
+  markIndexed(namespace: string, documentId: string, indexed: IndexedVersion): Promise<IndexedVersion> {
+    const file = this.documentFile(namespace, documentId);
+    return lock.run(join(this.root, file), async () => {
+      const current = await this.indexedVersion(namespace, documentId);
+      if (current && compareVersions(current, indexed) >= 0) return current;
+      const record: DocumentRecord = { document_id: documentId, version: indexed.version, sha256: indexed.sha256 };
+      await writeFileAtomic(join(this.root, file), JSON.stringify(record));
+      return { version: indexed.version, sha256: indexed.sha256 };
+    });
   }
 
   async ready(): Promise<void> {
@@ -41,6 +63,10 @@ export class FileIndexState implements IndexState {
   }
 
   async close(): Promise<void> {}
+
+  private documentFile(namespace: string, documentId: string): string {
+    return join(namespace, "documents", `${storageName(documentId)}.json`);
+  }
 
   private async read(relative: string): Promise<string | undefined> {
     try {

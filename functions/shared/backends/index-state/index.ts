@@ -2,7 +2,7 @@ import type { UpstashConfig } from "../upstash/env.ts";
 import { FileIndexState } from "./file.ts";
 import type { IndexState } from "./index-state.ts";
 
-export type { IndexState } from "./index-state.ts";
+export { compareVersions, type IndexedVersion, type IndexState } from "./index-state.ts";
 
 export interface IndexStateConfig extends UpstashConfig {
   CACHE: "memory" | "upstash";

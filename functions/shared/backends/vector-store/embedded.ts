@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
-import { NAMESPACE_PATTERN } from "../../domain/document.ts";
+import { NAMESPACE_PATTERN, storageName } from "../../domain/document.ts";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { isNotFound } from "../object-store/filesystem.ts";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
@@ -39,6 +39,7 @@ export class EmbeddedVectorStore implements VectorStore {
   constructor(
     dataDir: string,
     private readonly analyzer: Analyzer = createAnalyzer("english"),
+    private readonly onCorruptFile: (file: string, error: unknown) => void = () => undefined,
   ) {
     this.root = resolve(dataDir, "vectors");
   }
@@ -81,7 +82,7 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   private documentPath(namespace: string, documentId: string): string {
-    return join(this.root, namespace, `${encodeURIComponent(documentId)}.json`);
+    return join(this.root, namespace, `${storageName(documentId)}.json`);
   }
 
   private async snapshot(namespace: string): Promise<NamespaceSnapshot | undefined> {
@@ -95,13 +96,22 @@ export class EmbeddedVectorStore implements VectorStore {
     }
     const cached = this.snapshots.get(namespace);
     if (cached && cached.dirMtimeNs === dirMtimeNs) return cached;
-    const snapshot = await loadSnapshot(dir, dirMtimeNs, cached?.files ?? new Map(), this.analyzer);
+    const snapshot = await loadSnapshot(dir, dirMtimeNs, cached?.files ?? new Map(), this.analyzer, (name, error) =>
+      this.onCorruptFile(join("vectors", namespace, name), error),
+    );
     this.snapshots.set(namespace, snapshot);
     return snapshot;
   }
 }
 
-async function loadSnapshot(dir: string, dirMtimeNs: bigint, previous: Map<string, LoadedFile>, analyzer: Analyzer): Promise<NamespaceSnapshot> {
+/** A file that cannot be read as a document (truncated, hand-edited) is skipped, never fatal. */
+async function loadSnapshot(
+  dir: string,
+  dirMtimeNs: bigint,
+  previous: Map<string, LoadedFile>,
+  analyzer: Analyzer,
+  onCorruptFile: (name: string, error: unknown) => void,
+): Promise<NamespaceSnapshot> {
   const files = new Map<string, LoadedFile>();
   for (const name of await listOrEmpty(dir)) {
     if (!name.endsWith(".json")) continue;
@@ -113,14 +123,30 @@ async function loadSnapshot(dir: string, dirMtimeNs: bigint, previous: Map<strin
         files.set(name, known);
         continue;
       }
-      const parsed = JSON.parse(await readFile(path, "utf8")) as DocumentFile;
-      files.set(name, { mtimeNs, chunks: parsed.chunks });
+      const chunks = parseDocumentFile(await readFile(path, "utf8"));
+      if (chunks instanceof Error) {
+        onCorruptFile(name, chunks);
+        continue;
+      }
+      files.set(name, { mtimeNs, chunks });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
   }
   const chunks = [...files.values()].flatMap((f) => f.chunks);
   return { dirMtimeNs, files, index: new ChunkSearchIndex(chunks, analyzer) };
+}
+
+function parseDocumentFile(text: string): EmbeddedChunk[] | Error {
+  try {
+    const parsed = JSON.parse(text) as Partial<DocumentFile>;
+    const valid =
+      Array.isArray(parsed.chunks) &&
+      parsed.chunks.every((c) => typeof c?.id === "string" && typeof c.content === "string" && Array.isArray(c.vector) && typeof c.metadata === "object");
+    return valid ? parsed.chunks! : new Error("not a vector document file");
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 async function listOrEmpty(dir: string): Promise<string[]> {

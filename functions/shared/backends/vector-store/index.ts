@@ -2,6 +2,8 @@ import { enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../c
 import { requireSetting } from "../../config/runtime.ts";
 import { analyzerEnv } from "../../config/analyzer-env.ts";
 import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
+import type { Logger } from "../../runtime/logger.ts";
+import { recordCorruptFile } from "../../telemetry/pipeline-metrics.ts";
 import type { VectorStore } from "./vector-store.ts";
 
 export type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
@@ -27,12 +29,22 @@ export interface VectorStoreConfig {
   TEXT_ANALYZER: AnalyzerLanguage;
 }
 
+export type CorruptFileReporter = (file: string, error: unknown) => void;
+
+/** Logs and counts a skipped file, naming it (relative to DATA_DIR). */
+export function corruptFileReporter(logger: Logger): CorruptFileReporter {
+  return (file, error) => {
+    logger.error({ err: error, file }, "unreadable vector file skipped");
+    recordCorruptFile(file);
+  };
+}
+
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
-export async function createVectorStore(config: VectorStoreConfig): Promise<VectorStore> {
+export async function createVectorStore(config: VectorStoreConfig, reportCorruptFile?: CorruptFileReporter): Promise<VectorStore> {
   switch (config.VECTOR_STORE) {
     case "embedded": {
       const { EmbeddedVectorStore } = await import("./embedded.ts");
-      return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER));
+      return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER), reportCorruptFile);
     }
     case "weaviate": {
       const { WeaviateVectorStore } = await import("./weaviate.ts");
