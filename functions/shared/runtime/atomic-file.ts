@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, rename, unlink } from "node:fs/promises";
-import { dirname } from "node:path";
+import { mkdir, open, readdir, rename, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
 
-/** Suffix of the temporary files of atomic writes; never a name readers look at. */
-export const TEMP_SUFFIX = ".tmp";
+// `<file>.<writer pid>-<random>.tmp`: the pid tells a dead writer's leftovers from a live one's.
+const TEMP_NAME = /\.(\d+)-[0-9a-f]+\.tmp$/;
 
 /**
  * Write-then-rename, with fsync, so readers in other processes never see a half-written file.
@@ -11,7 +11,7 @@ export const TEMP_SUFFIX = ".tmp";
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temp = `${path}.${randomBytes(6).toString("hex")}${TEMP_SUFFIX}`;
+  const temp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await open(temp, "w");
     try {
@@ -24,5 +24,37 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (error) {
     await unlink(temp).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * Removes the temporary files under `dir` of writers that no longer run (killed mid-write):
+ * what a `kill -9` leaves behind. Returns how many it removed; never throws.
+ */
+export async function removeOrphanedTempFiles(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { recursive: true })).map(String);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    await unlink(join(dir, name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
-import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
 import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
@@ -56,6 +56,7 @@ export class HttpSpoolPublisher implements EventPublisher {
   private running = false;
   private loop: Promise<void> | undefined;
   private sequence = 0;
+  private orphansRemoved: Promise<number> | undefined;
 
   constructor(private readonly options: HttpSpoolOptions) {
     this.destination = options.sink;
@@ -75,6 +76,7 @@ export class HttpSpoolPublisher implements EventPublisher {
 
   async ready(): Promise<void> {
     await mkdir(this.folders.pending, { recursive: true });
+    await (this.orphansRemoved ??= removeOrphanedTempFiles(this.options.spoolDir));
     this.start();
   }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { storageName } from "../../domain/document.ts";
-import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { KeyedLock } from "../../runtime/keyed-lock.ts";
 import { isNotFound } from "../object-store/filesystem.ts";
 import { compareVersions, type IndexedVersion, type IndexState } from "./index-state.ts";
@@ -22,6 +22,7 @@ const lock = new KeyedLock();
 export class FileIndexState implements IndexState {
   readonly system = "filesystem";
   private readonly root: string;
+  private orphansRemoved: Promise<number> | undefined;
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, "index-state");
@@ -60,6 +61,7 @@ export class FileIndexState implements IndexState {
 
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    await (this.orphansRemoved ??= removeOrphanedTempFiles(this.root));
   }
 
   async close(): Promise<void> {}

@@ -1,6 +1,6 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { DependencyRejected } from "../dependency-error.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
@@ -11,6 +11,7 @@ const KEY_ERRORS = new Set(["EISDIR", "ENOTDIR", "ENAMETOOLONG", "ERR_INVALID_AR
 export class FilesystemObjectStore implements ObjectStore {
   readonly system = "filesystem";
   private readonly root: string;
+  private orphansRemoved: Promise<number> | undefined;
 
   constructor(dataDir: string, readonly bucket: string) {
     this.root = resolve(dataDir, "objects", bucket);
@@ -52,6 +53,7 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    await (this.orphansRemoved ??= removeOrphanedTempFiles(this.root));
   }
 
   async close(): Promise<void> {}

@@ -2,7 +2,7 @@ import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { NAMESPACE_PATTERN, storageName } from "../../domain/document.ts";
-import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { isNotFound } from "../object-store/filesystem.ts";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import { ChunkSearchIndex } from "./search-index.ts";
@@ -34,6 +34,7 @@ interface NamespaceSnapshot {
 export class EmbeddedVectorStore implements VectorStore {
   readonly system = "embedded";
   private readonly root: string;
+  private orphansRemoved: Promise<number> | undefined;
   private readonly snapshots = new Map<string, NamespaceSnapshot>();
 
   constructor(
@@ -75,6 +76,7 @@ export class EmbeddedVectorStore implements VectorStore {
 
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    await (this.orphansRemoved ??= removeOrphanedTempFiles(this.root));
   }
 
   async close(): Promise<void> {
