@@ -105,11 +105,11 @@ export const MAX_STORED_EVENT_BYTES = 2 * MAX_METADATA_BYTES + 16 * 1024;
 
 /**
  * The largest stored-document object ingest can write for a text of `maxDocumentBytes`: JSON may
- * escape a character into 6 bytes (\u0001), and metadata adds at most MAX_METADATA_BYTES (< 1 MiB)
- * escaped alike. index-document reads no more than this.
+ * escape a character into 6 bytes (\u0001), and metadata adds at most MAX_METADATA_BYTES, escaped
+ * alike (< 1 MiB). index-document reads no more than this.
  */
 export function maxStoredDocumentBytes(maxDocumentBytes: number): number {
-  return 6 * maxDocumentBytes + 6 * MAX_METADATA_BYTES;
+  return 6 * maxDocumentBytes + 1024 * 1024;
 }
 
 /**
