@@ -18,6 +18,8 @@ export const eventsEnv = {
   KAFKA_TOPIC: stringVar("documents"),
   KAFKA_CLIENT_ID: stringVar("knative-rag-ingest"),
   KAFKA_PUBLISH_TIMEOUT_MS: intVar(10_000, 100),
+  SPOOL_MAX_ATTEMPTS: intVar(10, 1, 1000),
+  SPOOL_MAX_BACKOFF_MS: intVar(60_000, 10),
 };
 
 export interface EventsConfig {
@@ -27,6 +29,8 @@ export interface EventsConfig {
   KAFKA_TOPIC: string;
   KAFKA_CLIENT_ID: string;
   KAFKA_PUBLISH_TIMEOUT_MS: number;
+  SPOOL_MAX_ATTEMPTS: number;
+  SPOOL_MAX_BACKOFF_MS: number;
   DATA_DIR: string;
 }
 
@@ -42,6 +46,9 @@ export async function createEventPublisher(config: EventsConfig, logger: Logger)
         sink: requireSetting(config.K_SINK, "K_SINK", "EVENT_TRANSPORT=http (the URL index-document listens on)"),
         spoolDir: ingestSpoolDir(config.DATA_DIR),
         logger,
+        maxAttempts: config.SPOOL_MAX_ATTEMPTS,
+        maxBackoffMs: config.SPOOL_MAX_BACKOFF_MS,
+        minBackoffMs: Math.min(500, config.SPOOL_MAX_BACKOFF_MS),
       });
     case "kafka": {
       const { KafkaPublisher } = await import("./kafka.ts");
