@@ -151,9 +151,9 @@ export function createIngestApp(deps: IngestDependencies): Hono {
       ...(trace_id ? { trace_id } : {}),
     });
 
-    // The receipt is written after the event is durable: the same id with the same text and
-    // metadata again is a duplicate (no second event) unless that event was dead-lettered;
-    // anything else is a new version, even a return to an older content.
+    // The receipt holds the document's last version, marked published once its event is durable:
+    // the same text and metadata again is then a duplicate (no second event) unless that event
+    // was dead-lettered; anything else is a new version, even a return to an older content.
     const receipt = await readReceipt(namespace, documentId);
     const sameContent = receipt?.fingerprint === fingerprint;
     if (sameContent && receipt.published) {
