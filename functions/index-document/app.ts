@@ -127,7 +127,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   function checkClaim(stored: DocumentStored): void {
     const expectedKey = documentKey(stored.namespace, stored.document_id, stored.version);
     if (stored.bucket !== deps.objectStore.bucket || stored.key !== expectedKey) {
-      throw new HttpProblem(422, `the event's object must be ${deps.objectStore.bucket}/${expectedKey} for this document version`);
+      throw new HttpProblem(422, `event key ${stored.bucket}/${stored.key} is not this document version's object (${deps.objectStore.bucket}/${expectedKey})`);
     }
     if (stored.size > deps.maxDocumentBytes) {
       throw new HttpProblem(422, `the document is ${stored.size} bytes; the limit is ${deps.maxDocumentBytes}`);

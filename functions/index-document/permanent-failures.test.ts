@@ -10,7 +10,7 @@ import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
 import type { ObjectStore } from "../shared/backends/object-store/object-store.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
-import { sha256Hex } from "../shared/domain/document.ts";
+import { documentKey, sha256Hex } from "../shared/domain/document.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { createEmbedApp } from "../embed/app.ts";
 import { createIndexDocumentApp } from "./app.ts";
@@ -18,7 +18,7 @@ import { createIndexDocumentApp } from "./app.ts";
 // Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
 describe("index-document answers permanent failures as permanent", async () => {
   const dataDir = await tempDir("index-document");
-  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache(100), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000, maxRequestChars: 100_000 });
+  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000, maxRequestChars: 100_000 });
   const embedServer = serve({ fetch: embed.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((resolve) => embedServer.once("listening", resolve));
   after(() => new Promise((resolve) => embedServer.close(resolve)));
@@ -32,6 +32,7 @@ describe("index-document answers permanent failures as permanent", async () => {
       logger: silentLogger,
       chunking: { size: 200, overlap: 20 },
       embedBatchSize: 8,
+      maxDocumentBytes: 100_000,
       maxObjectBytes: 1024 * 1024,
     });
   const app = appWith(`http://127.0.0.1:${(embedServer.address() as AddressInfo).port}`);
@@ -40,10 +41,10 @@ describe("index-document answers permanent failures as permanent", async () => {
     target.request("/", {
       method: "POST",
       headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": `e-${Math.random()}`, "ce-source": "test", "ce-type": "rag.document.stored" },
-      body: JSON.stringify({ document_id: "doc", namespace: "default", bucket: "documents", sha256: "a".repeat(64), size: 1, metadata: {}, ...data }),
+      body: JSON.stringify({ document_id: "doc", namespace: "default", version: 1, bucket: "documents", sha256: "a".repeat(64), size: 1, metadata: {}, ...data }),
     });
-  const storeDocument = async (key: string, text: string) => {
-    const document = { document_id: "doc", namespace: "default", text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+  const storeDocument = async (key: string, text: string, version = 1) => {
+    const document = { document_id: "doc", namespace: "default", version, text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
     await objectStore.put(key, JSON.stringify(document), "application/json");
     return document;
   };
@@ -68,25 +69,28 @@ describe("index-document answers permanent failures as permanent", async () => {
   }
 
   it("answers 422 for an object that is not a stored document", async () => {
-    await objectStore.put("default/corrupt.json", '{"document_id": "doc", "namespace": "def', "application/json");
-    const response = await deliver(app, { key: "default/corrupt.json" });
+    const key = documentKey("default", "doc", 2);
+    await objectStore.put(key, '{"document_id": "doc", "namespace": "def', "application/json");
+    const response = await deliver(app, { key, version: 2 });
     assert.equal(response.status, 422, await response.clone().text());
-    assert.match(((await response.json()) as { error: string }).error, /default\/corrupt\.json/);
+    assert.ok(((await response.json()) as { error: string }).error.includes(key));
   });
 
   it("answers 422 for an object whose document has no text", async () => {
-    await objectStore.put("default/no-text.json", JSON.stringify({ document_id: "doc", namespace: "default", text: 42, metadata: {} }), "application/json");
-    const response = await deliver(app, { key: "default/no-text.json" });
+    const key = documentKey("default", "doc", 3);
+    await objectStore.put(key, JSON.stringify({ document_id: "doc", namespace: "default", version: 3, text: 42, metadata: {} }), "application/json");
+    const response = await deliver(app, { key, version: 3 });
     assert.equal(response.status, 422, await response.clone().text());
   });
 
   it("answers 503 when embed is down, and indexes the same event once it is back", async () => {
     const text = "The embed function is back and this document is indexed.";
-    const stored = await storeDocument("default/transient.json", text);
+    const key = documentKey("default", "doc", 4);
+    const stored = await storeDocument(key, text, 4);
     const down = appWith("http://127.0.0.1:9");
-    const failed = await deliver(down, { key: "default/transient.json", sha256: stored.sha256, size: stored.size });
+    const failed = await deliver(down, { key, version: 4, sha256: stored.sha256, size: stored.size });
     assert.equal(failed.status, 503, await failed.clone().text());
-    const retried = await deliver(app, { key: "default/transient.json", sha256: stored.sha256, size: stored.size });
+    const retried = await deliver(app, { key, version: 4, sha256: stored.sha256, size: stored.size });
     assert.equal(retried.status, 200, await retried.clone().text());
   });
 });

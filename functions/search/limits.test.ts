@@ -17,7 +17,7 @@ describe("search request limits", async () => {
   const app = createSearchApp({
     vectorStore: new EmbeddedVectorStore(dataDir),
     indexState: new FileIndexState(dataDir),
-    cache: new MemoryCache(10),
+    cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
     embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
     logger: silentLogger,
