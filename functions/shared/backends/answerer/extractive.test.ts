@@ -26,10 +26,11 @@ describe("ExtractiveAnswerer", () => {
 
   it("prefers the sentence that answers over one that shares a common word, and skips headings", async () => {
     const answer = await answerer.answer("How does a function wake up from zero?", [
-      source("## Scaling up\n\nRun up.sh to bring the cluster up. The next request wakes the function up again from zero: it reaches the activator first."),
+      source("## Scaling a function up from zero\n\nRun up.sh to bring the cluster up. The next request wakes the function up again from zero: it reaches the activator first."),
     ]);
     assert.match(answer.answer, /The next request wakes the function up again from zero: it reaches the activator first\. \[1\]/);
-    assert.doesNotMatch(answer.answer, /Scaling up/);
+    assert.doesNotMatch(answer.answer, /Scaling a function/);
+    assert.doesNotMatch(answer.answer, /up\.sh/);
   });
 
   it("prefers the better source when two sentences match alike, and never quotes a near-duplicate twice", async () => {
