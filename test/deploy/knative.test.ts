@@ -234,6 +234,9 @@ suite("Knative Services", () => {
       search: [...common, ...weaviate, ...cache, "EMBED_URL", "LLM", "OPENAI_API_KEY", "INGEST_URL", "TRACE_UI_URL", "SEARCH_CACHE_TTL_SECONDS", "MAX_QUERY_CHARS"],
     };
     for (const [name, variables] of Object.entries(required)) {
+      const declared = (ksvc(name).spec.template.spec.containers[0].env as EnvVar[]).map((v) => v.name);
+      const twice = declared.filter((v, i) => declared.indexOf(v) !== i);
+      assert.deepEqual(twice, [], `${name} declares a variable twice (the API server rejects the Service)`);
       const env = effectiveEnv(ksvc(name));
       const missing = variables.filter((v) => !env.has(v));
       assert.deepEqual(missing, [], name);
