@@ -15,12 +15,6 @@ export interface Bm25Parameters {
 
 export const BM25_DEFAULTS: Bm25Parameters = { k1: 1.2, b: 0.75 };
 
-export interface Bm25Hit {
-  /** Position of the entry in the order it was added. */
-  index: number;
-  score: number;
-}
-
 export class Bm25Index {
   private readonly postings = new Map<string, { index: number; tf: number }[]>();
   private readonly lengths: number[] = [];
@@ -28,16 +22,10 @@ export class Bm25Index {
 
   constructor(private readonly parameters: Bm25Parameters = BM25_DEFAULTS) {}
 
-  get size(): number {
-    return this.lengths.length;
-  }
-
   /** Adds one entry (a chunk, a document) by its analyzed terms; returns its index. */
   add(terms: readonly string[]): number {
     const index = this.lengths.length;
-    const frequencies = new Map<string, number>();
-    for (const term of terms) frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
-    for (const [term, tf] of frequencies) {
+    for (const [term, tf] of termFrequencies(terms)) {
       let list = this.postings.get(term);
       if (!list) this.postings.set(term, (list = []));
       list.push({ index, tf });
@@ -47,20 +35,9 @@ export class Bm25Index {
     return index;
   }
 
-  /** Every entry that shares a term with the query, best first (ties: earlier entry first). */
-  search(queryTerms: readonly string[], limit = Number.POSITIVE_INFINITY): Bm25Hit[] {
-    const scores = this.scoreAll(queryTerms);
-    const hits: Bm25Hit[] = [];
-    for (const [index, score] of scores) hits.push({ index, score });
-    hits.sort((x, y) => y.score - x.score || x.index - y.index);
-    return hits.slice(0, limit);
-  }
-
   /** Score per matching entry. */
   scoreAll(queryTerms: readonly string[]): Map<number, number> {
-    const weights = new Map<string, number>();
-    for (const term of queryTerms) weights.set(term, (weights.get(term) ?? 0) + 1);
-    return this.scoreWeighted(weights);
+    return this.scoreWeighted(termFrequencies(queryTerms));
   }
 
   /** Score per matching entry for a query whose terms carry weights (a term's weight multiplies its part). */
@@ -80,8 +57,23 @@ export class Bm25Index {
     return scores;
   }
 
+  /**
+   * A term's part of the score for `tf` occurrences, without length normalisation (b = 0): for
+   * comparing the pieces of one entry, such as the chunks of a document.
+   */
+  unnormalizedTermScore(term: string, tf: number): number {
+    return (this.idf(term) * tf) / (tf + this.parameters.k1);
+  }
+
   idf(term: string): number {
     const df = this.postings.get(term)?.length ?? 0;
     return Math.log(1 + (this.lengths.length - df + 0.5) / (df + 0.5));
   }
+}
+
+/** How often each term occurs: term frequencies of an entry, or a query's weights (one per occurrence). */
+export function termFrequencies(terms: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return counts;
 }

@@ -1,7 +1,7 @@
 import type { Analyzer } from "../../domain/analyzer.ts";
-import { Bm25Index } from "../../domain/bm25.ts";
+import { Bm25Index, termFrequencies } from "../../domain/bm25.ts";
 import type { EmbeddedChunk, SearchHit, SearchMode } from "../../domain/chunk.ts";
-import { expandQuery } from "../../domain/pseudo-relevance-feedback.ts";
+import { expandQuery, FEEDBACK_DEFAULTS } from "../../domain/pseudo-relevance-feedback.ts";
 import { best, relativeScoreFusion } from "../../domain/score-fusion.ts";
 
 export interface IndexQuery {
@@ -33,7 +33,8 @@ interface IndexedDocument {
 export class ChunkSearchIndex {
   private readonly matrix: Float32Array;
   readonly dimensions: number;
-  private readonly chunkTerms: string[][];
+  /** Term frequencies of each chunk, to pick a document's best chunk. */
+  private readonly chunkTermCounts: Map<string, number>[];
   private readonly documents: IndexedDocument[] = [];
   private readonly bm25 = new Bm25Index();
 
@@ -45,7 +46,7 @@ export class ChunkSearchIndex {
     const dimensions = this.dimensions;
     this.matrix = new Float32Array(chunks.length * dimensions);
     const byDocument = new Map<string, IndexedDocument>();
-    this.chunkTerms = chunks.map((chunk, row) => {
+    this.chunkTermCounts = chunks.map((chunk, row) => {
       const norm = Math.sqrt(chunk.vector.reduce((sum, v) => sum + v * v, 0)) || 1;
       for (let d = 0; d < dimensions; d++) this.matrix[row * dimensions + d] = (chunk.vector[d] ?? 0) / norm;
       let document = byDocument.get(chunk.document_id);
@@ -56,7 +57,7 @@ export class ChunkSearchIndex {
       document.rows.push(row);
       const terms = analyzer.terms(chunk.content);
       document.terms.push(...terms);
-      return terms;
+      return termFrequencies(terms);
     });
     for (const document of this.documents) this.bm25.add(document.terms);
   }
@@ -67,12 +68,12 @@ export class ChunkSearchIndex {
       return this.shape(best(this.documentMaxima(similarity), query.topK), (row) => similarity[row]!, query.chunksPerDocument);
     }
     const queryTerms = this.analyzer.terms(query.text);
-    const keyword = this.bm25.scoreAll(queryTerms);
+    const weights = termFrequencies(queryTerms);
+    const keyword = this.bm25.scoreWeighted(weights);
     if (query.mode === "keyword") {
-      const weights = countTerms(queryTerms);
       return this.shape(best(keyword, query.topK), (row) => this.chunkKeywordScore(row, weights), query.chunksPerDocument);
     }
-    const firstPass = [...best(keyword, 10)].map(([document, score]) => ({ terms: this.documents[document]!.terms, score }));
+    const firstPass = [...best(keyword, FEEDBACK_DEFAULTS.documents)].map(([document, score]) => ({ terms: this.documents[document]!.terms, score }));
     const expanded = expandQuery(queryTerms, firstPass);
     const similarity = this.cosines(query.vector);
     const fused = relativeScoreFusion(best(this.documentMaxima(similarity), FUSION_CANDIDATES), best(this.bm25.scoreWeighted(expanded), FUSION_CANDIDATES), query.alpha);
@@ -112,11 +113,11 @@ export class ChunkSearchIndex {
 
   /** BM25's term weights on one chunk, with the document statistics (no length norm: only to pick a chunk). */
   private chunkKeywordScore(row: number, weights: ReadonlyMap<string, number>): number {
-    const counts = countTerms(this.chunkTerms[row]!);
+    const counts = this.chunkTermCounts[row]!;
     let score = 0;
     for (const [term, weight] of weights) {
       const tf = counts.get(term);
-      if (tf) score += (weight * this.bm25.idf(term) * tf) / (tf + 1.2);
+      if (tf) score += weight * this.bm25.unnormalizedTermScore(term, tf);
     }
     return score;
   }
@@ -133,12 +134,6 @@ export class ChunkSearchIndex {
       return hit;
     });
   }
-}
-
-function countTerms(terms: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
-  return counts;
 }
 
 function toHit(chunk: EmbeddedChunk, score: number): SearchHit {
