@@ -17,8 +17,6 @@ export interface Analyzer {
   readonly language: AnalyzerLanguage;
   /** Index and query terms, in text order (repeats kept: they are term frequencies). */
   terms(text: string): string[];
-  /** Case-folded word tokens before stopword removal and stemming. */
-  tokens(text: string): string[];
 }
 
 /**
@@ -45,7 +43,7 @@ export function tokenize(text: string): string[] {
 }
 
 export function createAnalyzer(language: AnalyzerLanguage): Analyzer {
-  if (language === "off") return { language, tokens: tokenize, terms: tokenize };
+  if (language === "off") return { language, terms: tokenize };
   const cache = new Map<string, string>();
   const stem = (token: string) => {
     let stemmed = cache.get(token);
@@ -57,7 +55,6 @@ export function createAnalyzer(language: AnalyzerLanguage): Analyzer {
   };
   return {
     language,
-    tokens: tokenize,
     terms: (text) => tokenize(text).filter((t) => t.length > 1 && !ENGLISH_STOPWORDS.has(t)).map(stem),
   };
 }

@@ -1,4 +1,5 @@
 import weaviate, { type PropertyConfigCreate, type WeaviateClient } from "weaviate-client";
+import { BM25_DEFAULTS } from "../../domain/bm25.ts";
 
 // Type aliases, not interfaces: the client's Properties constraint needs an index signature.
 export type ChunkProperties = {
@@ -60,7 +61,7 @@ export async function ensureCollections(client: WeaviateClient, name: string): P
       name,
       vectorizers: weaviate.configure.vectors.selfProvided({ vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: "cosine" }) }),
       // The analyzer already removed stopwords; Weaviate's "en" preset would drop a few more terms.
-      invertedIndex: weaviate.configure.invertedIndex({ stopwordsPreset: "none", bm25k1: 1.2, bm25b: 0.75 }),
+      invertedIndex: weaviate.configure.invertedIndex({ stopwordsPreset: "none", bm25k1: BM25_DEFAULTS.k1, bm25b: BM25_DEFAULTS.b }),
       properties: chunkProperties,
     }),
   );

@@ -89,10 +89,12 @@ export class WeaviateVectorStore implements VectorStore {
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
     const { chunks, heads } = await this.collections();
+    // BM25 over the analyzed `terms` with the analyzed query: stems meet stems, as in the embedded store.
+    const terms = this.analyzer.terms(query.text).join(" ");
     // Weaviate ranks chunks, and chunks of versions readers do not see can take places in the
     // ranking: ask for more until topK distinct visible documents are found or there is no more.
     for (let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
-      const candidates = await this.rank(chunks, query, limit);
+      const candidates = await this.rank(chunks, query, terms, limit);
       const current = await headVersions(heads, query.namespace, [...new Set(candidates.map((c) => c.properties.document_id))]);
       const visible = candidates.filter((c) => isVisible(c.properties, current.get(c.properties.document_id)));
       const documents = groupByDocument(visible.map((c) => toHit(c.uuid, c.properties, c.score)), query.topK, query.chunksPerDocument);
@@ -121,10 +123,8 @@ export class WeaviateVectorStore implements VectorStore {
     await this.client?.close();
   }
 
-  private async rank(chunks: Collection<ChunkProperties>, query: SearchQuery, limit: number) {
+  private async rank(chunks: Collection<ChunkProperties>, query: SearchQuery, terms: string, limit: number) {
     const filters = chunks.filter.byProperty("namespace").equal(query.namespace);
-    // BM25 over the analyzed `terms` with the analyzed query: stems meet stems, as in the embedded store.
-    const terms = this.analyzer.terms(query.text).join(" ");
     switch (query.mode) {
       case "keyword": {
         if (terms === "") return [];
