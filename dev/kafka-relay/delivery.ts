@@ -1,5 +1,5 @@
 import { HTTP, type CloudEvent } from "cloudevents";
-import { isRetryableStatus } from "../../functions/shared/backends/events/event-publisher.ts";
+import { isRetryableStatus } from "../../functions/shared/runtime/retryable-status.ts";
 
 export interface DeliveryPolicy {
   /** Retries after the first attempt (Knative `delivery.retry`). */

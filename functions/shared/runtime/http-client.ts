@@ -1,5 +1,6 @@
 import { DependencyError, DependencyRejected } from "../backends/dependency-error.ts";
 import { currentTraceHeaders } from "../telemetry/trace-context.ts";
+import { isRetryableStatus } from "./retryable-status.ts";
 
 export interface PostJsonOptions {
   dependency: string;
@@ -12,9 +13,6 @@ export interface PostJsonOptions {
    */
   retries: number;
 }
-
-/** Statuses Knative's delivery retries; any other 4xx refuses this request for good. */
-const RETRYABLE_STATUSES = new Set([404, 408, 409, 429]);
 
 /** POSTs JSON to another function with the trace context, a time-out and bounded retries. */
 export async function postJson<T>(url: string, body: unknown, options: PostJsonOptions): Promise<T> {
@@ -38,7 +36,7 @@ export async function postJson<T>(url: string, body: unknown, options: PostJsonO
     }
     if (response.ok) return JSON.parse(text) as T;
     const message = `POST ${url} answered ${response.status}: ${text.slice(0, 300)}`;
-    if (response.status < 500 && !RETRYABLE_STATUSES.has(response.status)) {
+    if (!isRetryableStatus(response.status)) {
       throw new DependencyRejected(options.dependency, `answered ${response.status}`, { cause: new Error(message) });
     }
     throw new DependencyError(options.dependency, message, { retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")) });

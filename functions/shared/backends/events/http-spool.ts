@@ -5,7 +5,8 @@ import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-f
 import type { Logger } from "../../runtime/logger.ts";
 import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
 import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
-import { isRetryableStatus, type EventPublisher } from "./event-publisher.ts";
+import { isRetryableStatus } from "../../runtime/retryable-status.ts";
+import type { EventPublisher } from "./event-publisher.ts";
 
 export interface HttpSpoolOptions {
   sink: string;
