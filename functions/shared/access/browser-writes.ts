@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { HttpProblem } from "../runtime/problems.ts";
+import { HttpProblem, mediaType } from "../runtime/problems.ts";
 
 export interface BrowserWriteOptions {
   /** Origins besides the server's own whose pages may write (ALLOWED_ORIGINS). */
@@ -31,7 +31,7 @@ export function browserWriteGuard(options: BrowserWriteOptions): MiddlewareHandl
       throw new HttpProblem(403, `cross-origin write refused: the browser says this request comes from a ${site} page`);
     }
     if (options.contentTypes) {
-      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      const type = mediaType(c);
       if (!options.contentTypes.includes(type)) {
         throw new HttpProblem(415, `unsupported content-type "${type}"; send ${options.contentTypes.join(" or ")}`);
       }

@@ -104,12 +104,19 @@ export const EVENT_SOURCE = {
 export const MAX_STORED_EVENT_BYTES = 2 * MAX_METADATA_BYTES + 16 * 1024;
 
 /**
+ * Bytes a JSON body may spend on one byte (or UTF-16 unit) of the text it carries: `\u0041` is
+ * "A". Limits are documented in decoded units (characters of a query, bytes of a document), so
+ * the wire may carry up to this many times as much before the decoded limit applies.
+ */
+export const JSON_ESCAPE_BYTES = 6;
+
+/**
  * The largest stored-document object ingest can write for a text of `maxDocumentBytes`: JSON may
- * escape a character into 6 bytes (\u0001), and metadata adds at most MAX_METADATA_BYTES, escaped
+ * escape each byte into JSON_ESCAPE_BYTES, and metadata adds at most MAX_METADATA_BYTES, escaped
  * alike (< 1 MiB). index-document reads no more than this.
  */
 export function maxStoredDocumentBytes(maxDocumentBytes: number): number {
-  return 6 * maxDocumentBytes + 1024 * 1024;
+  return JSON_ESCAPE_BYTES * maxDocumentBytes + 1024 * 1024;
 }
 
 /**

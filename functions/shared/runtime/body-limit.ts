@@ -1,13 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { HttpProblem } from "./problems.ts";
 
-/**
- * Bytes a JSON body may spend on one byte (or UTF-16 unit) of the text it carries: `\u0041` is
- * "A". Limits are documented in decoded units (characters of a query, bytes of a document), so
- * the wire may carry up to this many times as much before the decoded limit applies.
- */
-export const JSON_ESCAPE_BYTES = 6;
-
 const buffered = new WeakMap<Context, Promise<boolean>>();
 
 /**
