@@ -1,7 +1,8 @@
-import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { sha256Hex } from "../../domain/document.ts";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
 
 /** Why an event was given up on, kept beside it as `dead/<name>.reason.json`. */
 export interface DeadLetterReason {
@@ -34,6 +35,11 @@ export class SpoolFolders {
     this.dead = resolve(spoolDir, "dead");
   }
 
+  /** A name in pending/: the spool delivers oldest name first, so names start with the time. */
+  static pendingName(suffix: string): string {
+    return `${Date.now().toString().padStart(15, "0")}-${suffix}.json`;
+  }
+
   static deadName(eventId: string): string {
     return sha256Hex(`event:${eventId}`).slice(0, 32);
   }
@@ -51,7 +57,7 @@ export class SpoolFolders {
       await stat(join(this.dead, `${SpoolFolders.deadName(eventId)}.json`));
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }
@@ -77,9 +83,9 @@ export class SpoolFolders {
     for (const name of wanted) {
       if (!/^[a-f0-9]{32}$/.test(name)) throw new Error(`no dead letter named "${name}"`);
       try {
-        await rename(join(this.dead, `${name}.json`), join(this.pending, `${Date.now().toString().padStart(15, "0")}-replay-${name}.json`));
+        await rename(join(this.dead, `${name}.json`), join(this.pending, SpoolFolders.pendingName(`replay-${name}`)));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`no dead letter named "${name}"`);
+        if (isNotFound(error)) throw new Error(`no dead letter named "${name}"`);
         throw error;
       }
       await rm(join(this.dead, `${name}.reason.json`), { force: true });
@@ -90,14 +96,5 @@ export class SpoolFolders {
 
   async pendingFiles(): Promise<string[]> {
     return (await listOrEmpty(this.pending)).filter((f) => f.endsWith(".json")).sort();
-  }
-}
-
-async function listOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
   }
 }

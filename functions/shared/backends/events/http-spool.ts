@@ -2,6 +2,7 @@ import { mkdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
 import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { isNotFound } from "../../runtime/fs.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
 import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
@@ -65,7 +66,7 @@ export class HttpSpoolPublisher implements EventPublisher {
   }
 
   async publish<T>(event: CloudEvent<T>): Promise<void> {
-    const name = `${Date.now().toString().padStart(15, "0")}-${process.pid}-${(this.sequence++).toString().padStart(6, "0")}.json`;
+    const name = SpoolFolders.pendingName(`${process.pid}-${(this.sequence++).toString().padStart(6, "0")}`);
     await writeFileAtomic(join(this.folders.pending, name), JSON.stringify(event.toJSON()));
     this.start();
     this.signal();
@@ -150,7 +151,7 @@ export class HttpSpoolPublisher implements EventPublisher {
     try {
       event = new CloudEvent(JSON.parse(await readFile(join(this.folders.pending, file), "utf8")), false);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (isNotFound(error)) return undefined;
       this.options.logger.error({ err: error, file }, "unreadable spooled event, moving it to dead/");
       await this.deadLetter(file, { event_id: file, attempts: 0, error: String(error) }).then(
         () => this.parked.delete(file),

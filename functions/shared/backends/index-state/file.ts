@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { storageName } from "../../domain/document.ts";
 import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { KeyedLock } from "../../runtime/keyed-lock.ts";
-import { isNotFound } from "../object-store/filesystem.ts";
+import { isNotFound } from "../../runtime/fs.ts";
 import { compareVersions, type IndexedVersion, type IndexState } from "./index-state.ts";
 
 interface DocumentRecord extends IndexedVersion {

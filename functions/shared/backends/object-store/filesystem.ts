@@ -1,6 +1,7 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { isNotFound } from "../../runtime/fs.ts";
 import { DependencyRejected } from "../dependency-error.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
@@ -72,8 +73,4 @@ export class FilesystemObjectStore implements ObjectStore {
     if (key.includes("\0") || !path.startsWith(this.root + sep)) throw new DependencyRejected("object-store", "the object key is not a file name inside the bucket");
     return path;
   }
-}
-
-export function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === "ENOENT";
 }

@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { NAMESPACE_PATTERN, storageName } from "../../domain/document.ts";
 import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
-import { isNotFound } from "../object-store/filesystem.ts";
+import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import { ChunkSearchIndex } from "./search-index.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
@@ -148,14 +148,5 @@ function parseDocumentFile(text: string): EmbeddedChunk[] | Error {
     return valid ? parsed.chunks! : new Error("not a vector document file");
   } catch (error) {
     return error as Error;
-  }
-}
-
-async function listOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
   }
 }
