@@ -1,3 +1,4 @@
+import { mulberry32 } from "../test/support/seeded-random.ts";
 import { mean } from "./metrics.ts";
 
 export interface Interval {
@@ -23,16 +24,4 @@ export function pairedBootstrap(a: readonly number[], b: readonly number[], resa
   }
   means.sort();
   return { difference: mean(differences), low: means[Math.floor(resamples * 0.025)]!, high: means[Math.ceil(resamples * 0.975) - 1]! };
-}
-
-/** A small seeded PRNG (mulberry32), so that the same run gives the same interval. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

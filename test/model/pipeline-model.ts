@@ -4,6 +4,7 @@ import { SpoolFolders } from "../../functions/shared/backends/events/dead-letter
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { sha256Hex } from "../../functions/shared/domain/document.ts";
 import { waitFor } from "../support/event-sink.ts";
+import { mulberry32 } from "../support/seeded-random.ts";
 
 /**
  * A model-based test of the pipeline's promise: after any sequence of submissions (new ids, new
@@ -40,16 +41,9 @@ interface Version {
 const WORDS = ["autoscaling", "partition", "revision", "activator", "broker", "trigger", "replica", "offset", "vector", "chunk", "cache", "span"];
 const LONG_ID = `a${":".repeat(127)}`;
 
-/** mulberry32: a small seeded generator, so a seed replays the same sequence of operations. */
+/** A seeded generator, so a seed replays the same sequence of operations. */
 function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
 }
 
