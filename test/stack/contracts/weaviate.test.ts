@@ -112,8 +112,11 @@ describe("WeaviateVectorStore replacing a document", () => {
     await writer.replaceDocument(namespace, "busy", chunksOf("busy", "v0", 4));
     let writing = true;
     const writes = (async () => {
-      for (let round = 1; round <= 16; round++) await writer.replaceDocument(namespace, "busy", chunksOf("busy", `v${round}`, round % 2 === 0 ? 4 : 2));
-      writing = false;
+      try {
+        for (let round = 1; round <= 16; round++) await writer.replaceDocument(namespace, "busy", chunksOf("busy", `v${round}`, round % 2 === 0 ? 4 : 2));
+      } finally {
+        writing = false;
+      }
     })();
     let reads = 0;
     while (writing) {
@@ -123,6 +126,7 @@ describe("WeaviateVectorStore replacing a document", () => {
       assert.equal(seen.chunks, Number([...seen.versions][0]!.slice(1)) % 2 === 0 ? 4 : 2, `read ${reads}: a whole version`);
     }
     await writes;
+    assert.ok(reads > 0, "no search ran while the document was replaced");
     assert.deepEqual(await versionsSeen("busy"), { versions: new Set(["v16"]), chunks: 4 });
     assert.equal(await storedObjects("busy"), 4);
     console.log(`${reads} searches during 16 replaces, each saw exactly one whole version`);
