@@ -63,7 +63,7 @@ function resolveClusterUrl(url: string): string | undefined {
 const IGNORED_BY_KAFKA_SOURCE = ["retryAfterMax"];
 
 /** index-document's realistic outages (a dependency's pod restarted, rescheduled, or in its first CrashLoopBackOff restarts). */
-export const OUTAGE_BUDGET_SECONDS = 5 * 60;
+const OUTAGE_BUDGET_SECONDS = 5 * 60;
 
 suite("KafkaSource delivery", () => {
   it("sets every delivery field the dispatcher reads, and none that it ignores", (t) => {

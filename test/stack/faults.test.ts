@@ -7,7 +7,7 @@ import { freePort } from "../support/free-port.ts";
 
 // Each dependency of the real stack stopped in the middle of an ingest + search load and started
 // again: nothing accepted may be lost or indexed twice. The table goes to the README's Reliability
-// section. pipeline.test.ts checks the single-request behaviour of a Kafka or Weaviate outage.
+// section. pipeline.test.ts checks what outlasts the delivery's retries (the dead-letter topic).
 const load: FaultLoadOptions = { documents: 12, paceMs: 50, restartAfterFailures: 2, restartAfterDocuments: 5, settleTimeoutMs: 60_000 };
 
 describe("faults on the real stack: each dependency stopped mid-load and restarted", () => {
