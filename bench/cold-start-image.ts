@@ -3,7 +3,7 @@
 // cache (NODE_COMPILE_CACHE) either empty in a tmp dir (what a fresh pod with a writable tmp dir
 // sees) or baked at image build time. Telemetry on, every variant interleaved round by round, on
 // this machine's Node and on the images' Node (.ci/image-node.sh). Run: npm run bench -- image
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,18 +29,13 @@ function nodeVersion(node: string): string {
   return execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
 }
 
-/** Starts the function once and stops it with SIGTERM, so Node writes its compile cache on exit. */
-async function fillCompileCache(node: string, script: string, env: Record<string, string>, dir: string): Promise<void> {
-  const port = await freePort();
-  const child = spawn(node, [script], { env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: "silent", NODE_COMPILE_CACHE: dir }, stdio: "ignore" });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  child.kill("SIGTERM");
-  await exited;
+/** Fills a compile cache exactly as the image build does (scripts/bake-compile-cache.mjs). */
+function fillCompileCache(node: string, fn: string, env: Record<string, string>, dir: string): void {
+  execFileSync(node, [join(process.cwd(), "scripts", "bake-compile-cache.mjs")], {
+    cwd: join("dist", fn),
+    env: { ...process.env, ...env, NODE_COMPILE_CACHE: dir },
+    stdio: "ignore",
+  });
 }
 
 const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -70,7 +65,7 @@ async function benchNode(node: string, dir: string): Promise<void> {
     );
     for (const fn of FUNCTIONS) {
       const cache = await mkdtemp(join(dir, `baked-${fn}-`));
-      await fillCompileCache(node, join("dist", fn, "index.mjs"), envOf(fn), cache);
+      fillCompileCache(node, fn, envOf(fn), cache);
       baked.set(fn, cache);
     }
   }
