@@ -66,6 +66,7 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
     }
     await next();
     record.status = c.res.status;
+    return undefined;
   });
 
   app.post("/v1/embeddings", async (c) => {

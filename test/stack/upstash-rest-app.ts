@@ -23,7 +23,7 @@ export function upstashRestApp({ redis, token }: UpstashRestAppOptions): Hono {
   app.use("*", async (c, next) => {
     const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("_token");
     if (bearer !== token) return c.json({ error: "Unauthorized" }, 401);
-    await next();
+    return next();
   });
 
   app.post("/", async (c) => {

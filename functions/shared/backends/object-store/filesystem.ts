@@ -22,7 +22,7 @@ export class FilesystemObjectStore implements ObjectStore {
     try {
       await writeFileAtomic(this.pathOf(key), body);
     } catch (error) {
-      throw await this.keyError(key, error);
+      throw await this.keyError(error);
     }
   }
 
@@ -38,7 +38,7 @@ export class FilesystemObjectStore implements ObjectStore {
       }
     } catch (error) {
       if (isNotFound(error)) return undefined;
-      throw await this.keyError(key, error);
+      throw await this.keyError(error);
     }
   }
 
@@ -48,7 +48,7 @@ export class FilesystemObjectStore implements ObjectStore {
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
-      throw await this.keyError(key, error);
+      throw await this.keyError(error);
     }
   }
 
@@ -60,7 +60,7 @@ export class FilesystemObjectStore implements ObjectStore {
   async close(): Promise<void> {}
 
   /** The key's fault (permanent) only while the bucket itself is a usable directory; else the store's. */
-  private async keyError(key: string, error: unknown): Promise<unknown> {
+  private async keyError(error: unknown): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === undefined || !KEY_ERRORS.has(code)) return error;
     const bucketUsable = await stat(this.root).then((s) => s.isDirectory(), () => false);
