@@ -5,14 +5,14 @@
 // What this cannot run: admission webhooks (Knative's and Strimzi's run in their own pods; the
 // Knative ones are covered by test/deploy/knative-validate.test.ts), controllers, kubelets.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseAllDocuments, stringify } from "yaml";
 import { buildGoTool, goCommand, goEnv } from "../deploy/support/go-tools.ts";
 import { inCi, pinnedVersions, repoPath, sharedSchemas } from "../deploy/support/repo.ts";
 import { startControlPlane, type ControlPlane, type KubectlResult } from "./support/control-plane.ts";
+import { knativePods } from "./support/knative-pods.ts";
 
 const ETCD = "/usr/bin/etcd";
 const STRIMZI_CRDS = ["strimzi-040-Crd-kafka.yaml", "strimzi-043-Crd-kafkatopic.yaml", "strimzi-045-Crd-kafkanodepool.yaml"];
@@ -128,7 +128,7 @@ describe("the manifests against a real kube-apiserver", () => {
     if (!c) return;
     const labels = JSON.parse(c.kubectl(["get", "namespace", "knative-rag", "-o", "json"]).stdout).metadata.labels;
     assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted", "knative/namespace.yaml enforces restricted");
-    const pods = podsFor(validator);
+    const pods = knativePods(validator);
     assert.equal(pods.items.length, 4);
     const result = c.kubectl([...dryRun, "-f", "-"], JSON.stringify(pods));
     ok(result, "the Services' Pods");
@@ -145,22 +145,10 @@ describe("the manifests against a real kube-apiserver", () => {
   it("rejects a Pod that Pod Security restricted forbids, so the check above can fail", (t) => {
     const c = skipUnlessUp(t);
     if (!c) return;
-    const pod = podsFor(validator).items[0];
+    const pod = knativePods(validator).items[0];
     delete pod.spec.containers[0].securityContext;
     const result = c.kubectl([...dryRun, "-f", "-"], JSON.stringify(pod));
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /violates PodSecurity "restricted:latest"/);
   });
 });
-
-/** `knative-validate pods`: a v1 List of the Pods Serving's reconciler code makes for the project's Services. */
-function podsFor(validator: string): { items: any[] } {
-  const files = ["knative/system", "knative"].flatMap((dir) =>
-    readdirSync(repoPath(dir))
-      .filter((f) => f.endsWith(".yaml") && f !== "kustomization.yaml")
-      .map((f) => repoPath(dir, f)),
-  );
-  const result = spawnSync(validator, ["pods", ...files], { env: goEnv(), encoding: "utf8" });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}

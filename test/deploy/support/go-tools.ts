@@ -1,8 +1,9 @@
-// The Go test tools (test/knative-validate, test/kube-tools): built with the machine's Go into
-// ~/.cache/knative-rag, with their module and build caches there too, so one cold build (CI runs
-// it in .ci/install-knative-tools.sh) serves every later run. A binary is rebuilt only when its
-// module's files, the Go version or the flags changed: go.sum fixes every dependency, and even a
-// fully cached `go build` spends a minute relinking these binaries on busy cores.
+// The Go test tools (test/knative-validate and Knative's queue-proxy from its module,
+// test/kube-tools): built with the machine's Go into ~/.cache/knative-rag, with their module and
+// build caches there too, so one cold build (CI runs it in .ci/install-knative-tools.sh) serves
+// every later run. A binary is rebuilt only when its module's files, the Go version or the flags
+// changed: go.sum fixes every dependency, and even a fully cached `go build` spends a minute
+// relinking these binaries on busy cores.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -43,8 +44,10 @@ export const GO_TOOLS: Record<string, { module: string; pkg: string; ldflags?: (
   "knative-validate": { module: "test/knative-validate", pkg: "." },
   "kube-apiserver": { module: "test/kube-tools", pkg: "./cmd/kube-apiserver", ldflags: kubernetesVersionFlags },
   kubectl: { module: "test/kube-tools", pkg: "./cmd/kubectl", ldflags: kubernetesVersionFlags },
+  // Knative's queue-proxy at the pinned serving release (a `tool` of the validator's module).
+  "queue-proxy": { module: "test/knative-validate", pkg: "knative.dev/serving/cmd/queue" },
 };
-export type GoTool = "knative-validate" | "kube-apiserver" | "kubectl";
+export type GoTool = "knative-validate" | "kube-apiserver" | "kubectl" | "queue-proxy";
 
 /**
  * The version Kubernetes' own build stamps in (hack/lib/version.sh), here the node image's release
