@@ -1,14 +1,15 @@
 // Bundles each function (and the CLI) under dist/, as the container images ship them: dist/<name>/index.mjs
 // plus lazily loaded chunks in dist/<name>/chunks/, so a function parses, at cold start, only the
 // adapters its configuration selects (the backends' factories use dynamic import()).
-import { build } from "esbuild";
-import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { otelEsm } from "./otel-esm-plugin.mjs";
+// A build that would change nothing is skipped: dist/.inputs.json records every file the last
+// build read (esbuild's metafile) with its size and mtime, so `npm run cli` and `npm start` start
+// at once when no source changed. `--force` rebuilds anyway.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
 
 export const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
-const common = {
+const common = async () => ({
   bundle: true,
   platform: "node",
   format: "esm",
@@ -16,27 +17,69 @@ const common = {
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [otelEsm],
+  plugins: [(await import("./otel-esm-plugin.mjs")).otelEsm],
+  metafile: true,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
+});
 
-await rm("dist", { recursive: true, force: true });
-await Promise.all([
-  ...FUNCTIONS.map((name) =>
-    build({
-      ...common,
-      entryPoints: { index: `functions/${name}/main.ts` },
-      outdir: `dist/${name}`,
-      outExtension: { ".js": ".mjs" },
-      splitting: true,
-      chunkNames: "chunks/[name]-[hash]",
-    }),
-  ),
-  build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
-  // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
-  // context has no dev/, so no image can contain it.
-  ...(existsSync("dev/kafka-relay/main.ts")
-    ? [build({ ...common, entryPoints: ["dev/kafka-relay/main.ts"], outfile: "dist/dev/kafka-relay.mjs" })]
-    : []),
-]);
+const INPUTS_FILE = "dist/.inputs.json";
+// Inputs esbuild does not see: how it bundles, and which package versions are installed (files
+// under node_modules/ are not checked one by one: package-lock.json changes with them).
+const BUILD_INPUTS = ["scripts/build.mjs", "scripts/otel-esm-plugin.mjs", "package-lock.json"];
+const RELAY_ENTRY = "dev/kafka-relay/main.ts";
+
+if (process.argv.includes("--force") || !upToDate()) await buildAll();
+
+// esbuild is loaded only when there is something to build: the check alone starts in milliseconds.
+async function buildAll() {
+  const started = Date.now();
+  const { build } = await import("esbuild");
+  const options = await common();
+  await rm("dist", { recursive: true, force: true });
+  const results = await Promise.all([
+    ...FUNCTIONS.map((name) =>
+      build({
+        ...options,
+        entryPoints: { index: `functions/${name}/main.ts` },
+        outdir: `dist/${name}`,
+        outExtension: { ".js": ".mjs" },
+        splitting: true,
+        chunkNames: "chunks/[name]-[hash]",
+      }),
+    ),
+    build({ ...options, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
+    // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
+    // context has no dev/, so no image can contain it.
+    ...(existsSync(RELAY_ENTRY) ? [build({ ...options, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })] : []),
+  ]);
+  const sources = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((path) => !path.startsWith("node_modules/"));
+  const files = {};
+  for (const path of [...new Set([...BUILD_INPUTS, ...sources])].sort()) {
+    const info = statOrUndefined(path);
+    // A file saved while esbuild ran may not be in the bundle: never record it as built.
+    if (info) files[path] = info.mtimeMs >= started ? "changed during the build" : fingerprint(info);
+  }
+  await writeFile(INPUTS_FILE, JSON.stringify({ relay: existsSync(RELAY_ENTRY), files }));
+}
+
+/** True when the last build's inputs are all unchanged (same size and mtime) and its outputs exist. */
+function upToDate() {
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync(INPUTS_FILE, "utf8"));
+  } catch {
+    return false;
+  }
+  if (recorded.relay !== existsSync(RELAY_ENTRY)) return false;
+  const outputs = [...FUNCTIONS.map((name) => `dist/${name}/index.mjs`), "dist/cli.mjs"];
+  return outputs.every((path) => existsSync(path)) && Object.entries(recorded.files).every(([path, before]) => fingerprint(statOrUndefined(path)) === before);
+}
+
+function statOrUndefined(path) {
+  return statSync(path, { throwIfNoEntry: false });
+}
+
+function fingerprint(info) {
+  return info ? `${info.size}:${info.mtimeMs}` : "absent";
+}
