@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { waitFor } from "../../test/support/event-sink.ts";
+import { waitFor } from "../../test/support/wait-for.ts";
 import { inProcessPipeline, type Accepted } from "../../test/support/in-process-pipeline.ts";
 import { sha256Hex } from "../shared/domain/document.ts";
 

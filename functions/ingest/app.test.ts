@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { startEventSink, waitFor } from "../../test/support/event-sink.ts";
+import { startEventSink } from "../../test/support/event-sink.ts";
+import { waitFor } from "../../test/support/wait-for.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import type { EventPublisher } from "../shared/backends/events/index.ts";

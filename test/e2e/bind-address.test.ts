@@ -7,7 +7,7 @@ import { networkInterfaces } from "node:os";
 import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
 import { FUNCTION_NAMES } from "../../functions/cli/local-stack.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 
 /** A real full disk: a 4 MiB tmpfs as DATA_DIR (needs root and mount; skipped, saying so, elsewhere). */

@@ -3,7 +3,7 @@ import type { LocalStack } from "../../functions/cli/local-stack.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { sha256Hex } from "../../functions/shared/domain/document.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { mulberry32 } from "../support/seeded-random.ts";
 
 /**

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { waitFor } from "../support/wait-for.ts";
 import { tcpOpen } from "./probes.ts";
 
 // The harness's promise: whatever way a test process ends, no server outlives it and no temp dir stays.
@@ -14,17 +15,8 @@ for (const how of ["exit", "throw", "signal"] as const) {
     const line = run.stdout.split("\n").find((l) => l.startsWith("{"));
     assert.ok(line, `fixture printed no server: ${run.stderr}`);
     const { port, dir } = JSON.parse(line) as { port: number; dir: string };
-    assert.equal(await eventually(async () => !(await tcpOpen(port))), true, `redis on ${port} still answers`);
+    await waitFor(`redis on ${port} to stop answering`, async () => !(await tcpOpen(port)), 5000);
     assert.equal(existsSync(dir), false, `${dir} was left behind`);
     if (how === "signal") assert.equal(run.status, 143, "SIGTERM still ends the process, with 128+15");
   });
-}
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return false;
 }

@@ -1,4 +1,4 @@
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import type { RealStack } from "./real-stack.ts";
 
 export interface Fault {

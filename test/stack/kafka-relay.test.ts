@@ -7,7 +7,7 @@ import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { startKafkaRelay, type KafkaRelay, type KafkaRelayOptions } from "../../dev/kafka-relay/relay.ts";
 import { KafkaPublisher } from "../../functions/shared/backends/events/kafka.ts";
 import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { createLogger } from "../../functions/shared/runtime/logger.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { startKafka, type KafkaServer } from "./servers.ts";

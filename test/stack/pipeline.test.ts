@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { named, startSpanCollector, type SpanCollector } from "../telemetry/support/span-collector.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { startRealStack, type RealStack } from "./real-stack.ts";

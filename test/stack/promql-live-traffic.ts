@@ -4,7 +4,7 @@
 // OpenAI-compatible server so the gen_ai.* metrics, tokens included, are recorded.
 import assert from "node:assert/strict";
 import type { LocalStack } from "../../functions/cli/local-stack.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import type { OpenAiCompatibleServer } from "./openai-compatible-server.ts";
 
 const NAMESPACE = "promql-live";

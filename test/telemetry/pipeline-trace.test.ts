@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { StoredSpan } from "../../functions/cli/traces/otlp-json.ts";
 import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { assertBuilt, named, startSpanCollector, type SpanCollector } from "./support/span-collector.ts";
 

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { startEventSink, waitFor } from "../support/event-sink.ts";
+import { startEventSink } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { assertBuilt, startSpanCollector, type SpanCollector } from "./support/span-collector.ts";
 import { startFunctionProcess, type FunctionProcess } from "./support/function-process.ts";
 

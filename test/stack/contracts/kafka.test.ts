@@ -6,6 +6,7 @@ import { eventPublisherContract } from "../../../functions/shared/backends/event
 import { KafkaPublisher } from "../../../functions/shared/backends/events/kafka.ts";
 import { headerStrings, recordToCloudEvent } from "../../../functions/shared/backends/events/kafka-record.ts";
 import { silentLogger } from "../../support/silent-logger.ts";
+import { waitFor } from "../../support/wait-for.ts";
 import { startKafka, type KafkaServer } from "../servers.ts";
 
 const kafka: KafkaServer = await startKafka();
@@ -57,10 +58,7 @@ describe("KafkaPublisher records", () => {
     await publisher.publish(event);
     await publisher.close();
     const reader = await recordsOf("record-format");
-    const deadline = Date.now() + 15_000;
-    while (reader.records.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    await reader.stop();
-    const { message } = reader.records[0]!;
+    const { message } = await waitFor("the record", () => reader.records[0], 15_000).finally(() => reader.stop());
     const headers = headerStrings(message.headers);
     assert.equal(message.key?.toString(), "doc-7");
     assert.deepEqual(JSON.parse(message.value!.toString()), { document_id: "doc-7" });

@@ -5,6 +5,7 @@ import { UpstashCache } from "../../../functions/shared/backends/cache/upstash.t
 import { indexStateContract } from "../../../functions/shared/backends/index-state/index-state.contract.ts";
 import { UpstashIndexState } from "../../../functions/shared/backends/index-state/upstash.ts";
 import { createUpstashClient } from "../../../functions/shared/backends/upstash/client.ts";
+import { waitFor } from "../../support/wait-for.ts";
 import { startRedis, startUpstashRestShim, type RedisServer, type UpstashRestShim } from "../servers.ts";
 
 const redis: RedisServer = await startRedis();
@@ -37,16 +38,7 @@ describe("Upstash index state and cache under load and outage", () => {
     console.log(`redis down: three calls rejected in ${Math.round(failedMs)} ms`);
     assert.ok(failedMs < 15_000);
     await redis.start();
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await state.ready();
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await waitFor("the index state to be ready again", () => state.ready().then(() => true, () => false), 10_000, 200);
     assert.equal(await state.bumpGeneration("outage"), 1);
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { packageRoot } from "../../../functions/cli/package-root.ts";
 import { freePort } from "../../support/free-port.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 export interface FunctionProcess {
   url: string;
@@ -27,14 +28,12 @@ export async function startFunctionProcess(name: string, env: Record<string, str
   const logs: string[] = [];
   for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => logs.push(line));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up:\n${logs.join("\n")}`);
-    const ready = await fetch(`${url}/health/readiness`).then((r) => r.ok, () => false);
-    if (ready) break;
-    if (Date.now() > deadline) throw new Error(`${name} not ready at ${url}:\n${logs.join("\n")}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(`${name} ready at ${url}`, () => {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up`);
+    return fetch(`${url}/health/readiness`).then((r) => r.ok, () => false);
+  }, 20_000).catch((error: Error) => {
+    throw new Error(`${error.message}:\n${logs.join("\n")}`);
+  });
   return {
     url,
     child,

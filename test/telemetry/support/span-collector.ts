@@ -4,7 +4,7 @@ import { packageRoot } from "../../../functions/cli/package-root.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../../../functions/cli/traces/otlp-receiver.ts";
 import type { StoredMetric, StoredSpan } from "../../../functions/cli/traces/otlp-json.ts";
 import { TraceStore } from "../../../functions/cli/traces/trace-store.ts";
-import { waitFor } from "../../support/event-sink.ts";
+import { waitFor } from "../../support/wait-for.ts";
 
 export interface SpanCollector {
   receiver: OtlpReceiver;

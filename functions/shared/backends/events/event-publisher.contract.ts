@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CloudEvent } from "cloudevents";
+import { waitFor } from "../../../../test/support/wait-for.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 
 export interface PublisherUnderTest {
@@ -11,16 +12,6 @@ export interface PublisherUnderTest {
 }
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-
-async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** What every EventPublisher must do, run against each adapter: the destination gets the same CloudEvent. */
 export function eventPublisherContract(adapter: string, open: () => Promise<PublisherUnderTest>): void {
@@ -47,7 +38,7 @@ export function eventPublisherContract(adapter: string, open: () => Promise<Publ
     it("delivers the event with its attributes, extensions and data intact", async () => {
       const sent = event(`doc-${run}`, 0);
       await subject.publisher.publish(sent);
-      const got = await eventually("the event", () => subject.received().find((e) => e.id === sent.id));
+      const got = await waitFor("the event", () => subject.received().find((e) => e.id === sent.id));
       for (const attribute of ["type", "source", "subject", "time", "datacontenttype", "partitionkey", "traceparent", "tracestate"]) {
         assert.equal((got as unknown as Record<string, unknown>)[attribute], (sent as unknown as Record<string, unknown>)[attribute], attribute);
       }
@@ -59,7 +50,7 @@ export function eventPublisherContract(adapter: string, open: () => Promise<Publ
       const sent = [0, 1, 2, 3, 4].map((n) => event(`ordered-${run}`, n));
       for (const e of sent) await subject.publisher.publish(e);
       const ids = new Set(sent.map((e) => e.id));
-      const got = await eventually("five events", () => {
+      const got = await waitFor("five events", () => {
         const mine = subject.received().filter((e) => ids.has(e.id));
         return mine.length === 5 ? mine : undefined;
       });

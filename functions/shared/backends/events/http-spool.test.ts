@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { CloudEvent } from "cloudevents";
-import { waitFor } from "../../../../test/support/event-sink.ts";
+import { waitFor } from "../../../../test/support/wait-for.ts";
 import { silentLogger } from "../../../../test/support/silent-logger.ts";
 import { tempDir } from "../../../../test/support/temp-dir.ts";
 import { SpoolFolders } from "./dead-letters.ts";
