@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { formatLogLine } from "./log-format.ts";
@@ -7,6 +8,13 @@ import { packageRoot } from "./package-root.ts";
 
 export const FUNCTION_NAMES = ["search", "ingest", "index-document", "embed"] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
+/** The variable of `knative-rag up` that moves each function to another port. */
+export const PORT_VARIABLES: Record<FunctionName, string> = {
+  search: "SEARCH_PORT",
+  ingest: "INGEST_PORT",
+  "index-document": "INDEX_DOCUMENT_PORT",
+  embed: "EMBED_PORT",
+};
 
 export interface LocalStackOptions {
   ports: Record<FunctionName, number>;
@@ -63,6 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   async function startFunction(name: FunctionName): Promise<void> {
+    await assertPortFree(name, bindAddress, options.ports[name]);
     const child = spawn(process.execPath, [join(root, "dist", name, "index.mjs")], {
       env: {
         ...process.env,
@@ -100,6 +109,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return code;
   }
 
+  // All four before any starts: a readiness probe would get its 200 from another server on the
+  // port, and the function would then die of EADDRINUSE.
+  await Promise.all(FUNCTION_NAMES.map((name) => assertPortFree(name, bindAddress, options.ports[name])));
   try {
     await Promise.all(FUNCTION_NAMES.map((name) => startFunction(name)));
   } catch (error) {
@@ -128,6 +140,22 @@ function urlHost(address: string): string {
 function telemetryEnv(endpoint: string | undefined): Record<string, string> {
   if (endpoint) return { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint };
   return process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? {} : { OBSERVABILITY_ENABLED: "false" };
+}
+
+class PortTakenError extends Error {
+  override name = "PortTakenError";
+}
+
+/** Throws PortTakenError, naming the variable that moves it, when something listens on the port. */
+async function assertPortFree(name: FunctionName, address: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new PortTakenError(`port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`) : error),
+    );
+    probe.listen(port, address, () => probe.close(() => resolve()));
+  });
 }
 
 async function waitUntilReady(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {

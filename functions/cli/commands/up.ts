@@ -1,16 +1,10 @@
 import { join } from "node:path";
-import { FUNCTION_NAMES, startLocalStack, type FunctionName } from "../local-stack.ts";
+import { FUNCTION_NAMES, PORT_VARIABLES, startLocalStack, type FunctionName } from "../local-stack.ts";
 import { packageRoot } from "../package-root.ts";
-import { startLocalReceiver } from "../traces/local-receiver.ts";
+import { DEFAULT_OTLP_PORT, startLocalReceiver } from "../traces/local-receiver.ts";
 import { ingestPaths } from "./ingest.ts";
 
 const DEFAULT_PORTS: Record<FunctionName, number> = { search: 8080, ingest: 8081, "index-document": 8082, embed: 8083 };
-const PORT_VARIABLES: Record<FunctionName, string> = {
-  search: "SEARCH_PORT",
-  ingest: "INGEST_PORT",
-  "index-document": "INDEX_DOCUMENT_PORT",
-  embed: "EMBED_PORT",
-};
 
 /** `knative-rag up`: the four functions on this machine, seeded with the sample corpus. */
 export async function up(options: { dataDir: string; seed: boolean }): Promise<void> {
@@ -20,6 +14,9 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
   console.log(`Starting ingest, index-document, embed and search (data in ${options.dataDir}) …`);
   // A collector of the user's own (OTEL_EXPORTER_OTLP_ENDPOINT) wins over the built-in receiver.
   const receiver = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : await startLocalReceiver(options.dataDir);
+  if (receiver && !process.env.OTLP_PORT && receiver.port !== DEFAULT_OTLP_PORT) {
+    console.log(`Port ${DEFAULT_OTLP_PORT} (OTLP) is taken, e.g. by a collector: the built-in trace receiver listens on ${receiver.port} instead (OTLP_PORT sets it).`);
+  }
   const stack = await startLocalStack({
     ports,
     // Loopback unless the user opts out (BIND_ADDRESS=0.0.0.0 to reach the stack from other machines).
@@ -29,6 +26,9 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
     otlpEndpoint: receiver?.url ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
     // Spans within half a second, so `trace <id>` right after a request shows the whole trace.
     env: { OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? "500" },
+  }).catch(async (error: unknown) => {
+    await receiver?.close();
+    throw error;
   });
 
   let stopping = false;
