@@ -60,8 +60,8 @@ try {
         searchUrl: urls.search,
         namespace: values.namespace!,
         mode: values.mode!,
-        topK: Number(values["top-k"]),
-        alpha: Number(values.alpha),
+        topK: numberOption("top-k", values["top-k"]!),
+        alpha: numberOption("alpha", values.alpha!),
         json: values.json!,
       });
       break;
@@ -81,4 +81,11 @@ try {
 } catch (error) {
   console.error(`knative-rag ${command}: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
+}
+
+/** The value of a numeric option, or an error saying which option is not a number. */
+function numberOption(name: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value)) throw new Error(`--${name} must be a number, not "${text}"`);
+  return value;
 }

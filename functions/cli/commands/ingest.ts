@@ -21,14 +21,20 @@ export interface IngestResult {
 export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { accepted: 0, duplicates: 0, failed: [] };
   if (paths.length === 1 && paths[0] === "-") {
-    const text = await readStdin();
-    const response = await postDocument(options, text, { title: "stdin", type: "text" }, undefined);
-    console.log(JSON.stringify(response, null, 2));
-    result.accepted++;
+    const response = await postDocument(options, await readStdin(), { title: "stdin", type: "text" }, undefined);
+    if (response.duplicate) result.duplicates++;
+    else result.accepted++;
+    if (!options.quiet) {
+      console.log(`stdin: ${response.duplicate ? "unchanged" : "accepted"} as ${response.document_id}`);
+      printSummary(result);
+    }
     return result;
   }
-  const files = (await Promise.all(paths.map((p) => collectFiles(resolve(p))))).flat();
-  if (files.length === 0) throw new Error(`no .md or .txt files under ${paths.join(", ")}`);
+  const collected = await Promise.all(paths.map((p) => collectFiles(resolve(p))));
+  const files = collected.flatMap((c) => c.files);
+  const skipped = collected.reduce((sum, c) => sum + c.skipped, 0);
+  const skippedNote = skipped > 0 ? `${skipped} other file(s) skipped: only ${[...DOCUMENT_EXTENSIONS].join(" ")} files are documents` : "";
+  if (files.length === 0) throw new Error(`no ${[...DOCUMENT_EXTENSIONS].join(" ")} files under ${paths.join(", ")}${skipped > 0 ? ` (${skipped} other file(s))` : ""}`);
   const bar =
     !options.quiet && files.length > 1
       ? new cliProgress.SingleBar({ format: "ingest [{bar}] {value}/{total} {file}", hideCursor: true }, cliProgress.Presets.shades_classic)
@@ -53,10 +59,15 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
   }
   bar?.stop();
   if (!options.quiet) {
-    console.log(`${result.accepted} accepted, ${result.duplicates} unchanged, ${result.failed.length} failed`);
-    for (const failure of result.failed) console.error(`  ${failure.path}: ${failure.error}`);
+    printSummary(result);
+    if (skippedNote) console.log(skippedNote);
   }
   return result;
+}
+
+function printSummary(result: IngestResult): void {
+  console.log(`${result.accepted} accepted, ${result.duplicates} unchanged, ${result.failed.length} failed`);
+  for (const failure of result.failed) console.error(`  ${failure.path}: ${failure.error}`);
 }
 
 interface Accepted {
@@ -75,16 +86,26 @@ async function postDocument(options: IngestOptions, text: string, metadata: Reco
   return body;
 }
 
-async function collectFiles(path: string): Promise<string[]> {
-  const info = await stat(path);
-  if (info.isFile()) return [path];
-  const entries = await readdir(path, { withFileTypes: true });
+interface Collected {
+  files: string[];
+  /** Files under a folder that are not documents by their extension (hidden ones not counted). */
+  skipped: number;
+}
+
+/** A file as named; a folder's markdown and text files, recursively, skipping hidden entries. */
+async function collectFiles(path: string): Promise<Collected> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === "ENOENT" ? new Error(`${path} does not exist`) : error;
+  });
+  if (info.isFile()) return { files: [path], skipped: 0 };
+  const entries = (await readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith("."));
   const nested = await Promise.all(
-    entries
-      .filter((e) => !e.name.startsWith("."))
-      .map((e) => (e.isDirectory() ? collectFiles(join(path, e.name)) : DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase()) ? [join(path, e.name)] : [])),
+    entries.map((e): Collected | Promise<Collected> => {
+      if (e.isDirectory()) return collectFiles(join(path, e.name));
+      return DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase()) ? { files: [join(path, e.name)], skipped: 0 } : { files: [], skipped: 1 };
+    }),
   );
-  return nested.flat().sort();
+  return { files: nested.flatMap((n) => n.files).sort(), skipped: nested.reduce((sum, n) => sum + n.skipped, 0) };
 }
 
 function firstHeading(text: string): string | undefined {
