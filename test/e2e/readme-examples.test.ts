@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { serve } from "@hono/node-server";
+import type { Hono } from "hono";
+import { after, describe, it } from "node:test";
+import { createIngestApp } from "../../functions/ingest/app.ts";
+import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
+import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
+import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
+import { startEventSink } from "../support/event-sink.ts";
+import { silentLogger } from "../support/silent-logger.ts";
+import { tempDir } from "../support/temp-dir.ts";
+import { waitFor } from "../support/wait-for.ts";
+
+const run = promisify(execFile);
+const INGEST_URL = "http://127.0.0.1:8081";
+
+/** The README's curl commands (```sh blocks, continuation lines and multi-line quotes joined). */
+function readmeCurls(): string[] {
+  const readme = readFileSync("README.md", "utf8");
+  const commands: string[] = [];
+  for (const [, block] of readme.matchAll(/```sh\n([\s\S]*?)```/g)) {
+    let current: string | undefined;
+    for (const line of block!.split("\n")) {
+      if (current === undefined && !line.startsWith("curl ")) continue;
+      current = current === undefined ? line : `${current}\n${line}`;
+      const openQuote = (current.match(/'/g) ?? []).length % 2 === 1;
+      if (!openQuote && !line.endsWith("\\")) {
+        commands.push(current);
+        current = undefined;
+      }
+    }
+  }
+  return commands;
+}
+
+async function serveApp(app: Hono): Promise<string> {
+  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((resolve) => server.once("listening", resolve));
+  after(() => new Promise((resolve) => server.close(resolve)));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Runs a README command in bash against `url` instead of its local default; the HTTP status and body. */
+async function runCurl(command: string, url: string): Promise<{ status: number; body: string }> {
+  const script = `${command.replaceAll(INGEST_URL, url)} -sS -w '\\n%{http_code}'`;
+  const { stdout } = await run("bash", ["-c", script], { timeout: 20_000 });
+  const cut = stdout.lastIndexOf("\n");
+  return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
+}
+
+describe("the README's ingest examples", () => {
+  const examples = readmeCurls().filter((c) => c.includes(`${INGEST_URL}/`) && !c.includes("$"));
+
+  it("are in the README: binary and structured rag.document.submitted events", () => {
+    assert.ok(examples.some((c) => c.includes("ce-type: rag.document.submitted")), "a binary-mode example");
+    assert.ok(examples.some((c) => c.includes("application/cloudevents+json")), "a structured-mode example");
+  });
+
+  it("each is accepted by ingest, and each publishes its document", async () => {
+    const dataDir = await tempDir("readme-examples");
+    const sink = await startEventSink();
+    const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: join(dataDir, "spool"), logger: silentLogger, minBackoffMs: 20 });
+    after(() => publisher.close());
+    const url = await serveApp(createIngestApp({ objectStore: new FilesystemObjectStore(dataDir, "documents"), publisher, logger: silentLogger, maxDocumentBytes: 100_000 }));
+
+    const documents = new Set<string>();
+    for (const example of examples) {
+      const { status, body } = await runCurl(example, url);
+      assert.equal(status, 202, `${example}\n→ ${status} ${body}`);
+      const accepted = JSON.parse(body) as { document_id: string; duplicate: boolean };
+      assert.equal(accepted.duplicate, false, example);
+      documents.add(accepted.document_id);
+    }
+    await waitFor("one rag.document.stored event per example", () => sink.received.length >= documents.size || undefined);
+    const published = sink.received.map((r) => (JSON.parse(r.body) as { document_id: string }).document_id);
+    assert.deepEqual(new Set(published), documents);
+    assert.ok(sink.received.every((r) => r.headers["ce-type"] === EVENT_TYPE.documentStored));
+  });
+});
