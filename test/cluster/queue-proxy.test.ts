@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import type { StoredSpan } from "../../functions/cli/traces/otlp-json.ts";
 import { buildGoTool, goCommand } from "../deploy/support/go-tools.ts";
 import { inCi, repoPath } from "../deploy/support/repo.ts";
-import { waitFor } from "../support/event-sink.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { knativePods } from "./support/knative-pods.ts";
 import { netnsAvailable, startNetnsPod, type NetnsPod } from "./support/netns-pod.ts";
