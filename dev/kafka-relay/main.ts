@@ -1,6 +1,6 @@
 // Dev-only: relays the documents topic to index-document as Knative's KafkaSource does in the
 // cluster. Built to dist/dev/kafka-relay.mjs; never part of a function bundle or image.
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, enumVar, intVar, parseEnv, stringVar, urlVar } from "../../functions/shared/config/env.ts";
 import { requireSetting } from "../../functions/shared/config/runtime.ts";
 import { eventsEnv } from "../../functions/shared/backends/events/index.ts";

@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CloudEvent } from "cloudevents";
 import type { Context, Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import { asDependencyError } from "../shared/backends/dependency-error.ts";

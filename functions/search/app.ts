@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { optionalUrl } from "../../shared/config/env.ts";
 
 /** Where a trace id goes in TRACE_UI_URL, e.g. `http://localhost:3000/explore?...{trace_id}...`. */

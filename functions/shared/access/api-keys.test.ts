@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { ApiKeys, mayAccess } from "./api-keys.ts";
 import { accessEnv } from "./env.ts";

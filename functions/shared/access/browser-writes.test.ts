@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import { z } from "zod";
+import * as z from "zod";
 import { freePort } from "../../../test/support/free-port.ts";
 import { startEventSink } from "../../../test/support/event-sink.ts";
 import { silentLogger } from "../../../test/support/silent-logger.ts";

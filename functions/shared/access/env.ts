@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { apiKeysVar } from "./api-keys.ts";
 
 /** Access settings of the public functions (ingest, search), spread into their env shapes in main.ts. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { z } from "zod";
+import * as z from "zod";
 import { boolVar, ConfigError, enumVar, intVar, optionalUrl, parseEnv } from "./env.ts";
 import { runtimeEnv } from "./runtime.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, enumVar, intVar, optionalString, stringVar } from "./env.ts";
 
 /** Knative's runtime contract plus what every function shares. */

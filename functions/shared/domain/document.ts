@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 
 export const NAMESPACE_PATTERN = /^[a-z0-9-]{1,63}$/;
 export const DEFAULT_NAMESPACE = "default";

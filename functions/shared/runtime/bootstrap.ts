@@ -1,5 +1,5 @@
 import type { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { installLazySourceMaps } from "./lazy-source-maps.ts";

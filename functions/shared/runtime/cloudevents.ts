@@ -1,6 +1,6 @@
 import { CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { HttpProblem, validationProblem } from "./problems.ts";
 
 /** The versions the SDK and the CloudEvents conformance vectors speak; 1.0 is the current one. */

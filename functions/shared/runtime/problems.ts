@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
+import type * as z from "zod";
 import { DependencyError, DependencyRejected } from "../backends/dependency-error.ts";
 import { currentTraceId } from "../telemetry/spans.ts";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { boolVar, enumVar, intVar, numberVar, optionalString, parseEnv } from "../config/env.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { enumVar, stringVar } from "../../config/env.ts";
 import { analyzerEnv } from "../../config/analyzer-env.ts";
 import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";

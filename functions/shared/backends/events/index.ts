@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { enumVar, intVar, optionalUrl, stringVar } from "../../config/env.ts";
 import { requireSetting } from "../../config/runtime.ts";
 import type { Logger } from "../../runtime/logger.ts";
