@@ -2,11 +2,14 @@
 // current directory once, waits until it is ready, stops it with SIGTERM, and Node writes the
 // compiled code of every module it loaded on exit. A pod then starts from that cache instead of
 // compiling the bundle again (the root filesystem may be read-only at run time, so it must be
-// baked in). Plain JavaScript: the runtime stage has node but no TypeScript tooling.
+// baked in). Then it imports every lazily loaded chunk itself: the adapters the cluster selects
+// (S3, Kafka, Weaviate, Redis, OpenAI) are chunks a start on the embedded defaults never loads.
+// Plain JavaScript: the runtime stage has node but no TypeScript tooling.
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 if (!process.env.NODE_COMPILE_CACHE) throw new Error("bake-compile-cache: NODE_COMPILE_CACHE is not set");
 const port = 18_000 + Math.floor(Math.random() * 2000);
@@ -27,3 +30,6 @@ for (;;) {
 child.kill("SIGTERM");
 const code = await exited;
 if (code !== 0) throw new Error(`bake-compile-cache: index.mjs stopped with ${code}`);
+if (existsSync("chunks")) {
+  for (const chunk of readdirSync("chunks").filter((file) => file.endsWith(".mjs"))) await import(pathToFileURL(resolve("chunks", chunk)).href);
+}
