@@ -1,0 +1,1 @@
+export const FUNCTIONS = ["ingest", "index-document", "embed", "search"] as const;
