@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Go test tools the Knative checks run (test/deploy/knative-validate.test.ts and
-# `npm run test:cluster`): Knative's validation code and queue-proxy (test/knative-validate), the kube-apiserver
-# and kubectl of the pinned Kubernetes release (test/kube-tools), plus Debian's etcd for the API
-# server. Built once into ~/.cache/knative-rag (module and build caches there too); the tests
-# rebuild only when a tool's sources change. Go >= 1.25 comes with the machine image (/usr/local/go).
+# `npm run test:cluster`): Knative's validation code and queue-proxy (test/knative-validate), the
+# kube-apiserver and kubectl of the pinned Kubernetes release (test/kube-tools), promtool and the
+# Grafana dashboard decoder (test/monitoring-tools), plus Debian's etcd for the API server. Built
+# once into ~/.cache/knative-rag (module and build caches there too); the tests rebuild only when a
+# tool's sources change. Go >= 1.25 comes with the machine image (/usr/local/go).
 # Cold on 2 cores: see knative/README.md, "What was verified". Prints how long each step took.
 set -euo pipefail
 cd "$(dirname "$0")/.."

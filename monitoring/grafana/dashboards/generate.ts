@@ -36,7 +36,7 @@ export function renderDashboard(dashboard: Dashboard) {
     refresh: "30s",
     time: { from: "now-1h", to: "now" },
     timezone: "",
-    links: [{ title: "knative-rag", type: "dashboards", tags: ["knative-rag"], asDropdown: false }],
+    links: [{ title: "knative-rag", type: "dashboards", tags: ["knative-rag"], asDropdown: false, icon: "external link", tooltip: "", targetBlank: false, includeVars: false, keepTime: false }],
     annotations: { list: [] },
     templating: {
       list: [
@@ -69,8 +69,18 @@ function renderPanel(panel: Panel, id: number, gridPos: { h: number; w: number; 
     fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
     options:
       kind === "stat"
-        ? { reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false }, colorMode: "value", graphMode: "area" }
-        : { legend: { displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi", sort: "desc" } },
+        ? {
+            reduceOptions: { calcs: ["lastNotNull"], fields: "", values: false },
+            colorMode: "value",
+            graphMode: "area",
+            justifyMode: "auto",
+            textMode: "auto",
+            wideLayout: true,
+            showPercentChange: false,
+            percentChangeColorMode: "standard",
+            orientation: "auto",
+          }
+        : { legend: { displayMode: "list", placement: "bottom", showLegend: true, calcs: [] }, tooltip: { mode: "multi", sort: "desc" } },
     targets: panel.targets.map((target, index) => ({
       refId: String.fromCharCode(65 + index),
       datasource: PROMETHEUS,

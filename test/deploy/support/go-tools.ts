@@ -1,5 +1,5 @@
 // The Go test tools (test/knative-validate and Knative's queue-proxy from its module,
-// test/kube-tools): built with the machine's Go into ~/.cache/knative-rag, with their module and
+// test/kube-tools, test/monitoring-tools): built with the machine's Go into ~/.cache/knative-rag, with their module and
 // build caches there too, so one cold build (CI runs it in .ci/install-knative-tools.sh) serves
 // every later run. A binary is rebuilt only when its module's files, the Go version or the flags
 // changed: go.sum fixes every dependency, and even a fully cached `go build` spends a minute
@@ -46,8 +46,17 @@ export const GO_TOOLS: Record<string, { module: string; pkg: string; ldflags?: (
   kubectl: { module: "test/kube-tools", pkg: "./cmd/kubectl", ldflags: kubernetesVersionFlags },
   // Knative's queue-proxy at the pinned serving release (a `tool` of the validator's module).
   "queue-proxy": { module: "test/knative-validate", pkg: "knative.dev/serving/cmd/queue" },
+  promtool: { module: "test/monitoring-tools", pkg: "github.com/prometheus/prometheus/cmd/promtool", ldflags: prometheusVersionFlags },
+  "dashboard-decode": { module: "test/monitoring-tools", pkg: "./cmd/dashboard-decode" },
 };
-export type GoTool = "knative-validate" | "kube-apiserver" | "kubectl" | "queue-proxy";
+export type GoTool = "knative-validate" | "kube-apiserver" | "kubectl" | "queue-proxy" | "promtool" | "dashboard-decode";
+
+/** The version Prometheus' release build stamps in (its Makefile via promu), from PROMETHEUS_IMAGE. */
+function prometheusVersionFlags(): string {
+  const version = /^prom\/prometheus:v(\d+\.\d+\.\d+)$/.exec(pinnedVersions().get("PROMETHEUS_IMAGE") ?? "");
+  if (!version) throw new Error("kind/versions.env: PROMETHEUS_IMAGE is not prom/prometheus:vX.Y.Z");
+  return `-X github.com/prometheus/common/version.Version=${version[1]}`;
+}
 
 /**
  * The version Kubernetes' own build stamps in (hack/lib/version.sh), here the node image's release
