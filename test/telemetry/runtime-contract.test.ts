@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { HTTP, type CloudEvent } from "cloudevents";
+import { once } from "node:events";
+import { request as httpRequest } from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,22 +71,17 @@ describe("Knative runtime contract: PORT, K_* names, SIGTERM drain with no lost 
     it(`${c.name}: answers the request in flight at SIGTERM, exits 0, flushes its spans under K_SERVICE/K_REVISION`, async () => {
       const fn = functions[c.name]!;
       const body = c.body();
-      const encoder = new TextEncoder();
-      let push!: ReadableStreamDefaultController<Uint8Array>;
-      const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (push = controller) });
-      const inFlight = fetch(`${fn.url}${c.path}`, { method: "POST", headers: { "content-type": c.contentType }, body: stream, duplex: "half" } as RequestInit);
-      push.enqueue(encoder.encode(body.slice(0, 10)));
-      await new Promise((r) => setTimeout(r, 200));
+      const request = requestInTwoParts(`${fn.url}${c.path}`, c.contentType);
+      await request.dispatched;
+      request.write(body.slice(0, 10));
 
       const exported = collector.spans.length;
       const stopped = fn.stop("SIGTERM");
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(`${c.name} to log that it drains`, () => fn.logs.some((line) => line.includes('"message":"draining"')));
       assert.equal(fn.child.exitCode, null, "still running while the request is in flight");
       assert.equal(collector.spans.length, exported, "nothing exported before the shutdown flush");
-      push.enqueue(encoder.encode(body.slice(10)));
-      push.close();
-      const response = await inFlight;
-      assert.equal(response.status, c.status, await response.clone().text());
+      const response = await request.end(body.slice(10));
+      assert.equal(response.status, c.status, response.body);
       assert.equal((await stopped).code, 0);
 
       const server = collector.spans.filter((s) => s.service === c.name && s.kind === "server" && s.name === c.route);
@@ -97,3 +94,31 @@ describe("Knative runtime contract: PORT, K_* names, SIGTERM drain with no lost 
     });
   }
 });
+
+/**
+ * A POST whose body the test sends in parts. `dispatched` resolves on the server's 100 Continue,
+ * sent once it parsed the headers and handed the request to the app: from then on the request is
+ * in flight, and a SIGTERM must not cut it.
+ */
+function requestInTwoParts(url: string, contentType: string) {
+  const request = httpRequest(url, { method: "POST", headers: { "content-type": contentType, expect: "100-continue" } });
+  const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    request.once("error", reject);
+    request.once("response", (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.once("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+  });
+  const dispatched = once(request, "continue");
+  request.flushHeaders();
+  return {
+    dispatched,
+    write: (part: string) => request.write(part),
+    end: (part: string) => {
+      request.end(part);
+      return response;
+    },
+  };
+}

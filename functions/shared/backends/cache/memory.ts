@@ -5,6 +5,8 @@ export interface MemoryCacheLimits {
   maxEntries: number;
   /** Bound on the cached values' size, as UTF-8 bytes of their JSON; a larger value is not cached. */
   maxBytes: number;
+  /** Milliseconds for the TTLs; default performance.now (tests pass a clock they move). */
+  clock?: { now(): number };
 }
 
 /** In-process LRU with per-entry TTL, bounded in entries and in bytes: the embedded default. */
@@ -18,6 +20,7 @@ export class MemoryCache implements Cache {
       maxSize: limits.maxBytes,
       sizeCalculation: (entry, key) => Math.max(1, Buffer.byteLength(JSON.stringify(entry.value) ?? "", "utf8") + key.length),
       ttlAutopurge: false,
+      ...(limits.clock ? { perf: limits.clock, ttlResolution: 0 } : {}),
     });
   }
 
