@@ -16,21 +16,6 @@ export function currentTraceHeaders(): { traceparent?: string; tracestate?: stri
 }
 
 /**
- * Writes the active context (`traceparent`, `tracestate`, `baggage`) into a message's
- * headers: a Kafka record, an outgoing request. Call it inside the producer span, so the
- * consumer becomes that span's child. Returns the carrier for chaining.
- *
- * A Kafka record of a CloudEvent carries both `ce_traceparent` (from the event's extension)
- * and a plain `traceparent`, the only one Knative's KafkaSource dispatcher continues:
- * `messages: [{ key, value, headers: injectTraceHeaders(ceHeaders) }]` inside
- * `EventPublisher.publish`, which ingest calls within its `messaging.publish` span.
- */
-export function injectTraceHeaders<T extends Record<string, unknown>>(carrier: T): T {
-  propagation.inject(context.active(), carrier);
-  return carrier;
-}
-
-/**
  * The context carried by a message's headers (case-insensitive names; Kafka header values may
  * be Buffers). Use it as the parent of a consumer span: `withTraceContext(extracted, fn)`.
  */

@@ -42,16 +42,6 @@ export class FilesystemObjectStore implements ObjectStore {
     }
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await stat(this.pathOf(key));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw await this.keyError(error);
-    }
-  }
-
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
     await (this.orphansRemoved ??= removeOrphanedTempFiles(this.root));

@@ -21,7 +21,6 @@ export interface ObjectStore {
   put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
   /** The object's bytes, or undefined when there is no such key; ObjectTooLarge over `maxBytes`. */
   get(key: string, options?: GetOptions): Promise<Uint8Array | undefined>;
-  exists(key: string): Promise<boolean>;
   /** Throws a DependencyError while the store is not usable. */
   ready(): Promise<void>;
   close(): Promise<void>;

@@ -2,7 +2,6 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -71,17 +70,6 @@ export class S3ObjectStore implements ObjectStore {
       }
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw error;
-    }
-  }
-
-  async exists(key: string): Promise<boolean> {
-    await this.ready();
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isMissing(error)) return false;
       throw error;
     }
   }
