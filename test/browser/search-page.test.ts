@@ -15,7 +15,7 @@ const NAMESPACE = "browser";
 const ACTIVATOR_DOC =
   "The Knative activator buffers requests while a revision scales up from zero. " +
   "Once pods are ready, the activator forwards the buffered requests and steps out of the data path.";
-// What the reference system's innerHTML would execute: each payload would set window.__xss or open a dialog.
+// What a page that renders with innerHTML would execute: each payload would set window.__xss or open a dialog.
 const XSS_DOC =
   "Payload quarantine notes. <script>window.__xss = 'script'</script> " +
   "<img src=x onerror=\"window.__xss = 'img'; alert('img')\"> " +

@@ -105,7 +105,7 @@ suite("dashboards", () => {
     assert.equal(env.find((e) => e.name === "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")?.value, "/var/lib/grafana/dashboards/knative-rag/cold-starts.json");
   });
 
-  it("the Cold starts dashboard covers what the issue asks for", () => {
+  it("the Cold starts dashboard covers cold starts, init time, scaling and the activator queue", () => {
     const exprs = dashboardExpressions("cold-starts.json").map((e) => e.raw).join("\n");
     for (const needle of [
       "faas_coldstarts_total",

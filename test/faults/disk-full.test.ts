@@ -64,7 +64,7 @@ describe("a full disk under the four real processes", { skip: dataDir ? false : 
     const statuses: number[] = [];
     const accepted: string[] = [];
     const refused: string[] = [];
-    // Fill the disk, then keep submitting documents of 40 KB. The issue's case: an unreadable
+    // Fill the disk, then keep submitting documents of 40 KB. The hard case: an unreadable
     // spooled event whose move to dead/ hits ENOSPC (renamed in: that needs no free block).
     await writeFile(join(dataDir!, "unreadable.json"), "{truncated");
     execFileSync("sh", ["-c", `dd if=/dev/zero of=${filler} bs=4k count=100000 2>/dev/null || true`]);

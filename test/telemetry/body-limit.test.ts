@@ -37,7 +37,7 @@ function postEndlessChunked(url: string, path: string, contentType: string): Pro
   });
 }
 
-// Reading a structured event's traceparent must never read past the body limit (issue 10, item 4):
+// Reading a structured event's traceparent must never read past the body limit:
 // the telemetry middleware's body peek used to buffer without bound and the request hung.
 for (const telemetry of ["true", "false"]) {
   describe(`structured CloudEvents over the body limit get 413 at once (telemetry ${telemetry === "true" ? "on" : "off"})`, () => {

@@ -1,7 +1,7 @@
 // The search page's browser script. assets.ts serves these functions' source text (with
 // client-text.ts) as one script, so each must be an exported `function` declaration that uses
 // no module constants and calls the other client functions by their own names (imports unaliased);
-// assets.test.ts checks the first rule, the browser test the rest.
+// the browser tests (test/browser) fail when one is broken.
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
 import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
 import { errorMessage, probeQuery, queryTerms, snippet, splitByTerms, splitCitations, traceHref } from "./client-text.ts";

@@ -1,4 +1,4 @@
-// Runs inside a pod's network namespace (see pod-netns.ts) and joins it to the test through
+// Runs inside a pod's network namespace (see netns-pod.ts) and joins it to the test through
 // Unix sockets, which live in the file system and so cross namespaces:
 //   in:<socket>=<port>   the test connects to <socket>; the relay connects to 127.0.0.1:<port> here
 //   out:<port>=<socket>  processes here connect to 127.0.0.1:<port>; the relay connects to <socket>
