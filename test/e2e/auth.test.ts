@@ -105,7 +105,13 @@ describe("API keys and namespace authorization on the running functions", () => 
     assert.equal(await errorOf(elsewhere), 'API key "writer" may not write namespace "team-b"');
   });
 
-  it("logs refused requests without the key", () => {
+  it("logs refused requests without the key", async () => {
+    const refusals = () => logs.filter((line) => line.includes("request rejected")).length;
+    const before = refusals();
+    assert.equal((await ingest("reader", "team-a", "refused")).status, 403);
+    assert.equal((await ingest("writer", "team-b", "refused")).status, 403);
+    assert.equal((await search("writer", "team-b")).status, 403);
+    await waitFor("the three refusals in the log", () => refusals() >= before + 3);
     assert.ok(!logs.some((line) => Object.values(SECRETS).some((secret) => line.includes(secret))), "a secret reached the logs");
   });
 });
