@@ -41,15 +41,25 @@ describe("one trace per document and per search across the four functions", () =
     expected.every(([name, service]) => found.some((s) => s.name === name && s.service === service));
   const parentOf = (spans: StoredSpan[], span: StoredSpan) => spans.find((s) => s.span_id === span.parent_span_id);
 
-  let documentTraceId = "";
+  // The traffic several tests look at, sent once by whichever test needs it first, so any test runs alone.
+  let ingesting: Promise<string> | undefined;
+  /** One document ingested under a Knative parent; resolves with the trace id ingest answered. */
+  const documentIngested = () =>
+    (ingesting ??= (async () => {
+      // What Knative's queue-proxy forwards when the cluster samples nothing: flags 00.
+      const knativeParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+      const response = await post(`${stack.urls.ingest}/ingest`, { text: "Tracing crosses the asynchronous hop inside the CloudEvent.", namespace: "traces", id: "traced" }, { traceparent: knativeParent });
+      assert.equal(response.status, 202);
+      return ((await response.json()) as { trace_id: string }).trace_id;
+    })());
+  const searchTraced = async (mode: string, query: string) => {
+    const response = await post(`${stack.urls.search}/search`, { query, namespace: "traces", mode });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { metadata: { trace_id: string } }).metadata.trace_id;
+  };
 
   it("follows a document from ingest over the async hop through index-document to embed, as one trace", async () => {
-    // What Knative's queue-proxy forwards when the cluster samples nothing: flags 00.
-    const knativeParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
-    const response = await post(`${stack.urls.ingest}/ingest`, { text: "Tracing crosses the asynchronous hop inside the CloudEvent.", namespace: "traces", id: "traced" }, { traceparent: knativeParent });
-    assert.equal(response.status, 202);
-    const accepted = (await response.json()) as { trace_id: string };
-    documentTraceId = accepted.trace_id;
+    const documentTraceId = await documentIngested();
     assert.equal(documentTraceId, "4bf92f3577b34da6a3ce929d0e0e4736", "the unsampled Knative trace is continued and recorded, not dropped");
 
     // Every span asserted below: each process exports in its own batches, in no order across processes.
@@ -109,10 +119,7 @@ describe("one trace per document and per search across the four functions", () =
   });
 
   it("gives a search one trace through embed, the vector store and the answer, and returns its id", async () => {
-    const response = await post(`${stack.urls.search}/search`, { query: "asynchronous hop", namespace: "traces", mode: "hybrid" });
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as { metadata: { trace_id: string } };
-    const traceId = body.metadata.trace_id;
+    const traceId = await searchTraced("hybrid", "asynchronous hop");
     assert.match(traceId, /^[0-9a-f]{32}$/);
     const spans = await collector.trace(traceId, hasSpans([
       ["POST /search", "search"], ["embedding.generate", "search"], ["POST", "search"], ["vector_search.query", "search"],
@@ -134,12 +141,12 @@ describe("one trace per document and per search across the four functions", () =
   });
 
   it("marks faas.coldstart=true on exactly the first invocation of each process", async () => {
+    // ingest, index-document and embed serve the document; search and a new embed process a query.
+    await collector.trace(await documentIngested(), (found) => found.some((s) => s.service === "embed" && s.kind === "server"));
     await stack.stopFunction("embed");
     await stack.startFunction("embed");
-    const response = await post(`${stack.urls.search}/search`, { query: "a question for the restarted embed", namespace: "traces", mode: "vector" });
-    assert.equal(response.status, 200);
-    const { metadata } = (await response.json()) as { metadata: { trace_id: string } };
-    await collector.trace(metadata.trace_id, (found) => found.some((s) => s.service === "embed" && s.kind === "server"));
+    const traceId = await searchTraced("vector", "a question for the restarted embed");
+    await collector.trace(traceId, (found) => found.some((s) => s.service === "embed" && s.kind === "server"));
 
     const servers = collector.spans.filter((s) => s.kind === "server");
     const processes = new Map<string, StoredSpan[]>();
@@ -170,10 +177,13 @@ describe("one trace per document and per search across the four functions", () =
     // Exports are cumulative but may arrive out of order, so look at all of them.
     const points = (name: string, service: string) => collector.metrics.filter((m) => m.name === name && m.service === service).flatMap((m) => m.points);
     const searchModes = () => new Set(points("rag.search.duration", "search").map((p) => p.attributes["search.mode"]));
-    // Pushed every second: wait for the export that includes the previous test's vector search.
+    await collector.trace(await documentIngested(), (found) => found.some((s) => s.name === "db.insert"));
+    await searchTraced("hybrid", "metrics of a hybrid search");
+    await searchTraced("vector", "metrics of a vector search");
+    // Pushed every second: wait for the export that includes both searches.
     await waitFor(
       "the pipeline metrics",
-      () => (expected.every((name) => collector.metrics.some((m) => m.name === name)) && searchModes().has("vector")) || undefined,
+      () => (expected.every((name) => collector.metrics.some((m) => m.name === name)) && searchModes().has("vector") && searchModes().has("hybrid")) || undefined,
       30_000,
     );
     assert.ok(collector.metrics.filter((m) => m.name === "rag.indexing.lag").every((m) => m.unit === "s" && m.type === "histogram"));
@@ -189,9 +199,10 @@ describe("one trace per document and per search across the four functions", () =
   });
 
   it("writes the request's trace id on its log lines, and on every error log", async () => {
-    const traced = (name: string, message: string) => logs.find((l) => l.name === name && l.line.includes(` ${message}`))?.line ?? "";
-    assert.match(traced("ingest", "document accepted"), new RegExp(`trace_id=${documentTraceId}`));
-    assert.match(traced("index-document", "document indexed"), new RegExp(`trace_id=${documentTraceId}`));
+    const documentTraceId = await documentIngested();
+    const traced = (name: string, message: string) => logs.find((l) => l.name === name && l.line.includes(` ${message}`))?.line;
+    assert.match(await waitFor("ingest's log line", () => traced("ingest", "document accepted")), new RegExp(`trace_id=${documentTraceId}`));
+    assert.match(await waitFor("index-document's log line", () => traced("index-document", "document indexed")), new RegExp(`trace_id=${documentTraceId}`));
 
     // A failing dependency: search answers 503 and logs an error, which must name the trace.
     await stack.stopFunction("embed");
