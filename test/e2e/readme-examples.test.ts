@@ -10,6 +10,7 @@ import { after, describe, it } from "node:test";
 import { createIngestApp } from "../../functions/ingest/app.ts";
 import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
+import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
 import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
 import { startEventSink } from "../support/event-sink.ts";
 import { silentLogger } from "../support/silent-logger.ts";
@@ -18,6 +19,7 @@ import { waitFor } from "../support/wait-for.ts";
 
 const run = promisify(execFile);
 const INGEST_URL = "http://127.0.0.1:8081";
+const SEARCH_URL = "http://127.0.0.1:8080";
 
 /** The README's curl commands (```sh blocks, continuation lines and multi-line quotes joined). */
 function readmeCurls(): string[] {
@@ -47,7 +49,7 @@ async function serveApp(app: Hono): Promise<string> {
 
 /** Runs a README command in bash against `url` instead of its local default; the HTTP status and body. */
 async function runCurl(command: string, url: string): Promise<{ status: number; body: string }> {
-  const script = `${command.replaceAll(INGEST_URL, url)} -sS -w '\\n%{http_code}'`;
+  const script = `${command.replaceAll(INGEST_URL, url).replaceAll(SEARCH_URL, url)} -sS -w '\\n%{http_code}'`;
   const { stdout } = await run("bash", ["-c", script], { timeout: 20_000 });
   const cut = stdout.lastIndexOf("\n");
   return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
@@ -80,5 +82,21 @@ describe("the README's ingest examples", () => {
     const published = sink.received.map((r) => (JSON.parse(r.body) as { document_id: string }).document_id);
     assert.deepEqual(new Set(published), documents);
     assert.ok(sink.received.every((r) => r.headers["ce-type"] === EVENT_TYPE.documentStored));
+  });
+});
+
+describe("the README's search examples", () => {
+  const examples = readmeCurls().filter((c) => c.includes(`${SEARCH_URL}/search`) && !c.includes("$"));
+
+  it("each is answered by search, the matching document first", async () => {
+    assert.ok(examples.length > 0, "the quick start shows a search");
+    const search = createPageTestApp(await tempDir("readme-search"), {});
+    await search.index("default", "scale-to-zero", "A Knative function wakes up from zero when a request arrives: the activator holds it.", "Scale to zero");
+    const url = await serveApp(search.app);
+    for (const example of examples) {
+      const { status, body } = await runCurl(example, url);
+      assert.equal(status, 200, `${example}\n→ ${status} ${body}`);
+      assert.equal((JSON.parse(body) as { sources: { document_id: string }[] }).sources[0]?.document_id, "scale-to-zero", example);
+    }
   });
 });
