@@ -142,17 +142,13 @@ function telemetryEnv(endpoint: string | undefined): Record<string, string> {
   return process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? {} : { OBSERVABILITY_ENABLED: "false" };
 }
 
-class PortTakenError extends Error {
-  override name = "PortTakenError";
-}
-
-/** Throws PortTakenError, naming the variable that moves it, when something listens on the port. */
+/** Throws, naming the variable that moves it, when something listens on the port. */
 async function assertPortFree(name: FunctionName, address: string, port: number): Promise<void> {
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new PortTakenError(`port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`) : error),
+      reject(error.code === "EADDRINUSE" ? new Error(`port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`) : error),
     );
     probe.listen(port, address, () => probe.close(() => resolve()));
   });
