@@ -6,10 +6,11 @@
 // at once when no source changed. `--force` rebuilds anyway.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
+import { otelEsm } from "./otel-esm-plugin.mjs";
 
 export const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
-const common = async () => ({
+const common = {
   bundle: true,
   platform: "node",
   format: "esm",
@@ -17,11 +18,11 @@ const common = async () => ({
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [(await import("./otel-esm-plugin.mjs")).otelEsm],
+  plugins: [otelEsm],
   metafile: true,
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-});
+};
 
 const INPUTS_FILE = "dist/.inputs.json";
 // Inputs esbuild does not see: how it bundles, and which package versions are installed (files
@@ -35,12 +36,11 @@ if (process.argv.includes("--force") || !upToDate()) await buildAll();
 async function buildAll() {
   const started = Date.now();
   const { build } = await import("esbuild");
-  const options = await common();
   await rm("dist", { recursive: true, force: true });
   const results = await Promise.all([
     ...FUNCTIONS.map((name) =>
       build({
-        ...options,
+        ...common,
         entryPoints: { index: `functions/${name}/main.ts` },
         outdir: `dist/${name}`,
         outExtension: { ".js": ".mjs" },
@@ -48,10 +48,10 @@ async function buildAll() {
         chunkNames: "chunks/[name]-[hash]",
       }),
     ),
-    build({ ...options, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
+    build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
     // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
     // context has no dev/, so no image can contain it.
-    ...(existsSync(RELAY_ENTRY) ? [build({ ...options, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })] : []),
+    ...(existsSync(RELAY_ENTRY) ? [build({ ...common, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })] : []),
   ]);
   const sources = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((path) => !path.startsWith("node_modules/"));
   const files = {};
