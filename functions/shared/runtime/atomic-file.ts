@@ -1,28 +1,69 @@
 import { randomBytes } from "node:crypto";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, open, readdir, rename, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { isNotFound } from "./fs.ts";
 
 // `<file>.<writer pid>-<random>.tmp`: the pid tells a dead writer's leftovers from a live one's.
 const TEMP_NAME = /\.(\d+)-[0-9a-f]+\.tmp$/;
 
+export interface WriteOptions {
+  /**
+   * fsync before the rename (default). Without it the file is whole for every reader at once but
+   * only as durable as the page cache: for a caller that keeps its own durable copy (a journal).
+   */
+  sync?: boolean;
+}
+
 /**
  * Write-then-rename, with fsync, so readers in other processes never see a half-written file.
- * A write that fails (disk full, …) removes its temporary file.
+ * A write that fails (disk full, …) removes its temporary file. The folder is created on demand.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const temp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
   try {
-    const handle = await open(temp, "w");
+    const handle = await openForWriting(temp);
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.sync !== false) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Most writes go to a folder that exists: create it only when the open says it is missing. */
+async function openForWriting(path: string) {
+  try {
+    return await open(path, "w");
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await mkdir(dirname(path), { recursive: true });
+    return open(path, "w");
+  }
+}
+
+/**
+ * writeFileAtomic without fsync, on the calling thread: for small files whose durability a journal
+ * provides. A page-cache write and a rename take microseconds, less than a thread-pool round trip.
+ */
+export function writeFileVisibleSync(path: string, data: string | Uint8Array): void {
+  const temp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    try {
+      writeFileSync(temp, data);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(temp, data);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -50,7 +91,8 @@ export async function removeOrphanedTempFiles(dir: string): Promise<number> {
   return removed;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this id runs (one of another user counts). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
