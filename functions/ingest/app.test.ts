@@ -48,7 +48,7 @@ describe("ingest app", async () => {
     };
     assert.equal(await submit(), false);
     // A publish is in the spool before ingest answers: an empty spool means every event was delivered.
-    const delivered = () => publisher.backlog().then((n) => n === 0);
+    const delivered = () => publisher.backlog() === 0;
     await waitFor("the first submission's event", delivered);
     const before = sink.received.length;
     assert.equal(await submit(), true);

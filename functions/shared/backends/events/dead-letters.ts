@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { sha256Hex } from "../../domain/document.ts";
 import { writeFileAtomic } from "../../runtime/atomic-file.ts";
 import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
+import { isPendingFile } from "./spool-files.ts";
 
 /** Why an event was given up on, kept beside it as `dead/<name>.reason.json`. */
 export interface DeadLetterReason {
@@ -52,6 +53,14 @@ export class SpoolFolders {
     await rename(join(this.pending, pendingFile), join(this.dead, `${name}.json`));
   }
 
+  /** The same for an event held in a segment (the segment is deleted once all its events are settled). */
+  async writeDead(eventJson: string, reason: DeadLetterReason): Promise<void> {
+    const name = SpoolFolders.deadName(reason.event_id);
+    await mkdir(this.dead, { recursive: true });
+    await writeFileAtomic(join(this.dead, `${name}.reason.json`), JSON.stringify(reason));
+    await writeFileAtomic(join(this.dead, `${name}.json`), eventJson);
+  }
+
   async isDead(eventId: string): Promise<boolean> {
     try {
       await stat(join(this.dead, `${SpoolFolders.deadName(eventId)}.json`));
@@ -95,6 +104,6 @@ export class SpoolFolders {
   }
 
   async pendingFiles(): Promise<string[]> {
-    return (await listOrEmpty(this.pending)).filter((f) => f.endsWith(".json")).sort();
+    return (await listOrEmpty(this.pending)).filter(isPendingFile).sort();
   }
 }

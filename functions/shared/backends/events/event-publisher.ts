@@ -12,6 +12,11 @@ export interface EventPublisher {
    * publishes a resubmitted document again. Kafka cannot tell (its dead letters are another topic).
    */
   isDeadLettered(eventId: string): Promise<boolean>;
+  /**
+   * Events accepted but not yet delivered, where the publisher holds them itself (the local
+   * spool); absent where the backlog is the broker's (Kafka: consumer lag).
+   */
+  backlog?(): number;
   ready(): Promise<void>;
   close(): Promise<void>;
 }
