@@ -1,26 +1,44 @@
 import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import { removeOrphanedTempFiles, writeFileAtomic } from "../../runtime/atomic-file.ts";
+import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
 import { isNotFound } from "../../runtime/fs.ts";
 import { DependencyRejected } from "../dependency-error.ts";
+import { ObjectJournal } from "./object-journal.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
 /** Errors that say the key can never name a file here (a directory, a name too long, NUL), not that the disk failed. */
 const KEY_ERRORS = new Set(["EISDIR", "ENOTDIR", "ENAMETOOLONG", "ERR_INVALID_ARG_VALUE", "ERR_INVALID_ARG_TYPE"]);
 
-/** Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically. */
+/**
+ * Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically (write, rename).
+ * Durable by group commit: concurrent puts share one fdatasync of a journal under
+ * `<dataDir>/journal/objects/<bucket>/`, and a checkpoint about once a second fsyncs the files
+ * and drops the journal; a start-up replays what a killed writer's journal holds. One writing
+ * process per bucket (ingest); any number of readers.
+ */
 export class FilesystemObjectStore implements ObjectStore {
   readonly system = "filesystem";
   private readonly root: string;
+  private readonly journal: ObjectJournal;
+  private recovered: Promise<void> | undefined;
   private orphansRemoved: Promise<number> | undefined;
 
-  constructor(dataDir: string, readonly bucket: string) {
+  constructor(
+    dataDir: string,
+    readonly bucket: string,
+    logError: (error: unknown) => void = () => undefined,
+    /** How long after a write its checkpoint starts. */
+    checkpointMs = 1000,
+  ) {
     this.root = resolve(dataDir, "objects", bucket);
+    this.journal = new ObjectJournal(resolve(dataDir, "journal", "objects", bucket), logError, checkpointMs);
   }
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
     try {
-      await writeFileAtomic(this.pathOf(key), body);
+      const path = this.pathOf(key);
+      await this.recover();
+      await this.journal.write({ key, path, data: typeof body === "string" ? Buffer.from(body, "utf8") : body });
     } catch (error) {
       throw await this.keyError(error);
     }
@@ -44,10 +62,27 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
-    await (this.orphansRemoved ??= removeOrphanedTempFiles(this.root));
+    await this.recover();
+    // A killed writer's temporary files harm nobody: removed in the background, since scanning a
+    // large store would hold up every start-up.
+    this.orphansRemoved ??= removeOrphanedTempFiles(this.root);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.journal.close();
+  }
+
+  /** Once per process, before its first write: what a killed writer's journal holds goes back in place. */
+  private recover(): Promise<void> {
+    this.recovered ??= this.journal.recover((key) => this.pathOf(key)).then(
+      () => undefined,
+      (error: unknown) => {
+        this.recovered = undefined; // tried again by the next write or readiness check
+        throw error;
+      },
+    );
+    return this.recovered;
+  }
 
   /** The key's fault (permanent) only while the bucket itself is a usable directory; else the store's. */
   private async keyError(error: unknown): Promise<unknown> {
