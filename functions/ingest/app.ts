@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { CloudEvent } from "cloudevents";
-import type { Context, Hono } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import * as z from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
@@ -43,6 +43,13 @@ export interface IngestDependencies {
   access?: AccessSettings;
   isAcceptingTraffic?: () => boolean;
   versionClock?: VersionClock;
+  /**
+   * Backpressure: while the publisher holds this many undelivered events, new submissions get
+   * 503 + Retry-After instead of growing a backlog the pipeline cannot finish. Default: no limit.
+   */
+  maxBacklog?: number;
+  /** Retry-After of that 503; default 1 second. */
+  backlogRetryAfterSeconds?: number;
 }
 
 export interface IngestAccepted {
@@ -89,7 +96,7 @@ export function createIngestApp(deps: IngestDependencies): Hono {
 
   const access = accessControl(deps.access);
   // Both routes take writes from anyone who can reach them, browsers included: CSRF guard, then the key.
-  const guards = [access.browserWrite(), access.authenticate] as const;
+  const guards = [access.browserWrite(), access.authenticate, shedWhenBacklogged(deps)] as const;
   app.use("/ingest", access.cors);
   app.use("/", access.cors);
   app.post("/ingest", ...guards, async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
@@ -170,17 +177,20 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const version = retry ? receipt.version : versions.next(receipt?.version);
     const key = documentKey(namespace, documentId, version);
     const document: StoredDocument = { document_id: documentId, namespace, version, text, metadata, sha256, size, created_at: new Date().toISOString() };
-    await withSpan("storage.upload", { kind: SpanKind.CLIENT, attributes: storageAttributes(deps.objectStore, key, size) }, () =>
-      asDependencyError("object-store", () => deps.objectStore.put(key, JSON.stringify(document), "application/json")),
-    );
-
     const stored: DocumentStored = { document_id: documentId, namespace, version, bucket: deps.objectStore.bucket, key, sha256, size, metadata };
     const eventId = uuidV5(`event:${namespace}:${documentId}:${version}`);
     const writeReceipt = (published: boolean) => {
       const next: Receipt = { event_id: eventId, version, sha256, fingerprint, published };
       return asDependencyError("object-store", () => deps.objectStore.put(receiptKey(namespace, documentId), JSON.stringify(next), "application/json"));
     };
-    if (!retry) await writeReceipt(false);
+    // The unpublished receipt and the document need no order between them (a receipt of a version
+    // whose object is missing only means "store and publish it again"), so they are written at once.
+    await Promise.all([
+      withSpan("storage.upload", { kind: SpanKind.CLIENT, attributes: storageAttributes(deps.objectStore, key, size) }, () =>
+        asDependencyError("object-store", () => deps.objectStore.put(key, JSON.stringify(document), "application/json")),
+      ),
+      retry ? undefined : writeReceipt(false),
+    ]);
     const event = await publish(stored, eventId);
     await writeReceipt(true);
     deps.logger.info({ document_id: documentId, namespace, version, size, event_id: event.id }, "document accepted");
@@ -232,6 +242,20 @@ export function createIngestApp(deps: IngestDependencies): Hono {
   }
 
   return app;
+}
+
+/** 503 + Retry-After (and a JSON body saying why) while the publisher's backlog is at its limit. */
+function shedWhenBacklogged(deps: IngestDependencies): MiddlewareHandler {
+  return async (c, next) => {
+    const backlog = deps.publisher.backlog?.() ?? 0;
+    if (deps.maxBacklog === undefined || backlog < deps.maxBacklog) return next();
+    const retryAfter = deps.backlogRetryAfterSeconds ?? 1;
+    c.header("Retry-After", String(retryAfter));
+    return c.json(
+      { error: `ingest is at its backlog limit (${backlog} of ${deps.maxBacklog} events waiting for delivery); retry later`, retryable: true, backlog, max_backlog: deps.maxBacklog, retry_after_seconds: retryAfter },
+      503,
+    );
+  };
 }
 
 function storageAttributes(store: ObjectStore, key: string, size: number) {

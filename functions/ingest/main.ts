@@ -10,14 +10,25 @@ import { createIngestApp } from "./app.ts";
 
 await startFunction(
   "ingest",
-  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1) },
+  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1), INGEST_MAX_BACKLOG: intVar(1000, 1), INGEST_RETRY_AFTER_SECONDS: intVar(1, 1, 3600) },
   async ({ config, logger, isAcceptingTraffic }) => {
-    const objectStore = await createObjectStore(config);
+    const objectStore = await createObjectStore(config, logger);
     const publisher = await createEventPublisher(config, logger);
-    await Promise.all([objectStore.ready(), publisher.ready()]).catch((error) =>
-      logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
-    );
-    const app = createIngestApp({ objectStore, publisher, logger, maxDocumentBytes: config.MAX_DOCUMENT_BYTES, access: accessSettings(config), isAcceptingTraffic });
+    // The store first: it restores what its journal holds before the spool delivers events naming it.
+    await objectStore
+      .ready()
+      .then(() => publisher.ready())
+      .catch((error) => logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"));
+    const app = createIngestApp({
+      objectStore,
+      publisher,
+      logger,
+      maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
+      access: accessSettings(config),
+      isAcceptingTraffic,
+      maxBacklog: config.INGEST_MAX_BACKLOG,
+      backlogRetryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    });
     return { app, close: () => closeAll(publisher, objectStore) };
   },
 );
