@@ -3,12 +3,14 @@
 import { coldStartBench } from "./cold-start.ts";
 import { embeddedSearchBench } from "./embedded-search.ts";
 import { importBreakdownBench } from "./import-breakdown.ts";
+import { ingestBench } from "./ingest.ts";
 import { writeResults } from "./report.ts";
 
 const benches: Record<string, () => Promise<void>> = {
   "cold-start": coldStartBench,
   breakdown: importBreakdownBench,
   search: embeddedSearchBench,
+  ingest: ingestBench,
 };
 
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
