@@ -1,17 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
-import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
-import { FUNCTION_NAMES } from "../../functions/cli/local-stack.ts";
+import { FUNCTION_NAMES, PORT_VARIABLES } from "../../functions/cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
-import { tempDir } from "../support/temp-dir.ts";
-
-const PORT_VARIABLES = { search: "SEARCH_PORT", ingest: "INGEST_PORT", "index-document": "INDEX_DOCUMENT_PORT", embed: "EMBED_PORT", otlp: "OTLP_PORT" } as const;
+import { spawnUp } from "../support/up-process.ts";
 
 /** This machine's first address that is not loopback: where another machine would connect. */
 function externalAddress(): string | undefined {
@@ -39,12 +35,8 @@ function accepts(host: string, port: number): Promise<boolean> {
 /** `npm start` without the build step: the CLI's `up`, as a real process, until it says it runs. */
 async function withUp(env: Record<string, string>, check: (ports: Record<string, number>) => Promise<void>): Promise<void> {
   const ports = await freePorts([...FUNCTION_NAMES, "otlp"] as const);
-  const portEnv = Object.fromEntries(Object.entries(PORT_VARIABLES).map(([name, variable]) => [variable, String(ports[name as keyof typeof ports])]));
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...portEnv, ...env };
-  delete childEnv.OTEL_EXPORTER_OTLP_ENDPOINT;
-  const child = spawn(process.execPath, ["dist/cli.mjs", "up", "--no-seed", "--data-dir", await tempDir("bind")], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on("line", (line) => output.push(line));
+  const portEnv = Object.fromEntries(FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]));
+  const { child, output } = await spawnUp({ ...portEnv, OTLP_PORT: String(ports.otlp), ...env });
   try {
     await waitFor("`up` to report the stack running", () => {
       if (child.exitCode !== null) throw new Error(`up exited with ${child.exitCode}:\n${output.join("\n")}`);

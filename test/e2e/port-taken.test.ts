@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { after, describe, it } from "node:test";
 import { FUNCTION_NAMES, PORT_VARIABLES } from "../../functions/cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
-import { tempDir } from "../support/temp-dir.ts";
+import { spawnUp } from "../support/up-process.ts";
 
 /** Another program's server: answers 200 to everything, health probes included. */
 async function foreignServer(port: number): Promise<Server> {
@@ -18,16 +17,11 @@ async function foreignServer(port: number): Promise<Server> {
 
 /** `npm start` without the build step, to its exit. */
 async function runUp(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.OTEL_EXPORTER_OTLP_ENDPOINT;
-  const child = spawn(process.execPath, ["dist/cli.mjs", "up", "--no-seed", "--data-dir", await tempDir("port-taken")], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+  const { child, output } = await spawnUp(env);
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const [code] = (await once(child, "exit")) as [number | null];
+  const [code] = (await once(child, "close")) as [number | null];
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output.join("\n") };
 }
 
 describe("npm start when a port is taken", { skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first" }, () => {
