@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { serve } from "@hono/node-server";
-import type { AddressInfo } from "node:net";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
+import { serveApp } from "../../test/support/serve-app.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import { MemoryCache } from "../shared/backends/cache/memory.ts";
@@ -19,9 +18,7 @@ import { createIndexDocumentApp } from "./app.ts";
 describe("index-document answers permanent failures as permanent", async () => {
   const dataDir = await tempDir("index-document");
   const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000, maxRequestChars: 100_000 });
-  const embedServer = serve({ fetch: embed.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((resolve) => embedServer.once("listening", resolve));
-  after(() => new Promise((resolve) => embedServer.close(resolve)));
+  const embedUrl = await serveApp(embed);
   const objectStore: ObjectStore = new FilesystemObjectStore(dataDir, "documents");
   const appWith = (embedUrl: string) =>
     createIndexDocumentApp({
@@ -35,7 +32,7 @@ describe("index-document answers permanent failures as permanent", async () => {
       maxDocumentBytes: 100_000,
       maxObjectBytes: 1024 * 1024,
     });
-  const app = appWith(`http://127.0.0.1:${(embedServer.address() as AddressInfo).port}`);
+  const app = appWith(embedUrl);
 
   const deliver = (target: ReturnType<typeof appWith>, data: Record<string, unknown>) =>
     target.request("/", {

@@ -2,25 +2,16 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 import { after, describe, it } from "node:test";
 import { createIngestApp } from "../../functions/ingest/app.ts";
 import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
 import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
 import { startEventSink } from "../support/event-sink.ts";
+import { serveApp } from "../support/serve-app.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
-
-async function serveApp(app: Hono): Promise<string> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((resolve) => server.once("listening", resolve));
-  after(() => new Promise((resolve) => server.close(resolve)));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
 /** The bundled CLI as a new user runs it; resolves with its exit code and output, whatever the code. */
 function cli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { serve } from "@hono/node-server";
-import type { Hono } from "hono";
 import { after, describe, it } from "node:test";
 import { createIngestApp } from "../../functions/ingest/app.ts";
 import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
@@ -13,6 +10,7 @@ import { FilesystemObjectStore } from "../../functions/shared/backends/object-st
 import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
 import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
 import { startEventSink } from "../support/event-sink.ts";
+import { serveApp } from "../support/serve-app.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -38,13 +36,6 @@ function readmeCurls(): string[] {
     }
   }
   return commands;
-}
-
-async function serveApp(app: Hono): Promise<string> {
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((resolve) => server.once("listening", resolve));
-  after(() => new Promise((resolve) => server.close(resolve)));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 /** Runs a README command in bash against `url` instead of its local default; the HTTP status and body. */

@@ -2,25 +2,17 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
-import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { startEventSink } from "../../../test/support/event-sink.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import { freePort } from "../../../test/support/free-port.ts";
+import { serveApp } from "../../../test/support/serve-app.ts";
 import { silentLogger } from "../../../test/support/silent-logger.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../shared/backends/object-store/filesystem.ts";
 import { createIngestApp } from "../../ingest/app.ts";
 import { createPageTestApp } from "./test-search-app.ts";
-
-/** Serves a Hono app on a free loopback port until the end of the file. */
-async function listen(app: Hono): Promise<string> {
-  const port = await freePort();
-  const server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${port}`;
-}
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -30,7 +22,7 @@ describe("POST /api/ingest proxy", async () => {
   const objectStore = new FilesystemObjectStore(dataDir, "documents");
   const publisher = new HttpSpoolPublisher({ sink: eventSink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
   after(() => publisher.close());
-  const ingestUrl = await listen(createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 200_000 }));
+  const ingestUrl = await serveApp(createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 200_000 }));
   const front = (url?: string, timeoutMs = 2000) => createPageTestApp(dataDir, { ingestUrl: url, ingestTimeoutMs: timeoutMs }).app;
   const post = (app: Hono, body: string, headers: Record<string, string> = { "content-type": "application/json" }, query = "") =>
     app.request(`/api/ingest${query}`, { method: "POST", headers, body });
