@@ -16,6 +16,6 @@ export function fillCompileCache(node: string, fn: string, env: Record<string, s
   execFileSync(node, [join(process.cwd(), "scripts", "bake-compile-cache.mjs")], {
     cwd: join("dist", fn),
     env: { ...process.env, ...env, NODE_COMPILE_CACHE: dir },
-    stdio: "ignore",
+    stdio: ["ignore", "ignore", "pipe"],
   });
 }

@@ -4,6 +4,7 @@ import { coldStartBench } from "./cold-start.ts";
 import { embeddedSearchBench } from "./embedded-search.ts";
 import { importBreakdownBench } from "./import-breakdown.ts";
 import { ingestBench } from "./ingest.ts";
+import { realStackBench } from "./real-stack.ts";
 import { writeResults } from "./report.ts";
 
 const benches: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<void>> = {
   breakdown: importBreakdownBench,
   search: embeddedSearchBench,
   ingest: ingestBench,
+  "real-stack": realStackBench,
 };
 
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));

@@ -33,9 +33,11 @@ export async function cpuMs(pid: number): Promise<number> {
 }
 
 /** Polls readiness every 2 ms (fine enough for cold start); resolves with performance.now() of the first 200. */
-export async function waitForReady(child: ChildProcess, port: number): Promise<number> {
+export async function waitForReady(child: ChildProcess, port: number, timeoutMs = 60_000): Promise<number> {
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before it was ready`);
+    if (performance.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms`);
     const ok = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((r) => r.ok, () => false);
     if (ok) return performance.now();
     await new Promise((r) => setTimeout(r, 2));

@@ -1,5 +1,6 @@
 // Fills Node's compile cache (NODE_COMPILE_CACHE) at image build time: starts the function in the
-// current directory once, waits until it is ready, stops it with SIGTERM, and Node writes the
+// current directory once, waits until it serves (liveness: readiness would wait on dependencies the
+// build cannot reach), stops it with SIGTERM, and Node writes the
 // compiled code of every module it loaded on exit. A pod then starts from that cache instead of
 // compiling the bundle again (the root filesystem may be read-only at run time, so it must be
 // baked in). Then it imports every lazily loaded chunk itself: the adapters the cluster selects
@@ -13,21 +14,24 @@ import { pathToFileURL } from "node:url";
 
 if (!process.env.NODE_COMPILE_CACHE) throw new Error("bake-compile-cache: NODE_COMPILE_CACHE is not set");
 const port = 18_000 + Math.floor(Math.random() * 2000);
-// Dependencies point at a closed port: readiness does not wait on them, and telemetry is on as in the
-// cluster so that its modules are cached too.
+// Dependencies point at a closed port unless set, and telemetry is on as in the cluster so that its
+// modules are cached too.
 const unreachable = "http://127.0.0.1:9";
 const env = { EMBED_URL: unreachable, K_SINK: `${unreachable}/`, OBSERVABILITY_ENABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: unreachable, ...process.env, PORT: String(port), BIND_ADDRESS: "127.0.0.1", LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "bake-")) };
 const child = spawn(process.execPath, ["index.mjs"], { env, stdio: "inherit" });
 const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 const deadline = Date.now() + 60_000;
-for (;;) {
-  if (child.exitCode !== null) throw new Error(`bake-compile-cache: index.mjs exited with ${child.exitCode}`);
-  if (Date.now() > deadline) throw new Error("bake-compile-cache: not ready within 60 s");
-  const ready = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((r) => r.ok, () => false);
-  if (ready) break;
-  await new Promise((resolve) => setTimeout(resolve, 50));
+try {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bake-compile-cache: index.mjs exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error("bake-compile-cache: not serving within 60 s");
+    const serving = await fetch(`http://127.0.0.1:${port}/health/liveness`).then((r) => r.ok, () => false);
+    if (serving) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+} finally {
+  child.kill("SIGTERM");
 }
-child.kill("SIGTERM");
 const code = await exited;
 if (code !== 0) throw new Error(`bake-compile-cache: index.mjs stopped with ${code}`);
 if (existsSync("chunks")) {

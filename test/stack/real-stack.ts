@@ -53,6 +53,34 @@ export interface RealStack {
   stop(): Promise<void>;
 }
 
+/** The functions' settings for the real servers: the adapters the cluster selects. */
+export function clusterEnv(servers: Pick<RealStack, "kafka" | "weaviate" | "s3" | "upstash" | "openai">): Record<string, string> {
+  const { kafka, weaviate, s3, upstash, openai } = servers;
+  return {
+    OBJECT_STORE: "s3",
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    EVENT_TRANSPORT: "kafka",
+    KAFKA_BROKERS: kafka.brokers.join(","),
+    KAFKA_PUBLISH_TIMEOUT_MS: "5000",
+    VECTOR_STORE: "weaviate",
+    WEAVIATE_URL: weaviate.httpUrl,
+    WEAVIATE_GRPC_URL: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
+    WEAVIATE_TIMEOUT_SECONDS: "3",
+    CACHE: "upstash",
+    UPSTASH_REDIS_REST_URL: upstash.url,
+    UPSTASH_REDIS_REST_TOKEN: upstash.token,
+    EMBEDDER: "openai",
+    EMBEDDING_DIMENSIONS: "256",
+    LLM: "openai",
+    OPENAI_BASE_URL: openai.baseUrl,
+    OPENAI_API_KEY: openai.apiKey,
+    OPENAI_MAX_RETRIES: "3",
+  };
+}
+
 export async function startRealStack(options: RealStackOptions): Promise<RealStack> {
   const began = performance.now();
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -67,31 +95,7 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
     const upstash = await startUpstashRestShim({ redisUrl: redis.url });
     cleanups.push(() => upstash.stop());
     const dataDir = await tempDir("real-stack");
-    const env = {
-      LOG_LEVEL: "info",
-      OTEL_BSP_SCHEDULE_DELAY: "100",
-      OBJECT_STORE: "s3",
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      EVENT_TRANSPORT: "kafka",
-      KAFKA_BROKERS: kafka.brokers.join(","),
-      KAFKA_PUBLISH_TIMEOUT_MS: "5000",
-      VECTOR_STORE: "weaviate",
-      WEAVIATE_URL: weaviate.httpUrl,
-      WEAVIATE_GRPC_URL: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
-      WEAVIATE_TIMEOUT_SECONDS: "3",
-      CACHE: "upstash",
-      UPSTASH_REDIS_REST_URL: upstash.url,
-      UPSTASH_REDIS_REST_TOKEN: upstash.token,
-      EMBEDDER: "openai",
-      EMBEDDING_DIMENSIONS: "256",
-      LLM: "openai",
-      OPENAI_BASE_URL: openai.baseUrl,
-      OPENAI_API_KEY: openai.apiKey,
-      OPENAI_MAX_RETRIES: "3",
-    };
+    const env = { LOG_LEVEL: "info", OTEL_BSP_SCHEDULE_DELAY: "100", ...clusterEnv({ kafka, weaviate, s3, upstash, openai }) };
     const logs: string[] = [];
     const functions = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env, otlpEndpoint: options.otlpEndpoint, onLog: (_n, line) => logs.push(line) });
     cleanups.push(() => functions.stop());
