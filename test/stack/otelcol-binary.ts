@@ -28,16 +28,22 @@ export function readOtelcolManifest(file = OTELCOL_MANIFEST): BuilderManifest {
   return manifest;
 }
 
+/** Where the collector of a builder manifest is, once built. */
+export function otelcolBinaryPath(manifestFile = OTELCOL_MANIFEST): string {
+  const { dist } = readOtelcolManifest(manifestFile);
+  return stackCacheDir(`otelcol-${dist.version}`, "bin", dist.name);
+}
+
 /**
- * The test collector binary, built once with the collector builder (ocb) at the manifest's
- * release and cached in otelcol-<version>/bin. About a minute on 2 cores with the Go module
- * cache warm.
+ * A collector binary, built once with the collector builder (ocb) at the manifest's release and
+ * cached in otelcol-<version>/bin/<dist.name>. By default the test collector; about a minute on
+ * 2 cores with the Go module cache warm.
  */
-export async function ensureOtelcolBinary(): Promise<{ binary: string; version: string }> {
-  const manifest = readOtelcolManifest();
+export async function ensureOtelcolBinary(manifestFile = OTELCOL_MANIFEST): Promise<{ binary: string; version: string }> {
+  const manifest = readOtelcolManifest(manifestFile);
   const version = manifest.dist.version;
   const root = stackCacheDir(`otelcol-${version}`);
-  const binary = join(root, "bin", manifest.dist.name);
+  const binary = otelcolBinaryPath(manifestFile);
   if (existsSync(binary)) return { binary, version };
   const began = performance.now();
   progress(`building ${manifest.dist.name} ${version} with the collector builder into ${root} (takes a minute or more the first time)`);
@@ -55,10 +61,20 @@ export async function ensureOtelcolBinary(): Promise<{ binary: string; version: 
   // So ocb only writes the sources and go.mod, and `go build -mod=mod` resolves and verifies
   // exactly the modules the binary links (MVS keeps them all at the manifest's release).
   await runCommand(join(tools, "builder"), ["--config", localManifest, "--skip-get-modules", "--skip-compilation"], { timeoutMs: 60_000 });
+  // From 0.155.0 on, ocb writes go.mod in its module step only: then it is the manifest's modules.
+  if (!existsSync(join(sources, "go.mod"))) writeFileSync(join(sources, "go.mod"), builderGoMod(manifest));
   const partial = join(sources, `${manifest.dist.name}.partial`);
   await runCommand("go", ["build", "-mod=mod", "-trimpath", "-ldflags=-s -w", "-o", partial, "."], { cwd: sources, timeoutMs: 30 * 60_000 });
   mkdirSync(join(root, "bin"), { recursive: true });
   renameSync(partial, binary); // only a finished build is ever taken
   progress(`${manifest.dist.name} ${version} built in ${((performance.now() - began) / 1000).toFixed(0)}s`);
   return { binary, version };
+}
+
+/** The go.mod ocb would write before tidying: every component module, plus the collector's own. */
+function builderGoMod(manifest: BuilderManifest): string {
+  const kinds = ["receivers", "processors", "exporters", "extensions", "connectors", "providers"];
+  const modules = kinds.flatMap((kind) => ((manifest[kind] as { gomod: string }[] | undefined) ?? []).map((c) => c.gomod));
+  modules.push(`go.opentelemetry.io/collector/otelcol v${manifest.dist.version}`);
+  return `module go.opentelemetry.io/collector/cmd/builder\n\ngo 1.25.0\n\nrequire (\n${modules.map((m) => `\t${m}\n`).join("")})\n`;
 }
