@@ -12,6 +12,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { buildGoTool, goCommand, goEnv } from "../deploy/support/go-tools.ts";
 import { inCi, pinnedVersions, repoPath, sharedSchemas } from "../deploy/support/repo.ts";
 import { startControlPlane, type ControlPlane, type KubectlResult } from "./support/control-plane.ts";
+import { waitFor } from "../support/wait-for.ts";
 import { knativePods } from "./support/knative-pods.ts";
 
 const ETCD = "/usr/bin/etcd";
@@ -59,7 +60,12 @@ describe("the manifests against a real kube-apiserver", () => {
       ...STRIMZI_CRDS.map((file) => readFileSync(path.join(sharedSchemas, file), "utf8")),
     ];
     for (const crd of crds) ok(cluster.kubectl(["apply", "--server-side", "-f", "-"], crd), "installing a CRD");
-    ok(cluster.kubectl(["wait", "--for=condition=Established", "crd", "--all", "--timeout=60s"]), "CRDs established");
+    // Not `kubectl wait --all`: it fails at once on a CRD whose status has no conditions yet.
+    await waitFor("every CRD Established", () => {
+      const list = cluster!.kubectl(["get", "crd", "-o", "json"]);
+      const crds = JSON.parse(list.stdout || '{"items":[]}').items as { status?: { conditions?: { type: string; status: string }[] } }[];
+      return crds.length === KNATIVE_CRDS.length + STRIMZI_CRDS.length && crds.every((crd) => crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"));
+    }, 60_000);
     // What exists before the project's manifests are applied: Knative's and the project's namespaces.
     ok(cluster.kubectl(["create", "namespace", "knative-serving"]), "namespace");
     ok(cluster.kubectl(["create", "namespace", "knative-eventing"]), "namespace");
