@@ -9,6 +9,7 @@ import { extractTraceContext, withTraceContext } from "../../telemetry/trace-con
 import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
 import { isRetryableStatus } from "../../runtime/retryable-status.ts";
 import type { EventPublisher } from "./event-publisher.ts";
+import { HttpDelivery } from "./http-delivery.ts";
 import { readSpoolFile, SEGMENT_EXTENSION, type SpoolFileContents } from "./spool-files.ts";
 
 export interface HttpSpoolOptions {
@@ -37,6 +38,8 @@ interface Spooled {
   notBefore: number;
 }
 
+const DEFAULT_CONCURRENCY = 16;
+
 type Outcome = { done: true } | { done: false; status?: number; response?: string; error?: string; countsAsAttempt: boolean };
 
 /**
@@ -59,6 +62,7 @@ export class HttpSpoolPublisher implements EventPublisher {
   readonly destination: string;
   private readonly folders: SpoolFolders;
   private readonly log: GroupCommitLog;
+  private readonly delivery: HttpDelivery;
   /** Undelivered events in spool order. */
   private readonly queue = new Map<number, Spooled>();
   /** Every pending file this process knows, with how many of its durable events are not settled. */
@@ -77,6 +81,7 @@ export class HttpSpoolPublisher implements EventPublisher {
   constructor(private readonly options: HttpSpoolOptions) {
     this.destination = options.sink;
     this.folders = new SpoolFolders(options.spoolDir);
+    this.delivery = new HttpDelivery(new URL(options.sink), options.concurrency ?? DEFAULT_CONCURRENCY);
     this.log = new GroupCommitLog({
       dir: this.folders.pending,
       extension: SEGMENT_EXTENSION,
@@ -114,6 +119,7 @@ export class HttpSpoolPublisher implements EventPublisher {
     await this.loop;
     await Promise.allSettled(this.inFlight.values());
     await this.log.close();
+    this.delivery.close();
   }
 
   private enqueue(file: string, event: CloudEvent<unknown>): void {
@@ -148,7 +154,7 @@ export class HttpSpoolPublisher implements EventPublisher {
 
   /** Starts every event that may go now; returns when the earliest waiting one is due. */
   private dispatch(): number {
-    const concurrency = this.options.concurrency ?? 16;
+    const concurrency = this.options.concurrency ?? DEFAULT_CONCURRENCY;
     const busyKeys = new Set<string>();
     const now = Date.now();
     let nextDue = Number.POSITIVE_INFINITY;
@@ -253,15 +259,10 @@ export class HttpSpoolPublisher implements EventPublisher {
   private async post(event: CloudEvent<unknown>): Promise<Outcome> {
     const message = HTTP.binary(event);
     try {
-      const response = await fetch(this.options.sink, {
-        method: "POST",
-        headers: message.headers as Record<string, string>,
-        body: message.body as string,
-        signal: AbortSignal.timeout(this.options.deliveryTimeoutMs ?? 30_000),
-      });
-      const body = (await response.text()).slice(0, 2000);
-      if (response.ok) return { done: true };
-      return { done: false, status: response.status, response: body, countsAsAttempt: true };
+      const body = message.body === undefined ? "" : (message.body as string | Uint8Array);
+      const answer = await this.delivery.post(message.headers as Record<string, string>, body, this.options.deliveryTimeoutMs ?? 30_000);
+      if (answer.status >= 200 && answer.status < 300) return { done: true };
+      return { done: false, status: answer.status, response: answer.body, countsAsAttempt: true };
     } catch (error) {
       const timedOut = (error as Error).name === "TimeoutError";
       // A time-out reached the sink (it may be the event's fault); a refused connection did not.
