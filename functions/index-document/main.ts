@@ -1,8 +1,7 @@
 // First: the telemetry SDK must be in place before anything asks for a tracer or meter.
 import "../shared/telemetry/register.ts";
 import { ConfigError, enumVar, intVar, stringVar, urlVar } from "../shared/config/env.ts";
-import { createIndexState } from "../shared/backends/index-state/index.ts";
-import { cacheEnv } from "../shared/backends/cache/index.ts";
+import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
 import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
@@ -15,7 +14,7 @@ await startFunction(
   {
     ...objectStoreEnv,
     ...vectorStoreEnv,
-    ...cacheEnv,
+    ...indexStateEnv,
     EMBED_URL: urlVar(),
     MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1),
     CHUNK_SIZE: intVar(800, 50, 100_000),

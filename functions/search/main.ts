@@ -3,7 +3,7 @@ import "../shared/telemetry/register.ts";
 import { intVar, urlVar } from "../shared/config/env.ts";
 import { answererEnv, createAnswerer } from "../shared/backends/answerer/index.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
-import { createIndexState } from "../shared/backends/index-state/index.ts";
+import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
 import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
@@ -17,6 +17,7 @@ await startFunction(
   {
     ...vectorStoreEnv,
     ...cacheEnv,
+    ...indexStateEnv,
     ...answererEnv,
     EMBED_URL: urlVar(),
     EMBED_TIMEOUT_MS: intVar(10_000, 100),

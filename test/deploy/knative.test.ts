@@ -226,12 +226,14 @@ suite("Knative Services", () => {
     const common = ["OBSERVABILITY_ENABLED", "OTEL_EXPORTER_OTLP_ENDPOINT", "LOG_LEVEL", "SHUTDOWN_TIMEOUT_MS"];
     const s3 = ["OBJECT_STORE", "S3_ENDPOINT", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_FORCE_PATH_STYLE", "DOCUMENTS_BUCKET"];
     const weaviate = ["VECTOR_STORE", "WEAVIATE_URL", "WEAVIATE_GRPC_URL", "WEAVIATE_COLLECTION"];
-    const cache = ["CACHE", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"];
+    const upstash = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"];
+    const cache = ["CACHE", ...upstash];
+    const indexState = ["INDEX_STATE", ...upstash];
     const required: Record<string, string[]> = {
       ingest: [...common, ...s3, "EVENT_TRANSPORT", "KAFKA_BROKERS", "KAFKA_TOPIC", "KAFKA_CLIENT_ID", "MAX_DOCUMENT_BYTES"],
-      "index-document": [...common, ...s3, ...weaviate, ...cache, "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS", "MAX_DOCUMENT_BYTES"],
+      "index-document": [...common, ...s3, ...weaviate, ...indexState, "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS", "MAX_DOCUMENT_BYTES"],
       embed: [...common, ...cache, "EMBEDDER", "EMBEDDING_DIMENSIONS", "OPENAI_API_KEY", "EMBEDDING_CACHE_TTL_SECONDS"],
-      search: [...common, ...weaviate, ...cache, "EMBED_URL", "LLM", "OPENAI_API_KEY", "INGEST_URL", "TRACE_UI_URL", "SEARCH_CACHE_TTL_SECONDS", "MAX_QUERY_CHARS"],
+      search: [...common, ...weaviate, ...cache, ...indexState, "EMBED_URL", "LLM", "OPENAI_API_KEY", "INGEST_URL", "TRACE_UI_URL", "SEARCH_CACHE_TTL_SECONDS", "MAX_QUERY_CHARS"],
     };
     for (const [name, variables] of Object.entries(required)) {
       const declared = (ksvc(name).spec.template.spec.containers[0].env as EnvVar[]).map((v) => v.name);
@@ -247,6 +249,7 @@ suite("Knative Services", () => {
     assert.equal(config.OBJECT_STORE, "s3");
     assert.equal(config.VECTOR_STORE, "weaviate");
     assert.equal(config.CACHE, "upstash");
+    assert.equal(config.INDEX_STATE, "upstash", "index-document and search pods share the index state");
   });
 
   it("every URL in the configuration names a Service that exists, on the right port", () => {

@@ -13,6 +13,8 @@ const cases: [fn: string, env: Record<string, string>, expected: RegExp][] = [
   ["index-document", { VECTOR_STORE: "weaviate", EMBED_URL: "http://127.0.0.1:1" }, /WEAVIATE_URL=\(unset\): required when VECTOR_STORE=weaviate/],
   ["index-document", { VECTOR_STORE: "weaviate", WEAVIATE_URL: "http://127.0.0.1:1", EMBED_URL: "http://127.0.0.1:1" }, /WEAVIATE_GRPC_URL=\(unset\)/],
   ["search", { CACHE: "upstash", EMBED_URL: "http://127.0.0.1:1" }, /UPSTASH_REDIS_REST_URL=\(unset\): required when CACHE=upstash/],
+  ["search", { INDEX_STATE: "upstash", EMBED_URL: "http://127.0.0.1:1" }, /UPSTASH_REDIS_REST_URL=\(unset\): required when INDEX_STATE=upstash/],
+  ["index-document", { INDEX_STATE: "redis", EMBED_URL: "http://127.0.0.1:1" }, /INDEX_STATE="redis": Invalid option: expected one of "file"\|"upstash"/],
   ["embed", { EMBEDDER: "openai" }, /OPENAI_API_KEY=\(unset\): required when EMBEDDER=openai without OPENAI_BASE_URL/],
   ["search", { LLM: "openai", EMBED_URL: "http://127.0.0.1:1" }, /OPENAI_API_KEY=\(unset\): required when LLM=openai without OPENAI_BASE_URL/],
   ["search", { LLM: "openai", LLM_MAX_TOKENS: "0", EMBED_URL: "http://127.0.0.1:1" }, /LLM_MAX_TOKENS=.*: Too small/],

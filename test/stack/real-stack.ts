@@ -70,6 +70,7 @@ export function clusterEnv(servers: Pick<RealStack, "kafka" | "weaviate" | "s3" 
     WEAVIATE_GRPC_URL: `http://${weaviate.grpcHost}:${weaviate.grpcPort}`,
     WEAVIATE_TIMEOUT_SECONDS: "3",
     CACHE: "upstash",
+    INDEX_STATE: "upstash",
     UPSTASH_REDIS_REST_URL: upstash.url,
     UPSTASH_REDIS_REST_TOKEN: upstash.token,
     EMBEDDER: "openai",

@@ -24,7 +24,7 @@ export async function createCache(config: CacheConfig): Promise<Cache> {
       return new MemoryCache({ maxEntries: config.CACHE_MAX_ENTRIES, maxBytes: config.CACHE_MAX_BYTES });
     case "upstash": {
       const [{ UpstashCache }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
-      return new UpstashCache(upstashClientFromConfig(config));
+      return new UpstashCache(upstashClientFromConfig(config, "CACHE=upstash"));
     }
   }
 }

@@ -1,22 +1,31 @@
-import type { UpstashConfig } from "../upstash/env.ts";
+import { enumVar } from "../../config/env.ts";
+import { upstashEnv, type UpstashConfig } from "../upstash/env.ts";
 import { FileIndexState } from "./file.ts";
 import type { IndexState } from "./index-state.ts";
 
 export { compareVersions, type IndexedVersion, type IndexState } from "./index-state.ts";
 
+export const indexStateEnv = {
+  INDEX_STATE: enumVar(["file", "upstash"], "file"),
+  ...upstashEnv,
+};
+
 export interface IndexStateConfig extends UpstashConfig {
-  CACHE: "memory" | "upstash";
+  INDEX_STATE: "file" | "upstash";
   DATA_DIR: string;
 }
 
-/** Index state lives where the shared cache lives: files locally, Redis when CACHE=upstash. */
+/**
+ * Files under DATA_DIR locally; Redis wherever index-document and search run in separate pods
+ * (nothing else shares what one wrote with the other's reads).
+ */
 export async function createIndexState(config: IndexStateConfig): Promise<IndexState> {
-  switch (config.CACHE) {
-    case "memory":
+  switch (config.INDEX_STATE) {
+    case "file":
       return new FileIndexState(config.DATA_DIR);
     case "upstash": {
       const [{ UpstashIndexState }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
-      return new UpstashIndexState(upstashClientFromConfig(config));
+      return new UpstashIndexState(upstashClientFromConfig(config, "INDEX_STATE=upstash"));
     }
   }
 }

@@ -29,10 +29,11 @@ export async function pingUpstash(redis: Redis): Promise<void> {
   if (answer !== "PONG") throw new Error(`unexpected PING answer ${JSON.stringify(answer)}`);
 }
 
-export function upstashClientFromConfig(config: UpstashConfig): Redis {
+/** `selectedBy` names the setting that chose Redis, for the message when a connection setting is missing. */
+export function upstashClientFromConfig(config: UpstashConfig, selectedBy: string): Redis {
   return createUpstashClient({
-    url: requireSetting(config.UPSTASH_REDIS_REST_URL, "UPSTASH_REDIS_REST_URL", "CACHE=upstash"),
-    token: requireSetting(config.UPSTASH_REDIS_REST_TOKEN, "UPSTASH_REDIS_REST_TOKEN", "CACHE=upstash"),
+    url: requireSetting(config.UPSTASH_REDIS_REST_URL, "UPSTASH_REDIS_REST_URL", selectedBy),
+    token: requireSetting(config.UPSTASH_REDIS_REST_TOKEN, "UPSTASH_REDIS_REST_TOKEN", selectedBy),
     timeoutMs: config.UPSTASH_TIMEOUT_MS,
   });
 }
