@@ -1,6 +1,6 @@
 // First: the telemetry SDK must be in place before anything asks for a tracer or meter.
 import "../shared/telemetry/register.ts";
-import { ConfigError, enumVar, intVar, stringVar, urlVar } from "../shared/config/env.ts";
+import { ConfigError, enumVar, intVar, renamedVar, stringVar, urlVar } from "../shared/config/env.ts";
 import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
 import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
@@ -22,7 +22,8 @@ await startFunction(
     EMBED_BATCH_SIZE: intVar(64, 1, 2048),
     EMBED_TIMEOUT_MS: intVar(30_000, 100),
     // How events reach this function, for the consumer span's messaging.* attributes.
-    EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
+    EVENT_DELIVERY: enumVar(["http", "kafka"], "http"),
+    EVENT_TRANSPORT: renamedVar("EVENT_DELIVERY (how events reach index-document: http or kafka)"),
     KAFKA_TOPIC: stringVar("documents"),
   },
   async ({ config, logger, isAcceptingTraffic }) => {
@@ -48,7 +49,7 @@ await startFunction(
       maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       maxObjectBytes: maxStoredDocumentBytes(config.MAX_DOCUMENT_BYTES),
       isAcceptingTraffic,
-      ...(config.EVENT_TRANSPORT === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),
+      ...(config.EVENT_DELIVERY === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),
     });
     return { app, close: () => closeAll(vectorStore, indexState, objectStore) };
   },

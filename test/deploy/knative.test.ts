@@ -151,9 +151,15 @@ suite("KafkaSource delivery", () => {
 
   it("ingest publishes where the source reads", () => {
     const env = effectiveEnv(ksvc("ingest"));
-    assert.equal(env.get("EVENT_TRANSPORT"), "kafka");
+    assert.equal(env.get("EVENT_PUBLISHER"), "kafka");
     assert.equal(env.get("KAFKA_TOPIC"), kafkaSource().spec.topics[0]);
     assert.deepEqual(env.get("KAFKA_BROKERS")!.split(","), kafkaSource().spec.bootstrapServers);
+  });
+
+  it("index-document's consumer spans name the topic the source reads", () => {
+    const env = effectiveEnv(ksvc("index-document"));
+    assert.equal(env.get("EVENT_DELIVERY"), "kafka");
+    assert.equal(env.get("KAFKA_TOPIC"), kafkaSource().spec.topics[0]);
   });
 });
 
@@ -230,8 +236,8 @@ suite("Knative Services", () => {
     const cache = ["CACHE", ...upstash];
     const indexState = ["INDEX_STATE", ...upstash];
     const required: Record<string, string[]> = {
-      ingest: [...common, ...s3, "EVENT_TRANSPORT", "KAFKA_BROKERS", "KAFKA_TOPIC", "KAFKA_CLIENT_ID", "MAX_DOCUMENT_BYTES"],
-      "index-document": [...common, ...s3, ...weaviate, ...indexState, "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS", "MAX_DOCUMENT_BYTES"],
+      ingest: [...common, ...s3, "EVENT_PUBLISHER", "KAFKA_BROKERS", "KAFKA_TOPIC", "KAFKA_CLIENT_ID", "MAX_DOCUMENT_BYTES"],
+      "index-document": [...common, ...s3, ...weaviate, ...indexState, "EVENT_DELIVERY", "KAFKA_TOPIC", "EMBED_URL", "CHUNK_SIZE", "CHUNK_OVERLAP", "EMBED_BATCH_SIZE", "EMBED_TIMEOUT_MS", "MAX_DOCUMENT_BYTES"],
       embed: [...common, ...cache, "EMBEDDER", "EMBEDDING_DIMENSIONS", "OPENAI_API_KEY", "EMBEDDING_CACHE_TTL_SECONDS"],
       search: [...common, ...weaviate, ...cache, ...indexState, "EMBED_URL", "LLM", "OPENAI_API_KEY", "INGEST_URL", "TRACE_UI_URL", "SEARCH_CACHE_TTL_SECONDS", "MAX_QUERY_CHARS"],
     };

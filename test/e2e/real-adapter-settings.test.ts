@@ -8,8 +8,10 @@ import { packageRoot } from "../../functions/cli/package-root.ts";
 // Selecting a real adapter without its connection settings stops the bundle at start-up, naming the
 // variable, before it listens: a misconfigured revision never becomes ready.
 const cases: [fn: string, env: Record<string, string>, expected: RegExp][] = [
-  ["ingest", { EVENT_TRANSPORT: "kafka" }, /KAFKA_BROKERS=\(unset\): required when EVENT_TRANSPORT=kafka/],
-  ["ingest", { EVENT_TRANSPORT: "kafka", KAFKA_BROKERS: "broker-without-port" }, /KAFKA_BROKERS="broker-without-port": entry 0: expected a comma-separated list of host:port/],
+  ["ingest", { EVENT_PUBLISHER: "kafka" }, /KAFKA_BROKERS=\(unset\): required when EVENT_PUBLISHER=kafka/],
+  ["ingest", { EVENT_PUBLISHER: "kafka", KAFKA_BROKERS: "broker-without-port" }, /KAFKA_BROKERS="broker-without-port": entry 0: expected a comma-separated list of host:port/],
+  ["ingest", { EVENT_TRANSPORT: "kafka" }, /EVENT_TRANSPORT="kafka": renamed: set EVENT_PUBLISHER/],
+  ["index-document", { EVENT_TRANSPORT: "kafka", EMBED_URL: "http://127.0.0.1:1" }, /EVENT_TRANSPORT="kafka": renamed: set EVENT_DELIVERY/],
   ["index-document", { VECTOR_STORE: "weaviate", EMBED_URL: "http://127.0.0.1:1" }, /WEAVIATE_URL=\(unset\): required when VECTOR_STORE=weaviate/],
   ["index-document", { VECTOR_STORE: "weaviate", WEAVIATE_URL: "http://127.0.0.1:1", EMBED_URL: "http://127.0.0.1:1" }, /WEAVIATE_GRPC_URL=\(unset\)/],
   ["search", { CACHE: "upstash", EMBED_URL: "http://127.0.0.1:1" }, /UPSTASH_REDIS_REST_URL=\(unset\): required when CACHE=upstash/],

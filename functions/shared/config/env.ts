@@ -66,6 +66,14 @@ export function enumVar<const T extends readonly [string, ...string[]]>(values: 
   return z.preprocess(emptyToUndefined, z.enum(values).default(defaultValue as never));
 }
 
+/**
+ * A variable that was renamed: setting it stops start-up with a message naming its replacement,
+ * rather than being ignored while the function runs with the replacement's default.
+ */
+export function renamedVar(replacement: string) {
+  return z.preprocess(emptyToUndefined, z.undefined({ message: `renamed: set ${replacement} instead` }));
+}
+
 function emptyToUndefined(value: unknown) {
   return value === "" ? undefined : value;
 }

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import * as z from "zod";
-import { enumVar, intVar, optionalUrl, stringVar } from "../../config/env.ts";
+import { enumVar, intVar, optionalUrl, renamedVar, stringVar } from "../../config/env.ts";
 import { requireSetting } from "../../config/runtime.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import type { EventPublisher } from "./event-publisher.ts";
@@ -9,7 +9,8 @@ import { HttpSpoolPublisher } from "./http-spool.ts";
 export type { EventPublisher } from "./event-publisher.ts";
 
 export const eventsEnv = {
-  EVENT_TRANSPORT: enumVar(["http", "kafka"], "http"),
+  EVENT_PUBLISHER: enumVar(["http", "kafka"], "http"),
+  EVENT_TRANSPORT: renamedVar("EVENT_PUBLISHER (how ingest publishes: http or kafka)"),
   K_SINK: optionalUrl(),
   KAFKA_BROKERS: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : String(v).split(",").map((b) => b.trim()).filter(Boolean)),
@@ -23,7 +24,7 @@ export const eventsEnv = {
 };
 
 export interface EventsConfig {
-  EVENT_TRANSPORT: "http" | "kafka";
+  EVENT_PUBLISHER: "http" | "kafka";
   K_SINK?: string | undefined;
   KAFKA_BROKERS?: string[] | undefined;
   KAFKA_TOPIC: string;
@@ -40,10 +41,10 @@ export function ingestSpoolDir(dataDir: string): string {
 }
 
 export async function createEventPublisher(config: EventsConfig, logger: Logger): Promise<EventPublisher> {
-  switch (config.EVENT_TRANSPORT) {
+  switch (config.EVENT_PUBLISHER) {
     case "http":
       return new HttpSpoolPublisher({
-        sink: requireSetting(config.K_SINK, "K_SINK", "EVENT_TRANSPORT=http (the URL index-document listens on)"),
+        sink: requireSetting(config.K_SINK, "K_SINK", "EVENT_PUBLISHER=http (the URL index-document listens on)"),
         spoolDir: ingestSpoolDir(config.DATA_DIR),
         logger,
         maxAttempts: config.SPOOL_MAX_ATTEMPTS,
@@ -53,7 +54,7 @@ export async function createEventPublisher(config: EventsConfig, logger: Logger)
     case "kafka": {
       const { KafkaPublisher } = await import("./kafka.ts");
       return new KafkaPublisher({
-        brokers: requireSetting(config.KAFKA_BROKERS, "KAFKA_BROKERS", "EVENT_TRANSPORT=kafka"),
+        brokers: requireSetting(config.KAFKA_BROKERS, "KAFKA_BROKERS", "EVENT_PUBLISHER=kafka"),
         topic: config.KAFKA_TOPIC,
         clientId: config.KAFKA_CLIENT_ID,
         logger,
