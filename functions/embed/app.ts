@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import * as z from "zod";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
-import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import { JSON_ESCAPE_BYTES, sha256Hex } from "../shared/domain/document.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { compareVersions, type IndexState } from "../shared/backends/index-state/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
-import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import type { EmbeddedChunk } from "../shared/domain/chunk.ts";
 import {
   documentKey,

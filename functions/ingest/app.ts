@@ -4,7 +4,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import * as z from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
-import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import { accessControl, type AccessSettings } from "../shared/access/access-control.ts";
 import { authorize } from "../shared/access/authenticate.ts";
 import {

@@ -4,7 +4,7 @@ import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
-import { asDependencyError } from "../shared/backends/dependency-error.ts";
+import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import { accessControl, type AccessControl, type AccessSettings } from "../shared/access/access-control.ts";
 import { authorize, readableBy } from "../shared/access/authenticate.ts";
 import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";

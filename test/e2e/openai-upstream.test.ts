@@ -7,7 +7,7 @@ import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
 import { createSearchApp } from "../../functions/search/app.ts";
 import { OpenAiAnswerer } from "../../functions/shared/backends/answerer/openai.ts";
 import { MemoryCache } from "../../functions/shared/backends/cache/memory.ts";
-import { DependencyError, DependencyRejected } from "../../functions/shared/backends/dependency-error.ts";
+import { DependencyError, DependencyRejected } from "../../functions/shared/runtime/dependency-error.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { OpenAiEmbedder } from "../../functions/shared/backends/embedder/openai.ts";
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";

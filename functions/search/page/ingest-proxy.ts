@@ -1,5 +1,5 @@
 import type { Context, Handler } from "hono";
-import { DependencyError } from "../../shared/backends/dependency-error.ts";
+import { DependencyError } from "../../shared/runtime/dependency-error.ts";
 import { HttpProblem } from "../../shared/runtime/problems.ts";
 import { currentTraceHeaders } from "../../shared/telemetry/trace-context.ts";
 

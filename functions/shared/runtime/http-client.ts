@@ -1,4 +1,4 @@
-import { DependencyError, DependencyRejected } from "../backends/dependency-error.ts";
+import { DependencyError, DependencyRejected } from "./dependency-error.ts";
 import { currentTraceHeaders } from "../telemetry/trace-context.ts";
 import { isRetryableStatus } from "./retryable-status.ts";
 

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type * as z from "zod";
-import { DependencyError, DependencyRejected } from "../backends/dependency-error.ts";
+import { DependencyError, DependencyRejected } from "./dependency-error.ts";
 import { currentTraceId } from "../telemetry/spans.ts";
 
 /** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */

@@ -2,7 +2,7 @@ import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
 import { isNotFound } from "../../runtime/fs.ts";
-import { DependencyRejected } from "../dependency-error.ts";
+import { DependencyRejected } from "../../runtime/dependency-error.ts";
 import { ObjectJournal } from "./object-journal.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 

@@ -1,4 +1,4 @@
-import { DependencyRejected } from "../dependency-error.ts";
+import { DependencyRejected } from "../../runtime/dependency-error.ts";
 
 export interface GetOptions {
   /** Larger objects are refused with ObjectTooLarge before more than this is read into memory. */

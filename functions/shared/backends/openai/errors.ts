@@ -1,5 +1,5 @@
 import { APIError } from "openai";
-import { DependencyRejected } from "../dependency-error.ts";
+import { DependencyRejected } from "../../runtime/dependency-error.ts";
 
 /**
  * Statuses that reject the request itself (too long for the model's context, content policy,
