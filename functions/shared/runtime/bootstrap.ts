@@ -5,7 +5,7 @@ import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { installLazySourceMaps } from "./lazy-source-maps.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { serveFunction, type RunningServer } from "./serve.ts";
-import { runShutdownHooks } from "./shutdown-hooks.ts";
+import { flushTelemetry } from "../telemetry/active.ts";
 import { recordInitDuration } from "../telemetry/server-telemetry.ts";
 
 export interface FunctionContext<C> {
@@ -55,7 +55,7 @@ export async function startFunction<E extends z.ZodRawShape>(
       },
       onShutdown: async () => {
         await built.close();
-        await runShutdownHooks();
+        await flushTelemetry();
       },
     });
     recordInitDuration();

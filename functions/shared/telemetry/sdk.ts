@@ -4,7 +4,6 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { MeterProvider, PeriodicExportingMetricReader } from "@opentelemetry/sdk-metrics";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
-import { onShutdown } from "../runtime/shutdown-hooks.ts";
 import { markTelemetryActive } from "./active.ts";
 import { instrumentFetch } from "./fetch-spans.ts";
 import { functionResource } from "./resource.ts";
@@ -47,10 +46,8 @@ export function startTelemetry(settings: TelemetrySettings): void {
   metrics.setGlobalMeterProvider(meterProvider);
 
   instrumentFetch(trace.getTracer("knative-rag"));
-  markTelemetryActive();
-
   // Runs after in-flight requests finished: their spans are ended and queued, and this pushes them out.
-  onShutdown(async () => {
+  markTelemetryActive(async () => {
     const flushed = Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.OTEL_SHUTDOWN_TIMEOUT_MS)));
