@@ -2,6 +2,7 @@
 // are printed as they are measured and the run is written under bench/results/.
 import { coldStartBench } from "./cold-start.ts";
 import { embeddedSearchBench } from "./embedded-search.ts";
+import { imageContainersBench } from "./image-containers.ts";
 import { importBreakdownBench } from "./import-breakdown.ts";
 import { ingestBench } from "./ingest.ts";
 import { realStackBench } from "./real-stack.ts";
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   search: embeddedSearchBench,
   ingest: ingestBench,
   "real-stack": realStackBench,
+  containers: imageContainersBench,
 };
 
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
