@@ -13,7 +13,7 @@ describe("chunkText", () => {
   });
 
   it("splits on paragraphs first and never exceeds the size", async () => {
-    const paragraphs = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} ` + "word ".repeat(30).trim() + ".");
+    const paragraphs = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} ${"word ".repeat(30).trim()}.`);
     const chunks = await chunkText(paragraphs.join("\n\n"), { size: 400, overlap: 50 });
     assert.ok(chunks.length > 2);
     for (const chunk of chunks) assert.ok(chunk.length <= 400, `chunk of ${chunk.length} chars`);

@@ -69,7 +69,10 @@ function pieceEnds(text: string, size: number): number[] {
     const length = SEPARATORS[level]!.length;
     const within = (at: number) => at !== -1 && at + length <= end;
     let at = find(level, start);
-    if (!within(at)) return split(start, end, level + 1);
+    if (!within(at)) {
+      split(start, end, level + 1);
+      return;
+    }
     // Keep the separator with the piece before it, so merging restores the text exactly.
     let from = start;
     while (within(at)) {

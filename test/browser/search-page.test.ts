@@ -163,6 +163,7 @@ describe("search page in headless Chromium", { skip: chromiumSkipReason(), timeo
   it("renders hostile markup from documents as text and runs none of it", async () => {
     await search("quarantine hostile markup");
     const results = page.locator("#results");
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText, the text as rendered
     const text = (await results.innerText()).replace(/\s+/g, " ");
     assert.ok(text.includes("<script>window.__xss = 'script'</script>"), text);
     assert.ok(text.includes(`<img src=x onerror="window.__xss = 'img'; alert('img')">`), text);

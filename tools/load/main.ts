@@ -1,6 +1,6 @@
 // npm run load — mixed ingest + search against the local stack or, with --allow-remote, the
 // cluster: watch scale-from-zero and autoscaling on the Grafana cold-start dashboard meanwhile.
-import { parseLoadOptions, USAGE } from "./options.ts";
+import { type LoadOptions, parseLoadOptions, USAGE } from "./options.ts";
 import { runLoad } from "./run.ts";
 import { formatSummary } from "./stats.ts";
 
@@ -8,7 +8,7 @@ if (process.argv.includes("--help")) {
   console.log(USAGE);
   process.exit(0);
 }
-let options;
+let options: LoadOptions;
 try {
   options = parseLoadOptions(process.argv.slice(2));
 } catch (error) {

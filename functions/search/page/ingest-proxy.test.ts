@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
-import { Hono } from "hono";
+import type { Hono } from "hono";
 import { startEventSink } from "../../../test/support/event-sink.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import { freePort } from "../../../test/support/free-port.ts";

@@ -5,8 +5,8 @@ import { ConfigError, parseEnv } from "../config/env.ts";
 import { ApiKeys, mayAccess } from "./api-keys.ts";
 import { accessEnv } from "./env.ts";
 
-const WRITER = "w".repeat(8) + "0123456789abcdef";
-const READER = "r".repeat(8) + "0123456789abcdef";
+const WRITER = `${"w".repeat(8)}0123456789abcdef`;
+const READER = `${"r".repeat(8)}0123456789abcdef`;
 const parse = (API_KEYS?: string) => parseEnv(z.object(accessEnv), { API_KEYS }).API_KEYS;
 
 describe("API_KEYS", () => {

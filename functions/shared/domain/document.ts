@@ -61,6 +61,7 @@ export const objectKeySchema = z
   .string()
   .min(1, { message: "key must not be empty" })
   .refine((key) => Buffer.byteLength(key, "utf8") <= 1024, { message: "key must be at most 1024 bytes" })
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
   .refine((key) => !/[\u0000-\u001f\u007f]/.test(key), { message: "key must not contain control characters" })
   .refine((key) => key.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."), {
     message: 'key must be relative, without empty, "." or ".." segments',

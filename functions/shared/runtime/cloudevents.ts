@@ -1,4 +1,4 @@
-import { CloudEvent, HTTP, ValidationError } from "cloudevents";
+import { type CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
 import * as z from "zod";
 import { HttpProblem, validationProblem } from "./problems.ts";

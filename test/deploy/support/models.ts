@@ -74,7 +74,7 @@ export function typeCheck(items: TypeCheckItem[]): string[][] {
     starts.push(offset);
     offset += line.length + 1;
   }
-  const source = [...lines, ...body].join("\n") + "\n";
+  const source = `${[...lines, ...body].join("\n")}\n`;
 
   const options: ts.CompilerOptions = {
     strict: true,

@@ -25,6 +25,10 @@ const KEYWORDS = new Set(["and", "or", "unless", "bool", "offset", "inf", "nan",
 
 export function tokenize(expr: string): Token[] {
   const tokens: Token[] = [];
+  const push = (kind: Token["kind"], text: string) => {
+    tokens.push({ kind, text });
+    return text.length;
+  };
   let i = 0;
   while (i < expr.length) {
     const rest = expr.slice(i);
@@ -34,10 +38,10 @@ export function tokenize(expr: string): Token[] {
     const number = /^(0x[0-9a-fA-F]+|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?([smhdwy]|ms)*)/.exec(rest);
     const punct = /^(=~|!~|!=|==|<=|>=|[-+*/%^<>=(){}[\],:@])/.exec(rest);
     if (space) i += space[0].length;
-    else if (string) (tokens.push({ kind: "string", text: string[0] }), (i += string[0].length));
-    else if (ident) (tokens.push({ kind: "ident", text: ident[0] }), (i += ident[0].length));
-    else if (number) (tokens.push({ kind: "number", text: number[0] }), (i += number[0].length));
-    else if (punct) (tokens.push({ kind: "punct", text: punct[0] }), (i += punct[0].length));
+    else if (string) i += push("string", string[0]);
+    else if (ident) i += push("ident", ident[0]);
+    else if (number) i += push("number", number[0]);
+    else if (punct) i += push("punct", punct[0]);
     else throw new Error(`unexpected ${JSON.stringify(rest.slice(0, 10))} at ${i} in ${expr}`);
   }
   return tokens;

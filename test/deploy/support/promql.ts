@@ -29,6 +29,7 @@ export function substituteGrafanaVariables(expr: string): string {
     .replaceAll("$__range", "1h")
     .replaceAll("$$__tags", 'service_name="search"')
     .replaceAll("$__tags", 'service_name="search"')
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a template
     .replaceAll("${function}", "search")
     .replaceAll("$function", "search");
 }

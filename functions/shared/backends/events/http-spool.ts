@@ -1,6 +1,6 @@
 import { mkdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { CloudEvent, HTTP } from "cloudevents";
+import { type CloudEvent, HTTP } from "cloudevents";
 import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
 import { GroupCommitLog } from "../../runtime/group-commit-log.ts";
 import { isNotFound } from "../../runtime/fs.ts";

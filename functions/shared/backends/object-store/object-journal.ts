@@ -1,4 +1,4 @@
-import { open, readFile, unlink } from "node:fs/promises";
+import { type FileHandle, open, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { isRunning, writeFileAtomic, writeFileVisibleSync } from "../../runtime/atomic-file.ts";
 import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
@@ -122,7 +122,7 @@ async function writeSmallOrLarge(write: JournaledWrite): Promise<void> {
 }
 
 async function syncFile(path: string): Promise<void> {
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, "r");
   } catch (error) {
