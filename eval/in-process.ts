@@ -1,12 +1,13 @@
 import { chunkTextSync } from "../functions/index-document/chunker.ts";
 import { HashingEmbedder } from "../functions/shared/backends/embedder/hashing.ts";
-import { ChunkSearchIndex, type IndexQuery } from "../functions/shared/backends/vector-store/search-index.ts";
+import { EmbeddedVectorStore } from "../functions/shared/backends/vector-store/embedded.ts";
+import type { IndexQuery } from "../functions/shared/backends/vector-store/search-index.ts";
 import { createAnalyzer } from "../functions/shared/domain/analyzer.ts";
-import type { EmbeddedChunk } from "../functions/shared/domain/chunk.ts";
 import type { Collection } from "./collection.ts";
 import { mean, METRIC_NAMES, type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { documentText } from "./pipeline-run.ts";
 import { isTuneQuery } from "./report.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
 
 export type RankingSettings = Omit<IndexQuery, "text" | "vector">;
 
@@ -18,15 +19,18 @@ export interface InProcessResult {
 }
 
 /**
- * The embedded store's ranking without processes or HTTP: the functions' chunker (default 800/100),
- * analyzer, hashing embedder and search index over a collection. For quick tuning (eval/tune.ts)
- * and the regression check in npm test; `npm run eval` measures the real functions.
+ * The embedded store's ranking without separate processes or HTTP: the functions' chunker (default
+ * 800/100), analyzer, hashing embedder and embedded store (in a temporary directory) over a
+ * collection. For quick tuning (eval/tune.ts) and the regression check in npm test; `npm run eval`
+ * measures the real functions.
  */
-export function inProcessRanker(collection: Collection): (settings: RankingSettings) => InProcessResult {
+export async function inProcessRanker(collection: Collection): Promise<(settings: RankingSettings) => Promise<InProcessResult>> {
   const analyzer = createAnalyzer("english");
   const embedder = new HashingEmbedder(384, analyzer);
-  const chunks: EmbeddedChunk[] = collection.documents.flatMap((d) =>
-    chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map((content, chunk_index) => ({
+  const store = new EmbeddedVectorStore(await tempDir("eval-in-process"), analyzer);
+  const documents = collection.documents.map((d) => ({
+    documentId: d.id,
+    chunks: chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map((content, chunk_index) => ({
       id: `${d.id}:${chunk_index}`,
       document_id: d.id,
       namespace: "eval",
@@ -35,14 +39,16 @@ export function inProcessRanker(collection: Collection): (settings: RankingSetti
       metadata: {},
       vector: embedder.embedOne(content),
     })),
-  );
-  const index = new ChunkSearchIndex(chunks, analyzer);
-  return (settings) => {
-    const rows = collection.queries.map((query) => {
+  }));
+  for (let i = 0; i < documents.length; i += 500) await store.replaceDocuments("eval", documents.slice(i, i + 500));
+  await store.compact("eval");
+  return async (settings) => {
+    const rows: { query: Collection["queries"][number]; metrics: QueryMetrics }[] = [];
+    for (const query of collection.queries) {
       const vector = settings.mode === "keyword" ? undefined : embedder.embedOne(query.text);
-      const hits = index.search({ ...settings, text: query.text, vector });
-      return { query, metrics: queryMetrics(hits.map((h) => h.document_id), query.relevant, settings.topK) };
-    });
+      const hits = await store.search({ ...settings, namespace: "eval", text: query.text, vector });
+      rows.push({ query, metrics: queryMetrics(hits.map((h) => h.document_id), query.relevant, settings.topK) });
+    }
     const ndcg = (tune: boolean) => mean(rows.filter((r) => isTuneQuery(r.query) === tune).map((r) => r.metrics.ndcg10));
     const all = Object.fromEntries(METRIC_NAMES.map((n) => [n, mean(rows.map((r) => r.metrics[n]))])) as unknown as QueryMetrics;
     return { all, tune: ndcg(true), check: ndcg(false) };

@@ -3,7 +3,7 @@ import "../shared/telemetry/register.ts";
 import { ConfigError, enumVar, intVar, renamedVar, stringVar, urlVar } from "../shared/config/env.ts";
 import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
-import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import { storeWarnings, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { DEFAULT_MAX_DOCUMENT_BYTES, maxStoredDocumentBytes } from "../shared/domain/document.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
@@ -32,7 +32,7 @@ await startFunction(
     }
     const [objectStore, vectorStore, indexState] = await Promise.all([
       createObjectStore(config),
-      createVectorStore(config, corruptFileReporter(logger)),
+      createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
     ]);
     await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch((error) =>

@@ -4,7 +4,7 @@ import { intVar, urlVar } from "../shared/config/env.ts";
 import { answererEnv, createAnswerer } from "../shared/backends/answerer/index.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
-import { corruptFileReporter, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import { storeWarnings, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
@@ -28,7 +28,7 @@ await startFunction(
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     const [vectorStore, indexState, cache, answerer] = await Promise.all([
-      createVectorStore(config, corruptFileReporter(logger)),
+      createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
       createCache(config),
       createAnswerer(config),

@@ -15,13 +15,13 @@ const TOLERANCE = 0.01;
 
 const dir = cisiAvailable(packageRoot());
 describe("search quality on CISI (in-process, regression floor)", { skip: dir ? false : "../shared/eval/cisi is absent (set EVAL_COLLECTIONS_DIR to run it)" }, () => {
-  let rank: ReturnType<typeof inProcessRanker>;
+  let rank: Awaited<ReturnType<typeof inProcessRanker>>;
   before(async () => {
-    rank = inProcessRanker(await loadCisi(dir!));
+    rank = await inProcessRanker(await loadCisi(dir!));
   });
   for (const mode of ["keyword", "hybrid", "vector"] as const) {
-    it(`${mode}: nDCG@10 ≥ ${FLOORS[mode]} − ${TOLERANCE}`, () => {
-      const { all } = rank({ mode, topK: 50, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
+    it(`${mode}: nDCG@10 ≥ ${FLOORS[mode]} − ${TOLERANCE}`, async () => {
+      const { all } = await rank({ mode, topK: 50, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
       assert.ok(all.ndcg10 >= FLOORS[mode] - TOLERANCE, `${mode} nDCG@10 ${all.ndcg10.toFixed(4)} fell below ${FLOORS[mode]} − ${TOLERANCE}`);
     });
   }

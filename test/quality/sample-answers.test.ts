@@ -5,10 +5,11 @@ import { before, describe, it } from "node:test";
 import { chunkTextSync } from "../../functions/index-document/chunker.ts";
 import { ExtractiveAnswerer } from "../../functions/shared/backends/answerer/extractive.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
-import { ChunkSearchIndex } from "../../functions/shared/backends/vector-store/search-index.ts";
+import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { DEFAULT_ALPHA } from "../../functions/search/app.ts";
 import { createAnalyzer } from "../../functions/shared/domain/analyzer.ts";
 import type { EmbeddedChunk } from "../../functions/shared/domain/chunk.ts";
+import { tempDir } from "../support/temp-dir.ts";
 
 interface Expectation {
   question: string;
@@ -23,26 +24,32 @@ describe("extractive answers on samples/", () => {
   const analyzer = createAnalyzer("english");
   const embedder = new HashingEmbedder(384, analyzer);
   const answerer = new ExtractiveAnswerer(analyzer);
-  let index: ChunkSearchIndex;
+  let store: EmbeddedVectorStore;
   let expectations: Expectation[];
 
   before(async () => {
     const dir = join(import.meta.dirname, "..", "..", "samples");
-    const chunks: EmbeddedChunk[] = [];
+    store = new EmbeddedVectorStore(await tempDir("sample-answers"), analyzer);
     for (const file of (await readdir(dir)).filter((f) => f.endsWith(".md")).sort()) {
       const text = await readFile(join(dir, file), "utf8");
-      chunkTextSync(text, { size: 800, overlap: 100 }).forEach((content, chunk_index) =>
-        chunks.push({ id: `${file}:${chunk_index}`, document_id: file, namespace: "default", chunk_index, content, metadata: { title: file }, vector: embedder.embedOne(content) }),
-      );
+      const chunks: EmbeddedChunk[] = chunkTextSync(text, { size: 800, overlap: 100 }).map((content, chunk_index) => ({
+        id: `${file}:${chunk_index}`,
+        document_id: file,
+        namespace: "default",
+        chunk_index,
+        content,
+        metadata: { title: file },
+        vector: embedder.embedOne(content),
+      }));
+      await store.replaceDocument("default", file, chunks);
     }
-    index = new ChunkSearchIndex(chunks, analyzer);
     expectations = JSON.parse(await readFile(join(import.meta.dirname, "sample-questions.json"), "utf8")) as Expectation[];
   });
 
   it("quotes the answering sentence for every question, with its exact source number", async () => {
     const misses: string[] = [];
     for (const { question, expected } of expectations) {
-      const sources = index.search({ mode: "hybrid", text: question, vector: embedder.embedOne(question), topK: 5, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
+      const sources = await store.search({ namespace: "default", mode: "hybrid", text: question, vector: embedder.embedOne(question), topK: 5, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
       const { answer } = await answerer.answer(question, sources);
       const quoted = new RegExp(`${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\[(\\d)\\]`).exec(answer);
       if (!quoted) {

@@ -3,7 +3,6 @@ import { requireSetting } from "../../config/runtime.ts";
 import { analyzerEnv } from "../../config/analyzer-env.ts";
 import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
 import type { Logger } from "../../runtime/logger.ts";
-import { recordCorruptFile } from "../../telemetry/pipeline-metrics.ts";
 import type { VectorStore } from "./vector-store.ts";
 
 export type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
@@ -29,22 +28,21 @@ export interface VectorStoreConfig {
   TEXT_ANALYZER: AnalyzerLanguage;
 }
 
-export type CorruptFileReporter = (file: string, error: unknown) => void;
+export type StoreWarning = (message: string, error?: unknown) => void;
 
-/** Logs and counts a skipped file, naming it (relative to DATA_DIR). */
-export function corruptFileReporter(logger: Logger): CorruptFileReporter {
-  return (file, error) => {
-    logger.error({ err: error, file }, "unreadable vector file skipped");
-    recordCorruptFile(file);
-  };
+/** Logs what the store recovered from on its own (an old DATA_DIR layout, a failed compaction). */
+export function storeWarnings(logger: Logger): StoreWarning {
+  return (message, error) => logger.warn({ err: error }, message);
 }
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
-export async function createVectorStore(config: VectorStoreConfig, reportCorruptFile?: CorruptFileReporter): Promise<VectorStore> {
+export async function createVectorStore(config: VectorStoreConfig, warn?: StoreWarning): Promise<VectorStore> {
   switch (config.VECTOR_STORE) {
     case "embedded": {
-      const { EmbeddedVectorStore } = await import("./embedded.ts");
-      return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER), reportCorruptFile);
+      const { EmbeddedVectorStore } = await import("./embedded.ts").catch((error: unknown) => {
+        throw new Error("VECTOR_STORE=embedded needs the @lancedb/lancedb package, which `npm ci` installs and the container images leave out: set VECTOR_STORE=weaviate there", { cause: error });
+      });
+      return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER), warn);
     }
     case "weaviate": {
       const { WeaviateVectorStore } = await import("./weaviate.ts");

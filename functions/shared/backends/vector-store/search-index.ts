@@ -1,8 +1,10 @@
+import { MatchQuery } from "@lancedb/lancedb";
 import type { Analyzer } from "../../domain/analyzer.ts";
-import { Bm25Index, termFrequencies } from "../../domain/bm25.ts";
-import type { EmbeddedChunk, SearchHit, SearchMode } from "../../domain/chunk.ts";
+import { BM25_DEFAULTS, termFrequencies } from "../../domain/bm25.ts";
+import type { SearchHit, SearchMode } from "../../domain/chunk.ts";
 import { expandQuery, FEEDBACK_DEFAULTS } from "../../domain/pseudo-relevance-feedback.ts";
 import { best, relativeScoreFusion } from "../../domain/score-fusion.ts";
+import { type ChunkRow, type NamespaceTables, sqlString, unitVector } from "./lance-tables.ts";
 
 export interface IndexQuery {
   mode: SearchMode;
@@ -16,133 +18,150 @@ export interface IndexQuery {
 
 /** How many documents of each list hybrid fuses. */
 const FUSION_CANDIDATES = 100;
-
-interface IndexedDocument {
-  rows: number[];
-  terms: string[];
-}
+/** Nearest chunks fetched per wanted document: a document may own several of the nearest. */
+const CHUNKS_PER_CANDIDATE = 3;
+/** Documents each clause of a weighted keyword query ranks before the clauses are summed. */
+const CLAUSE_CANDIDATES = 500;
 
 /**
- * The in-memory index of one namespace, ranking documents, not chunks:
- * - keyword: BM25 over each document's analyzed title and content (document statistics, as a
- *   search engine indexes a document), represented by its best-matching chunk;
- * - vector: exact cosine (one Float32Array of unit vectors; a dot product is the cosine), a
- *   document scoring as its most similar chunk;
+ * Ranks the documents of one namespace's LanceDB tables (lance-tables.ts):
+ * - keyword: LanceDB's BM25 over each document's analyzed terms, a query term's weight as its boost;
+ * - vector: LanceDB's nearest chunks by cosine, a document scoring as its most similar chunk;
  * - hybrid: keyword with pseudo-relevance feedback, fused with vector by relative score fusion.
+ * A document is represented by its best chunk: for keyword and hybrid the one whose terms match
+ * the (expanded) query best, ties and vector mode by cosine.
  */
-export class ChunkSearchIndex {
-  private readonly matrix: Float32Array;
-  readonly dimensions: number;
-  /** Term frequencies of each chunk, to pick a document's best chunk. */
-  private readonly chunkTermCounts: Map<string, number>[];
-  private readonly documents: IndexedDocument[] = [];
-  private readonly bm25 = new Bm25Index();
-
+export class NamespaceSearch {
   constructor(
-    readonly chunks: readonly EmbeddedChunk[],
+    private readonly tables: NamespaceTables,
     private readonly analyzer: Analyzer,
-  ) {
-    this.dimensions = chunks[0]?.vector.length ?? 0;
-    const dimensions = this.dimensions;
-    this.matrix = new Float32Array(chunks.length * dimensions);
-    const byDocument = new Map<string, IndexedDocument>();
-    this.chunkTermCounts = chunks.map((chunk, row) => {
-      const norm = Math.sqrt(chunk.vector.reduce((sum, v) => sum + v * v, 0)) || 1;
-      for (let d = 0; d < dimensions; d++) this.matrix[row * dimensions + d] = (chunk.vector[d] ?? 0) / norm;
-      let document = byDocument.get(chunk.document_id);
-      if (!document) {
-        byDocument.set(chunk.document_id, (document = { rows: [], terms: analyzer.terms(chunk.metadata.title ?? "") }));
-        this.documents.push(document);
-      }
-      document.rows.push(row);
-      const terms = analyzer.terms(chunk.content);
-      document.terms.push(...terms);
-      return termFrequencies(terms);
-    });
-    for (const document of this.documents) this.bm25.add(document.terms);
-  }
+  ) {}
 
-  search(query: IndexQuery): SearchHit[] {
+  async search(query: IndexQuery): Promise<SearchHit[]> {
     if (query.mode === "vector") {
-      const similarity = this.cosines(query.vector);
-      return this.shape(best(this.documentMaxima(similarity), query.topK), (row) => similarity[row]!, query.chunksPerDocument);
+      const unit = this.queryVector(query.vector);
+      const similar = await this.nearestDocuments(unit, query.topK);
+      return this.shape(best(similar, query.topK), unit, undefined, query.chunksPerDocument);
     }
     const queryTerms = this.analyzer.terms(query.text);
     const weights = termFrequencies(queryTerms);
-    const keyword = this.bm25.scoreWeighted(weights);
     if (query.mode === "keyword") {
-      return this.shape(best(keyword, query.topK), (row) => this.chunkKeywordScore(row, weights), query.chunksPerDocument);
+      const ranked = await this.keywordDocuments(weights, query.topK);
+      return this.shape(ranked, undefined, weights, query.chunksPerDocument);
     }
-    const firstPass = [...best(keyword, FEEDBACK_DEFAULTS.documents)].map(([document, score]) => ({ terms: this.documents[document]!.terms, score }));
-    const expanded = expandQuery(queryTerms, firstPass);
-    const similarity = this.cosines(query.vector);
-    const fused = relativeScoreFusion(best(this.documentMaxima(similarity), FUSION_CANDIDATES), best(this.bm25.scoreWeighted(expanded), FUSION_CANDIDATES), query.alpha);
-    // A document's best chunk is the one that matches the expanded query best, then the most similar.
-    return this.shape(best(fused, query.topK), (row) => this.chunkKeywordScore(row, expanded), query.chunksPerDocument, (row) => similarity[row]!);
+    const unit = this.queryVector(query.vector);
+    const [firstPass, similar] = await Promise.all([this.keywordDocuments(weights, FEEDBACK_DEFAULTS.documents), this.nearestDocuments(unit, FUSION_CANDIDATES)]);
+    const expanded = expandQuery(queryTerms, await this.documentTerms(firstPass));
+    const keyword = await this.keywordDocuments(expanded, FUSION_CANDIDATES);
+    const fused = relativeScoreFusion(best(similar, FUSION_CANDIDATES), keyword, query.alpha);
+    return this.shape(best(fused, query.topK), unit, expanded, query.chunksPerDocument);
   }
 
-  /** Cosine similarity of every chunk to the query vector. */
-  private cosines(vector: readonly number[] | undefined): Float32Array {
-    if (!vector) throw new Error("vector and hybrid search need a query vector");
-    const { matrix, dimensions, chunks } = this;
-    if (chunks.length > 0 && vector.length !== dimensions) {
-      throw new Error(`query vector has ${vector.length} dimensions but the indexed vectors have ${dimensions}; re-index after changing the embedder`);
-    }
-    const similarity = new Float32Array(chunks.length);
-    const queryNorm = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0));
-    if (queryNorm === 0) return similarity;
-    const query = Float32Array.from(vector, (v) => v / queryNorm);
-    for (let row = 0; row < chunks.length; row++) {
-      let dot = 0;
-      const offset = row * dimensions;
-      for (let d = 0; d < dimensions; d++) dot += matrix[offset + d]! * query[d]!;
-      similarity[row] = dot;
-    }
-    return similarity;
+  /**
+   * BM25 per document, best first. LanceDB counts a repeated query term once and ignores a clause's
+   * boost on rows written since its index was last updated, so each distinct weight is its own
+   * unboosted query, weighted and summed here; a document outside one query's first
+   * `CLAUSE_CANDIDATES` gets nothing from that query.
+   */
+  private async keywordDocuments(weights: ReadonlyMap<string, number>, limit: number): Promise<Map<string, number>> {
+    const byWeight = new Map<number, string[]>();
+    for (const [term, weight] of weights) byWeight.set(weight, [...(byWeight.get(weight) ?? []), term]);
+    const perClause = byWeight.size === 1 ? limit : Math.max(limit, CLAUSE_CANDIDATES);
+    const lists = await Promise.all(
+      [...byWeight].map(async ([weight, terms]) => {
+        const rows = (await this.tables.documents
+          .search(new MatchQuery(terms.join(" "), "terms"), "fts")
+          .select(["document_id", "_score"])
+          .limit(perClause)
+          .toArray()) as { document_id: string; _score: number }[];
+        return rows.map((r) => [r.document_id, weight * r._score] as const);
+      }),
+    );
+    const scores = new Map<string, number>();
+    for (const [documentId, score] of lists.flat()) scores.set(documentId, (scores.get(documentId) ?? 0) + score);
+    return best(scores, limit);
   }
 
-  private documentMaxima(similarity: Float32Array): Map<number, number> {
-    const maxima = new Map<number, number>();
-    this.documents.forEach((document, index) => {
-      let max = -Infinity;
-      for (const row of document.rows) max = Math.max(max, similarity[row]!);
-      if (max > 0) maxima.set(index, max);
-    });
+  /** The analyzed terms of documents, for pseudo-relevance feedback. */
+  private async documentTerms(ranked: ReadonlyMap<string, number>): Promise<{ terms: string[]; score: number }[]> {
+    if (ranked.size === 0) return [];
+    const rows = (await this.tables.documents
+      .query()
+      .where(`document_id IN (${[...ranked.keys()].map(sqlString).join(", ")})`)
+      .select(["document_id", "terms"])
+      .toArray()) as { document_id: string; terms: string }[];
+    const terms = new Map(rows.map((r) => [r.document_id, r.terms.split(" ")]));
+    return [...ranked].map(([documentId, score]) => ({ terms: terms.get(documentId) ?? [], score }));
+  }
+
+  /** Cosine of each document's most similar chunk among the nearest chunks. */
+  private async nearestDocuments(unit: Float32Array, documents: number): Promise<Map<string, number>> {
+    const rows = (await this.tables.chunks
+      .vectorSearch(unit)
+      .distanceType("cosine")
+      .select(["document_id", "_distance"])
+      .limit(documents * CHUNKS_PER_CANDIDATE)
+      .toArray()) as { document_id: string; _distance: number }[];
+    const maxima = new Map<string, number>();
+    for (const row of rows) {
+      const similarity = 1 - row._distance;
+      if (similarity > 0 && !maxima.has(row.document_id)) maxima.set(row.document_id, similarity);
+    }
     return maxima;
   }
 
-  /** BM25's term weights on one chunk, with the document statistics (no length norm: only to pick a chunk). */
-  private chunkKeywordScore(row: number, weights: ReadonlyMap<string, number>): number {
-    const counts = this.chunkTermCounts[row]!;
-    let score = 0;
-    for (const [term, weight] of weights) {
-      const tf = counts.get(term);
-      if (tf) score += weight * this.bm25.unnormalizedTermScore(term, tf);
+  private queryVector(vector: readonly number[] | undefined): Float32Array {
+    if (!vector) throw new Error("vector and hybrid search need a query vector");
+    if (vector.length !== this.tables.dimensions) {
+      throw new Error(`query vector has ${vector.length} dimensions but the indexed vectors have ${this.tables.dimensions}; re-index after changing the embedder`);
     }
-    return score;
+    return unitVector(vector);
   }
 
-  /** One hit per ranked document: its best chunk, with the document's score; optionally its next best chunks. */
-  private shape(ranked: Map<number, number>, chunkScore: (row: number) => number, chunksPerDocument: number, tieBreak: (row: number) => number = () => 0): SearchHit[] {
-    return [...ranked].map(([index, score]) => {
-      const rows = this.documents[index]!.rows
-        .map((row) => ({ row, score: chunkScore(row), tie: tieBreak(row) }))
-        .sort((a, b) => b.score - a.score || b.tie - a.tie || a.row - b.row);
-      const hit = toHit(this.chunks[rows[0]!.row]!, score);
-      const more = rows.slice(1, chunksPerDocument).filter((r) => r.score > 0 || r.tie > 0);
-      if (more.length > 0) hit.more_chunks = more.map((r) => ({ id: this.chunks[r.row]!.id, chunk_index: this.chunks[r.row]!.chunk_index, content: this.chunks[r.row]!.content, score: r.score }));
-      return hit;
-    });
+  /**
+   * One hit per ranked document: its best chunk, with the document's score; optionally its next
+   * best chunks. Chunks are ordered by `weights` (keyword, hybrid), then by cosine to `unit`.
+   */
+  private async shape(ranked: Map<string, number>, unit: Float32Array | undefined, weights: ReadonlyMap<string, number> | undefined, chunksPerDocument: number): Promise<SearchHit[]> {
+    if (ranked.size === 0) return [];
+    const rows = (await this.tables.chunks
+      .query()
+      .where(`document_id IN (${[...ranked.keys()].map(sqlString).join(", ")})`)
+      .select(["id", "document_id", "chunk_index", "content", "metadata", "terms", ...(unit ? ["vector"] : [])])
+      .toArray()) as (Omit<ChunkRow, "vector"> & { vector?: { toArray(): Float32Array } })[];
+    const byDocument = new Map<string, { row: (typeof rows)[number]; score: number; tie: number }[]>();
+    for (const row of rows) {
+      const similarity = unit && row.vector ? dot(unit, row.vector.toArray()) : 0;
+      const scored = weights ? { row, score: chunkKeywordScore(row.terms, weights), tie: similarity } : { row, score: similarity, tie: 0 };
+      byDocument.set(row.document_id, [...(byDocument.get(row.document_id) ?? []), scored]);
+    }
+    const hits: SearchHit[] = [];
+    for (const [documentId, score] of ranked) {
+      const chunks = (byDocument.get(documentId) ?? []).sort((a, b) => b.score - a.score || b.tie - a.tie || a.row.chunk_index - b.row.chunk_index);
+      const top = chunks[0];
+      if (!top) continue; // written to the documents table, its chunks since deleted
+      const hit: SearchHit = { id: top.row.id, document_id: documentId, chunk_index: top.row.chunk_index, content: top.row.content, score, metadata: JSON.parse(top.row.metadata) };
+      const more = chunks.slice(1, chunksPerDocument).filter((c) => c.score > 0 || c.tie > 0);
+      if (more.length > 0) hit.more_chunks = more.map((c) => ({ id: c.row.id, chunk_index: c.row.chunk_index, content: c.row.content, score: c.score }));
+      hits.push(hit);
+    }
+    return hits;
   }
 }
 
-function toHit(chunk: EmbeddedChunk, score: number): SearchHit {
-  return {
-    id: chunk.id,
-    document_id: chunk.document_id,
-    chunk_index: chunk.chunk_index,
-    content: chunk.content,
-    score,
-    metadata: chunk.metadata,
-  };
+/** BM25's saturation of each query term in one chunk (no idf or length norm: it only orders the chunks of one document). */
+function chunkKeywordScore(terms: string, weights: ReadonlyMap<string, number>): number {
+  const counts = termFrequencies(terms.split(" "));
+  let score = 0;
+  for (const [term, weight] of weights) {
+    const tf = counts.get(term);
+    if (tf) score += (weight * tf) / (tf + BM25_DEFAULTS.k1);
+  }
+  return score;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
