@@ -26,7 +26,8 @@ const CLAUSE_CANDIDATES = 500;
 /**
  * Ranks the documents of one namespace's LanceDB tables (lance-tables.ts):
  * - keyword: LanceDB's BM25 over each document's analyzed terms, a query term's weight as its boost;
- * - vector: LanceDB's nearest chunks by cosine, a document scoring as its most similar chunk;
+ * - vector: LanceDB's nearest chunks by cosine (the dot product of the stored unit vectors: a third
+ *   of the time of LanceDB's own cosine), a document scoring as its most similar chunk;
  * - hybrid: keyword with pseudo-relevance feedback, fused with vector by relative score fusion.
  * A document is represented by its best chunk: for keyword and hybrid the one whose terms match
  * the (expanded) query best, ties and vector mode by cosine.
@@ -39,22 +40,21 @@ export class NamespaceSearch {
 
   async search(query: IndexQuery): Promise<SearchHit[]> {
     if (query.mode === "vector") {
-      const unit = this.queryVector(query.vector);
-      const similar = await this.nearestDocuments(unit, query.topK);
-      return this.shape(best(similar, query.topK), unit, undefined, query.chunksPerDocument);
+      const { documents, chunks } = await this.nearest(this.queryVector(query.vector), query.topK * Math.max(CHUNKS_PER_CANDIDATE, query.chunksPerDocument));
+      return this.shape(best(documents, query.topK), chunks, undefined, query.chunksPerDocument);
     }
     const queryTerms = this.analyzer.terms(query.text);
     const weights = termFrequencies(queryTerms);
     if (query.mode === "keyword") {
       const ranked = await this.keywordDocuments(weights, query.topK);
-      return this.shape(ranked, undefined, weights, query.chunksPerDocument);
+      return this.shape(ranked, new Map(), weights, query.chunksPerDocument);
     }
     const unit = this.queryVector(query.vector);
-    const [firstPass, similar] = await Promise.all([this.keywordDocuments(weights, FEEDBACK_DEFAULTS.documents), this.nearestDocuments(unit, FUSION_CANDIDATES)]);
+    const [firstPass, similar] = await Promise.all([this.keywordDocuments(weights, FEEDBACK_DEFAULTS.documents), this.nearest(unit, FUSION_CANDIDATES * CHUNKS_PER_CANDIDATE)]);
     const expanded = expandQuery(queryTerms, await this.documentTerms(firstPass));
     const keyword = await this.keywordDocuments(expanded, FUSION_CANDIDATES);
-    const fused = relativeScoreFusion(best(similar, FUSION_CANDIDATES), keyword, query.alpha);
-    return this.shape(best(fused, query.topK), unit, expanded, query.chunksPerDocument);
+    const fused = relativeScoreFusion(best(similar.documents, FUSION_CANDIDATES), keyword, query.alpha);
+    return this.shape(best(fused, query.topK), similar.chunks, expanded, query.chunksPerDocument);
   }
 
   /**
@@ -94,20 +94,21 @@ export class NamespaceSearch {
     return [...ranked].map(([documentId, score]) => ({ terms: terms.get(documentId) ?? [], score }));
   }
 
-  /** Cosine of each document's most similar chunk among the nearest chunks. */
-  private async nearestDocuments(unit: Float32Array, documents: number): Promise<Map<string, number>> {
-    const rows = (await this.tables.chunks
-      .vectorSearch(unit)
-      .distanceType("cosine")
-      .select(["document_id", "_distance"])
-      .limit(documents * CHUNKS_PER_CANDIDATE)
-      .toArray()) as { document_id: string; _distance: number }[];
-    const maxima = new Map<string, number>();
+  /** The `limit` chunks nearest by cosine: each one's similarity, and each document's best. */
+  private async nearest(unit: Float32Array, limit: number): Promise<{ documents: Map<string, number>; chunks: Map<string, number> }> {
+    const rows = (await this.tables.chunks.vectorSearch(unit).distanceType("dot").select(["id", "document_id", "_distance"]).limit(limit).toArray()) as {
+      id: string;
+      document_id: string;
+      _distance: number;
+    }[];
+    const documents = new Map<string, number>();
+    const chunks = new Map<string, number>();
     for (const row of rows) {
       const similarity = 1 - row._distance;
-      if (similarity > 0 && !maxima.has(row.document_id)) maxima.set(row.document_id, similarity);
+      chunks.set(row.id, similarity);
+      if (similarity > 0 && !documents.has(row.document_id)) documents.set(row.document_id, similarity);
     }
-    return maxima;
+    return { documents, chunks };
   }
 
   private queryVector(vector: readonly number[] | undefined): Float32Array {
@@ -120,19 +121,20 @@ export class NamespaceSearch {
 
   /**
    * One hit per ranked document: its best chunk, with the document's score; optionally its next
-   * best chunks. Chunks are ordered by `weights` (keyword, hybrid), then by cosine to `unit`.
+   * best chunks. Chunks are ordered by `weights` (keyword, hybrid), then by cosine (`similarity`
+   * holds the nearest chunks'; a chunk not among them counts as 0).
    */
-  private async shape(ranked: Map<string, number>, unit: Float32Array | undefined, weights: ReadonlyMap<string, number> | undefined, chunksPerDocument: number): Promise<SearchHit[]> {
+  private async shape(ranked: Map<string, number>, similarity: ReadonlyMap<string, number>, weights: ReadonlyMap<string, number> | undefined, chunksPerDocument: number): Promise<SearchHit[]> {
     if (ranked.size === 0) return [];
     const rows = (await this.tables.chunks
       .query()
       .where(`document_id IN (${[...ranked.keys()].map(sqlString).join(", ")})`)
-      .select(["id", "document_id", "chunk_index", "content", "metadata", "terms", ...(unit ? ["vector"] : [])])
-      .toArray()) as (Omit<ChunkRow, "vector"> & { vector?: { toArray(): Float32Array } })[];
+      .select(["id", "document_id", "chunk_index", "content", "metadata", "terms"])
+      .toArray()) as Omit<ChunkRow, "vector">[];
     const byDocument = new Map<string, { row: (typeof rows)[number]; score: number; tie: number }[]>();
     for (const row of rows) {
-      const similarity = unit && row.vector ? dot(unit, row.vector.toArray()) : 0;
-      const scored = weights ? { row, score: chunkKeywordScore(row.terms, weights), tie: similarity } : { row, score: similarity, tie: 0 };
+      const cosine = similarity.get(row.id) ?? 0;
+      const scored = weights ? { row, score: chunkKeywordScore(row.terms, weights), tie: cosine } : { row, score: cosine, tie: 0 };
       byDocument.set(row.document_id, [...(byDocument.get(row.document_id) ?? []), scored]);
     }
     const hits: SearchHit[] = [];
@@ -158,10 +160,4 @@ function chunkKeywordScore(terms: string, weights: ReadonlyMap<string, number>):
     if (tf) score += (weight * tf) / (tf + BM25_DEFAULTS.k1);
   }
   return score;
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
