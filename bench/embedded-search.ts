@@ -17,7 +17,11 @@ import { CHUNKS_PER_DOCUMENT, syntheticDocument, syntheticQuery } from "./synthe
 const DIMENSIONS = 384;
 const QUERIES = 50;
 const PROBE = join(import.meta.dirname, "embedded-store-probe.ts");
-const CACHE = join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "knative-rag", "bench-store");
+const CACHE = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
+  "knative-rag",
+  "bench-store",
+);
 const embedder = new HashingEmbedder(DIMENSIONS, createAnalyzer("english"));
 
 /** Builds the store, the raw vector file and the queries once per size and corpus version. */
@@ -38,7 +42,15 @@ async function built(chunks: number): Promise<string> {
         chunks: document.chunks.map((content, chunk_index) => {
           const vector = embedder.embedOne(content);
           raw.set(vector, ((first + i) * CHUNKS_PER_DOCUMENT + chunk_index) * DIMENSIONS);
-          return { id: `${document.id}:${chunk_index}`, document_id: document.id, namespace: "bench", chunk_index, content, metadata: { title: document.title }, vector };
+          return {
+            id: `${document.id}:${chunk_index}`,
+            document_id: document.id,
+            namespace: "bench",
+            chunk_index,
+            content,
+            metadata: { title: document.title },
+            vector,
+          };
         }),
       };
     });
@@ -47,17 +59,27 @@ async function built(chunks: number): Promise<string> {
   await store.compact("bench");
   await store.close();
   await writeFile(join(dir, "vectors.f32"), new Uint8Array(raw.buffer));
-  const queries = Array.from({ length: QUERIES }, (_, i) => syntheticQuery(i, documents)).map((text) => ({ text, vector: embedder.embedOne(text) }));
+  const queries = Array.from({ length: QUERIES }, (_, i) => syntheticQuery(i, documents)).map(
+    (text) => ({ text, vector: embedder.embedOne(text) }),
+  );
   await writeFile(join(dir, "queries.json"), JSON.stringify(queries));
   await writeFile(join(dir, "done"), "");
   return dir;
 }
 
 /** Spawn → first line (the first answer), and every JSON line the probe printed. */
-function probe(kind: "store" | "plain", dir: string, warm = false): Promise<{ firstMs: number; lines: Record<string, unknown>[] }> {
+function probe(
+  kind: "store" | "plain",
+  dir: string,
+  warm = false,
+): Promise<{ firstMs: number; lines: Record<string, unknown>[] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", PROBE, kind, dir, ...(warm ? ["warm"] : [])], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", PROBE, kind, dir, ...(warm ? ["warm"] : [])],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     let output = "";
     let firstMs = 0;
     child.stdout.on("data", (data: Buffer) => {
@@ -65,11 +87,24 @@ function probe(kind: "store" | "plain", dir: string, warm = false): Promise<{ fi
       output += data.toString();
     });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve({ firstMs, lines: output.trim().split("\n").map((l) => JSON.parse(l)) }) : reject(new Error(`${kind} probe exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve({
+            firstMs,
+            lines: output
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l)),
+          })
+        : reject(new Error(`${kind} probe exited with ${code}`)),
+    );
   });
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.floor((values.length * p) / 100))
+  ]!;
 const median = (values: number[]) => percentile(values, 50);
 
 /** Write one document with a second store instance, then poll a running reader until it finds it. */
@@ -82,8 +117,21 @@ async function visibility(dir: string): Promise<number[]> {
     const word = `visibilityword${i}x${Date.now()}`;
     await reader.search({ namespace: "bench", mode: "keyword", text: word, topK: 1, alpha: 0 });
     const started = performance.now();
-    await writer.replaceDocument("bench", id, [{ id: `${id}:0`, document_id: id, namespace: "bench", chunk_index: 0, content: word, metadata: {}, vector: embedder.embedOne(word) }]);
-    while ((await reader.search({ namespace: "bench", mode: "keyword", text: word, topK: 1, alpha: 0 })).length === 0);
+    await writer.replaceDocument("bench", id, [
+      {
+        id: `${id}:0`,
+        document_id: id,
+        namespace: "bench",
+        chunk_index: 0,
+        content: word,
+        metadata: {},
+        vector: embedder.embedOne(word),
+      },
+    ]);
+    while (
+      (await reader.search({ namespace: "bench", mode: "keyword", text: word, topK: 1, alpha: 0 }))
+        .length === 0
+    );
     times.push(performance.now() - started);
     await writer.deleteDocument("bench", id);
   }
@@ -113,11 +161,31 @@ export async function embeddedSearchBench(): Promise<void> {
     const warmRss = Number(warm.lines[1]!.rssMb);
     const visible = await visibility(dir);
     const rows: (string | number)[][] = [
-      ["spawn → first hybrid answer (ms, median)", median(open).toFixed(0), median(plain).toFixed(0), (median(open) / median(plain)).toFixed(2)],
+      [
+        "spawn → first hybrid answer (ms, median)",
+        median(open).toFixed(0),
+        median(plain).toFixed(0),
+        (median(open) / median(plain)).toFixed(2),
+      ],
       ["RSS after the first answer (MB)", storeRss, plainRss, (storeRss / plainRss).toFixed(2)],
-      ...Object.entries(modes).map(([mode, ms]) => [`${mode} query p50 / p99 (ms)`, `${median(ms).toFixed(1)} / ${percentile(ms, 99).toFixed(1)}`, "", ""]),
-      ["RSS after the warm queries (MB) / raw vectors (MB)", warmRss, rawMb.toFixed(0), (warmRss / rawMb).toFixed(2)],
-      ["write → visible to a running reader (ms, median / max)", `${median(visible).toFixed(0)} / ${Math.max(...visible).toFixed(0)}`, "", ""],
+      ...Object.entries(modes).map(([mode, ms]) => [
+        `${mode} query p50 / p99 (ms)`,
+        `${median(ms).toFixed(1)} / ${percentile(ms, 99).toFixed(1)}`,
+        "",
+        "",
+      ]),
+      [
+        "RSS after the warm queries (MB) / raw vectors (MB)",
+        warmRss,
+        rawMb.toFixed(0),
+        (warmRss / rawMb).toFixed(2),
+      ],
+      [
+        "write → visible to a running reader (ms, median / max)",
+        `${median(visible).toFixed(0)} / ${Math.max(...visible).toFixed(0)}`,
+        "",
+        "",
+      ],
     ];
     done({
       title: `Embedded store (LanceDB), ${chunks.toLocaleString("en")} chunks × ${DIMENSIONS} dims`,

@@ -6,7 +6,10 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
 const [kind, dir, warm] = process.argv.slice(2);
-const queries = JSON.parse(await readFile(join(dir!, "queries.json"), "utf8")) as { text: string; vector: number[] }[];
+const queries = JSON.parse(await readFile(join(dir!, "queries.json"), "utf8")) as {
+  text: string;
+  vector: number[];
+}[];
 const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 
 if (kind === "plain") {
@@ -22,10 +25,19 @@ if (kind === "plain") {
   }
   console.log(JSON.stringify({ answered: best > -Infinity, rssMb: rssMb() }));
 } else {
-  const { EmbeddedVectorStore } = await import("../functions/shared/backends/vector-store/embedded.ts");
+  const { EmbeddedVectorStore } = await import(
+    "../functions/shared/backends/vector-store/embedded.ts"
+  );
   const store = new EmbeddedVectorStore(join(dir!, "store"));
   const search = (mode: "keyword" | "vector" | "hybrid", i: number) =>
-    store.search({ namespace: "bench", mode, text: queries[i % queries.length]!.text, vector: queries[i % queries.length]!.vector, topK: 10, alpha: 0.1 });
+    store.search({
+      namespace: "bench",
+      mode,
+      text: queries[i % queries.length]!.text,
+      vector: queries[i % queries.length]!.vector,
+      topK: 10,
+      alpha: 0.1,
+    });
   const hits = await search("hybrid", 0);
   console.log(JSON.stringify({ answered: hits.length > 0, rssMb: rssMb() }));
   if (warm) {

@@ -11,7 +11,8 @@ const SYLLABLES = "ka ri to na me su lo vi de po ra mi ne tu sa ko le zu ba fi".
 
 const vocabulary = Array.from({ length: VOCABULARY }, (_, i) => {
   let word = "";
-  for (let n = i + 1; n > 0; n = Math.floor(n / SYLLABLES.length)) word += SYLLABLES[n % SYLLABLES.length];
+  for (let n = i + 1; n > 0; n = Math.floor(n / SYLLABLES.length))
+    word += SYLLABLES[n % SYLLABLES.length];
   return `${word}x`;
 });
 // Zipf (s = 1): the cumulative weights of ranks 1..V, sampled by binary search.
@@ -39,9 +40,14 @@ export interface SyntheticDocument {
 /** Document `index` of the corpus, the same on every run. */
 export function syntheticDocument(index: number): SyntheticDocument {
   const random = mulberry32(index + 1);
-  const topic = Array.from({ length: TOPIC_WORDS }, () => vocabulary[200 + Math.floor(random() * (VOCABULARY - 200))]!);
+  const topic = Array.from(
+    { length: TOPIC_WORDS },
+    () => vocabulary[200 + Math.floor(random() * (VOCABULARY - 200))]!,
+  );
   const chunks = Array.from({ length: CHUNKS_PER_DOCUMENT }, () =>
-    Array.from({ length: WORDS_PER_CHUNK }, () => (random() < 0.15 ? topic[Math.floor(random() * TOPIC_WORDS)]! : zipfWord(random))).join(" "),
+    Array.from({ length: WORDS_PER_CHUNK }, () =>
+      random() < 0.15 ? topic[Math.floor(random() * TOPIC_WORDS)]! : zipfWord(random),
+    ).join(" "),
   );
   return { id: `doc-${index}`, title: `${topic[0]} ${topic[1]}`, chunks };
 }
@@ -51,5 +57,8 @@ export function syntheticQuery(index: number, documents: number): string {
   const random = mulberry32(1_000_003 + index);
   const document = syntheticDocument(Math.floor(random() * documents));
   const words = document.chunks[Math.floor(random() * CHUNKS_PER_DOCUMENT)]!.split(" ");
-  return Array.from({ length: 3 + Math.floor(random() * 4) }, () => words[Math.floor(random() * words.length)]!).join(" ");
+  return Array.from(
+    { length: 3 + Math.floor(random() * 4) },
+    () => words[Math.floor(random() * words.length)]!,
+  ).join(" ");
 }

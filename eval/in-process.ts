@@ -24,33 +24,48 @@ export interface InProcessResult {
  * collection. For quick tuning (eval/tune.ts) and the regression check in npm test; `npm run eval`
  * measures the real functions.
  */
-export async function inProcessRanker(collection: Collection): Promise<(settings: RankingSettings) => Promise<InProcessResult>> {
+export async function inProcessRanker(
+  collection: Collection,
+): Promise<(settings: RankingSettings) => Promise<InProcessResult>> {
   const analyzer = createAnalyzer("english");
   const embedder = new HashingEmbedder(384, analyzer);
   const store = new EmbeddedVectorStore(await tempDir("eval-in-process"), analyzer);
   const documents = collection.documents.map((d) => ({
     documentId: d.id,
-    chunks: chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map((content, chunk_index) => ({
-      id: `${d.id}:${chunk_index}`,
-      document_id: d.id,
-      namespace: "eval",
-      chunk_index,
-      content,
-      metadata: {},
-      vector: embedder.embedOne(content),
-    })),
+    chunks: chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map(
+      (content, chunk_index) => ({
+        id: `${d.id}:${chunk_index}`,
+        document_id: d.id,
+        namespace: "eval",
+        chunk_index,
+        content,
+        metadata: {},
+        vector: embedder.embedOne(content),
+      }),
+    ),
   }));
-  for (let i = 0; i < documents.length; i += 500) await store.replaceDocuments("eval", documents.slice(i, i + 500));
+  for (let i = 0; i < documents.length; i += 500)
+    await store.replaceDocuments("eval", documents.slice(i, i + 500));
   await store.compact("eval");
   return async (settings) => {
     const rows: { query: Collection["queries"][number]; metrics: QueryMetrics }[] = [];
     for (const query of collection.queries) {
       const vector = settings.mode === "keyword" ? undefined : embedder.embedOne(query.text);
       const hits = await store.search({ ...settings, namespace: "eval", text: query.text, vector });
-      rows.push({ query, metrics: queryMetrics(hits.map((h) => h.document_id), query.relevant, settings.topK) });
+      rows.push({
+        query,
+        metrics: queryMetrics(
+          hits.map((h) => h.document_id),
+          query.relevant,
+          settings.topK,
+        ),
+      });
     }
-    const ndcg = (tune: boolean) => mean(rows.filter((r) => isTuneQuery(r.query) === tune).map((r) => r.metrics.ndcg10));
-    const all = Object.fromEntries(METRIC_NAMES.map((n) => [n, mean(rows.map((r) => r.metrics[n]))])) as unknown as QueryMetrics;
+    const ndcg = (tune: boolean) =>
+      mean(rows.filter((r) => isTuneQuery(r.query) === tune).map((r) => r.metrics.ndcg10));
+    const all = Object.fromEntries(
+      METRIC_NAMES.map((n) => [n, mean(rows.map((r) => r.metrics[n]))]),
+    ) as unknown as QueryMetrics;
     return { all, tune: ndcg(true), check: ndcg(false) };
   };
 }

@@ -11,13 +11,14 @@ import { sha256Hex } from "../shared/domain/document.ts";
 describe("index-document serves the last accepted version of every document", async () => {
   const pipeline = await inProcessPipeline("index-document");
   after(() => pipeline.close());
-  const eventOf = async (accepted: Accepted) => waitFor(`the event of ${accepted.document_id}`, () => {
-    try {
-      return pipeline.eventOf(accepted);
-    } catch {
-      return undefined;
-    }
-  });
+  const eventOf = async (accepted: Accepted) =>
+    waitFor(`the event of ${accepted.document_id}`, () => {
+      try {
+        return pipeline.eventOf(accepted);
+      } catch {
+        return undefined;
+      }
+    });
   const deliver = async (accepted: Accepted) => pipeline.deliver(await eventOf(accepted));
 
   it("indexes an old content again when it comes back after a newer one (A: v1, v2, v1)", async () => {
@@ -30,19 +31,40 @@ describe("index-document serves the last accepted version of every document", as
   });
 
   it("indexes the same text under two ids, and keeps the second when the first changes", async () => {
-    const b = await pipeline.ingest({ id: "B", namespace: "b", text: "marker shared text", metadata: { title: "B" } });
-    const c = await pipeline.ingest({ id: "C", namespace: "b", text: "marker shared text", metadata: { title: "C" } });
+    const b = await pipeline.ingest({
+      id: "B",
+      namespace: "b",
+      text: "marker shared text",
+      metadata: { title: "B" },
+    });
+    const c = await pipeline.ingest({
+      id: "C",
+      namespace: "b",
+      text: "marker shared text",
+      metadata: { title: "C" },
+    });
     assert.equal((await deliver(b)).body.status, "indexed");
     assert.equal((await deliver(c)).body.status, "indexed");
     const b2 = await pipeline.ingest({ id: "B", namespace: "b", text: "marker B moved on" });
     await deliver(b2);
-    assert.deepEqual(await pipeline.served("b"), new Map([["B", ["marker B moved on"]], ["C", ["marker shared text"]]]));
+    assert.deepEqual(
+      await pipeline.served("b"),
+      new Map([
+        ["B", ["marker B moved on"]],
+        ["C", ["marker shared text"]],
+      ]),
+    );
   });
 
   it("ends with the newest of many versions whatever the delivery order, and older or repeated events change nothing", async () => {
     const versions: Accepted[] = [];
-    for (let i = 0; i < 12; i++) versions.push(await pipeline.ingest({ id: "D", namespace: "d", text: `marker version ${i % 3}` }));
-    const shuffled = [...versions].sort((x, y) => (x.version * 7919) % 13 - (y.version * 7919) % 13);
+    for (let i = 0; i < 12; i++)
+      versions.push(
+        await pipeline.ingest({ id: "D", namespace: "d", text: `marker version ${i % 3}` }),
+      );
+    const shuffled = [...versions].sort(
+      (x, y) => ((x.version * 7919) % 13) - ((y.version * 7919) % 13),
+    );
     await Promise.all(shuffled.map((v) => deliver(v)));
     // Every one again (redelivery), then the oldest last.
     for (const v of [...shuffled, versions[0]!]) {
@@ -63,7 +85,10 @@ describe("index-document serves the last accepted version of every document", as
     const e1 = await pipeline.ingest({ id: "E", namespace: "e", text: "marker real text" });
     const event = await eventOf(e1);
     const futureText = "marker a text submitted later";
-    const forged = await pipeline.deliver(event, (data) => ({ ...data, sha256: sha256Hex(futureText) }));
+    const forged = await pipeline.deliver(event, (data) => ({
+      ...data,
+      sha256: sha256Hex(futureText),
+    }));
     assert.equal(forged.status, 422);
     assert.match(String(forged.body.error), /sha256/);
     const elsewhere = await pipeline.deliver(event, (data) => ({ ...data, key: "e/other.json" }));
@@ -82,7 +107,8 @@ describe("index-document serves the last accepted version of every document", as
     assert.deepEqual(await pipeline.served("long"), new Map([[id, ["marker long id"]]]));
     // (The vector store keeps ids as column values, not file names.)
     for (const dir of ["objects/documents/long", "index-state/long/documents"]) {
-      for (const name of await readdir(join(pipeline.dataDir, dir))) assert.ok(Buffer.byteLength(name) <= 64, `${dir}/${name}`);
+      for (const name of await readdir(join(pipeline.dataDir, dir)))
+        assert.ok(Buffer.byteLength(name) <= 64, `${dir}/${name}`);
     }
   });
 });

@@ -1,9 +1,20 @@
 // First: the telemetry SDK must be in place before anything asks for a tracer or meter.
 import "../shared/telemetry/register.ts";
-import { ConfigError, enumVar, intVar, renamedVar, stringVar, urlVar } from "../shared/config/env.ts";
+import {
+  ConfigError,
+  enumVar,
+  intVar,
+  renamedVar,
+  stringVar,
+  urlVar,
+} from "../shared/config/env.ts";
 import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
-import { storeWarnings, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import {
+  storeWarnings,
+  createVectorStore,
+  vectorStoreEnv,
+} from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { DEFAULT_MAX_DOCUMENT_BYTES, maxStoredDocumentBytes } from "../shared/domain/document.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
@@ -28,15 +39,21 @@ await startFunction(
   },
   async ({ config, logger, isAcceptingTraffic }) => {
     if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
-      throw new ConfigError(`Invalid configuration:\n  CHUNK_OVERLAP=${config.CHUNK_OVERLAP}: must be smaller than CHUNK_SIZE=${config.CHUNK_SIZE}`);
+      throw new ConfigError(
+        `Invalid configuration:\n  CHUNK_OVERLAP=${config.CHUNK_OVERLAP}: must be smaller than CHUNK_SIZE=${config.CHUNK_SIZE}`,
+      );
     }
     const [objectStore, vectorStore, indexState] = await Promise.all([
       createObjectStore(config),
       createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
     ]);
-    await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch((error) =>
-      logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
+    await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch(
+      (error) =>
+        logger.warn(
+          { err: error },
+          "a dependency is not ready yet; readiness stays 503 until it is",
+        ),
     );
     const app = createIndexDocumentApp({
       objectStore,
@@ -49,7 +66,9 @@ await startFunction(
       maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       maxObjectBytes: maxStoredDocumentBytes(config.MAX_DOCUMENT_BYTES),
       isAcceptingTraffic,
-      ...(config.EVENT_DELIVERY === "kafka" ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } } : {}),
+      ...(config.EVENT_DELIVERY === "kafka"
+        ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } }
+        : {}),
     });
     return { app, close: () => closeAll(vectorStore, indexState, objectStore) };
   },

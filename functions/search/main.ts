@@ -4,7 +4,11 @@ import { intVar, urlVar } from "../shared/config/env.ts";
 import { answererEnv, createAnswerer } from "../shared/backends/answerer/index.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createIndexState, indexStateEnv } from "../shared/backends/index-state/index.ts";
-import { storeWarnings, createVectorStore, vectorStoreEnv } from "../shared/backends/vector-store/index.ts";
+import {
+  storeWarnings,
+  createVectorStore,
+  vectorStoreEnv,
+} from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
 import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";

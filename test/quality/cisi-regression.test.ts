@@ -14,7 +14,9 @@ const FLOORS = { keyword: 0.415, hybrid: 0.425, vector: 0.286 };
 const TOLERANCE = 0.01;
 
 const dir = cisiAvailable(packageRoot());
-describe("search quality on CISI (in-process, regression floor)", { skip: dir ? false : "../shared/eval/cisi is absent (set EVAL_COLLECTIONS_DIR to run it)" }, () => {
+describe("search quality on CISI (in-process, regression floor)", {
+  skip: dir ? false : "../shared/eval/cisi is absent (set EVAL_COLLECTIONS_DIR to run it)",
+}, () => {
   let rank: Awaited<ReturnType<typeof inProcessRanker>>;
   before(async () => {
     rank = await inProcessRanker(await loadCisi(dir!));
@@ -22,7 +24,10 @@ describe("search quality on CISI (in-process, regression floor)", { skip: dir ? 
   for (const mode of ["keyword", "hybrid", "vector"] as const) {
     it(`${mode}: nDCG@10 ≥ ${FLOORS[mode]} − ${TOLERANCE}`, async () => {
       const { all } = await rank({ mode, topK: 50, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
-      assert.ok(all.ndcg10 >= FLOORS[mode] - TOLERANCE, `${mode} nDCG@10 ${all.ndcg10.toFixed(4)} fell below ${FLOORS[mode]} − ${TOLERANCE}`);
+      assert.ok(
+        all.ndcg10 >= FLOORS[mode] - TOLERANCE,
+        `${mode} nDCG@10 ${all.ndcg10.toFixed(4)} fell below ${FLOORS[mode]} − ${TOLERANCE}`,
+      );
     });
   }
 });

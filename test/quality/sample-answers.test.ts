@@ -32,31 +32,48 @@ describe("extractive answers on samples/", () => {
     store = new EmbeddedVectorStore(await tempDir("sample-answers"), analyzer);
     for (const file of (await readdir(dir)).filter((f) => f.endsWith(".md")).sort()) {
       const text = await readFile(join(dir, file), "utf8");
-      const chunks: EmbeddedChunk[] = chunkTextSync(text, { size: 800, overlap: 100 }).map((content, chunk_index) => ({
-        id: `${file}:${chunk_index}`,
-        document_id: file,
-        namespace: "default",
-        chunk_index,
-        content,
-        metadata: { title: file },
-        vector: embedder.embedOne(content),
-      }));
+      const chunks: EmbeddedChunk[] = chunkTextSync(text, { size: 800, overlap: 100 }).map(
+        (content, chunk_index) => ({
+          id: `${file}:${chunk_index}`,
+          document_id: file,
+          namespace: "default",
+          chunk_index,
+          content,
+          metadata: { title: file },
+          vector: embedder.embedOne(content),
+        }),
+      );
       await store.replaceDocument("default", file, chunks);
     }
-    expectations = JSON.parse(await readFile(join(import.meta.dirname, "sample-questions.json"), "utf8")) as Expectation[];
+    expectations = JSON.parse(
+      await readFile(join(import.meta.dirname, "sample-questions.json"), "utf8"),
+    ) as Expectation[];
   });
 
   it("quotes the answering sentence for every question, with its exact source number", async () => {
     const misses: string[] = [];
     for (const { question, expected } of expectations) {
-      const sources = await store.search({ namespace: "default", mode: "hybrid", text: question, vector: embedder.embedOne(question), topK: 5, alpha: DEFAULT_ALPHA, chunksPerDocument: 1 });
+      const sources = await store.search({
+        namespace: "default",
+        mode: "hybrid",
+        text: question,
+        vector: embedder.embedOne(question),
+        topK: 5,
+        alpha: DEFAULT_ALPHA,
+        chunksPerDocument: 1,
+      });
       const { answer } = await answerer.answer(question, sources);
-      const quoted = new RegExp(`${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\[(\\d)\\]`).exec(answer);
+      const quoted = new RegExp(
+        `${expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\[(\\d)\\]`,
+      ).exec(answer);
       if (!quoted) {
         misses.push(`${question}\n  expected: ${expected}\n  got: ${answer}`);
         continue;
       }
-      assert.ok(sources[Number(quoted[1]) - 1]!.content.replace(/\s+/g, " ").includes(expected), `citation [${quoted[1]}] for "${expected}" is not its source`);
+      assert.ok(
+        sources[Number(quoted[1]) - 1]!.content.replace(/\s+/g, " ").includes(expected),
+        `citation [${quoted[1]}] for "${expected}" is not its source`,
+      );
     }
     assert.deepEqual(misses, [], misses.join("\n"));
   });

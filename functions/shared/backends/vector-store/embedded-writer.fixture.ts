@@ -8,7 +8,15 @@ for (let d = 0; d < count; d++) {
   const documentId = `doc-${d}`;
   const chunks = [0, 1, 2].map((chunk_index) => {
     const content = `marker${d} chunk ${chunk_index} of written document ${d}`;
-    return { id: `${documentId}:${chunk_index}`, document_id: documentId, namespace: "ns", chunk_index, content, metadata: { title: documentId }, vector: [1, chunk_index, d] };
+    return {
+      id: `${documentId}:${chunk_index}`,
+      document_id: documentId,
+      namespace: "ns",
+      chunk_index,
+      content,
+      metadata: { title: documentId },
+      vector: [1, chunk_index, d],
+    };
   });
   await store.replaceDocument("ns", documentId, chunks);
   process.stdout.write(`${documentId}\n`);

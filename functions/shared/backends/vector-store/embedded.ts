@@ -4,7 +4,15 @@ import { type Connection, connect, Index } from "@lancedb/lancedb";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { NAMESPACE_PATTERN } from "../../domain/document.ts";
-import { CHUNKS_PREFIX, createNamespace, FTS_OPTIONS, type NamespaceTables, openNamespace, sqlString, toRows } from "./lance-tables.ts";
+import {
+  CHUNKS_PREFIX,
+  createNamespace,
+  FTS_OPTIONS,
+  type NamespaceTables,
+  openNamespace,
+  sqlString,
+  toRows,
+} from "./lance-tables.ts";
 import { NamespaceSearch } from "./search-index.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
 
@@ -37,12 +45,19 @@ export class EmbeddedVectorStore implements VectorStore {
     this.root = resolve(dataDir);
   }
 
-  async replaceDocument(namespace: string, documentId: string, chunks: EmbeddedChunk[]): Promise<void> {
+  async replaceDocument(
+    namespace: string,
+    documentId: string,
+    chunks: EmbeddedChunk[],
+  ): Promise<void> {
     await this.replaceDocuments(namespace, [{ documentId, chunks }]);
   }
 
   /** replaceDocument for many documents in two commits (bulk loads: eval, benches). */
-  async replaceDocuments(namespace: string, replacements: readonly { documentId: string; chunks: readonly EmbeddedChunk[] }[]): Promise<void> {
+  async replaceDocuments(
+    namespace: string,
+    replacements: readonly { documentId: string; chunks: readonly EmbeddedChunk[] }[],
+  ): Promise<void> {
     const emptied = replacements.filter((r) => r.chunks.length === 0);
     for (const { documentId } of emptied) await this.deleteDocument(namespace, documentId);
     const written = replacements.filter((r) => r.chunks.length > 0);
@@ -60,7 +75,13 @@ export class EmbeddedVectorStore implements VectorStore {
         .whenNotMatchedBySourceDelete({ where: ofDocuments })
         .execute(rows.flatMap((r) => r.chunkRows)),
     );
-    await retryConflicts(() => tables.documents.mergeInsert("document_id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows.map((r) => r.document)));
+    await retryConflicts(() =>
+      tables.documents
+        .mergeInsert("document_id")
+        .whenMatchedUpdateAll()
+        .whenNotMatchedInsertAll()
+        .execute(rows.map((r) => r.document)),
+    );
     await this.afterWrite(namespace, tables);
   }
 
@@ -76,7 +97,10 @@ export class EmbeddedVectorStore implements VectorStore {
   async search(query: SearchQuery): Promise<SearchHit[]> {
     const tables = await this.namespace(query.namespace);
     if (!tables) return [];
-    return new NamespaceSearch(tables, this.analyzer).search({ ...query, chunksPerDocument: query.chunksPerDocument ?? 1 });
+    return new NamespaceSearch(tables, this.analyzer).search({
+      ...query,
+      chunksPerDocument: query.chunksPerDocument ?? 1,
+    });
   }
 
   async namespaces(): Promise<NamespaceStats[]> {
@@ -90,7 +114,10 @@ export class EmbeddedVectorStore implements VectorStore {
     for (const namespace of names) {
       const tables = await this.namespace(namespace);
       if (!tables) continue;
-      const [documents, chunks] = await Promise.all([tables.documents.countRows(), tables.chunks.countRows()]);
+      const [documents, chunks] = await Promise.all([
+        tables.documents.countRows(),
+        tables.chunks.countRows(),
+      ]);
       if (documents > 0) stats.push({ namespace, documents, chunks });
     }
     return stats;
@@ -122,7 +149,10 @@ export class EmbeddedVectorStore implements VectorStore {
       tables = this.connect().then((db) => openNamespace(db, namespace));
       this.tables.set(namespace, tables);
       // Not found yet: ask again next time (another process may create it).
-      void tables.then((t) => t ?? this.tables.delete(namespace), () => this.tables.delete(namespace));
+      void tables.then(
+        (t) => t ?? this.tables.delete(namespace),
+        () => this.tables.delete(namespace),
+      );
     }
     return tables;
   }
@@ -135,7 +165,9 @@ export class EmbeddedVectorStore implements VectorStore {
       this.tables.set(namespace, Promise.resolve(tables));
     }
     if (tables.dimensions !== dimensions) {
-      throw new Error(`chunks have ${dimensions} dimensions but namespace ${namespace} holds ${tables.dimensions}; delete ${join(this.root, "lancedb")} and re-index after changing the embedder`);
+      throw new Error(
+        `chunks have ${dimensions} dimensions but namespace ${namespace} holds ${tables.dimensions}; delete ${join(this.root, "lancedb")} and re-index after changing the embedder`,
+      );
     }
     return tables;
   }
@@ -166,8 +198,14 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Before LanceDB the store kept one JSON file per document under vectors/: not read any more. */
   private async warnAboutOldLayout(): Promise<void> {
     const old = join(this.root, "vectors");
-    const exists = await access(old).then(() => true, () => false);
-    if (exists) this.onWarning(`${old} holds the embedded store's old JSON layout, which is no longer read: re-ingest the documents, then delete it`);
+    const exists = await access(old).then(
+      () => true,
+      () => false,
+    );
+    if (exists)
+      this.onWarning(
+        `${old} holds the embedded store's old JSON layout, which is no longer read: re-ingest the documents, then delete it`,
+      );
   }
 }
 
@@ -178,10 +216,15 @@ async function compact({ chunks, documents }: NamespaceTables): Promise<void> {
 }
 
 async function ensureKeywordIndex({ documents }: NamespaceTables): Promise<void> {
-  const indexed = async () => (await documents.listIndices()).some((index) => index.columns.includes("terms"));
+  const indexed = async () =>
+    (await documents.listIndices()).some((index) => index.columns.includes("terms"));
   if (await indexed()) return;
   try {
-    await documents.createIndex("terms", { config: Index.fts(FTS_OPTIONS), name: KEYWORD_INDEX, replace: false });
+    await documents.createIndex("terms", {
+      config: Index.fts(FTS_OPTIONS),
+      name: KEYWORD_INDEX,
+      replace: false,
+    });
   } catch (error) {
     if (!(await indexed())) throw error; // else created meanwhile by another writer
   }

@@ -36,11 +36,17 @@ export function storeWarnings(logger: Logger): StoreWarning {
 }
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
-export async function createVectorStore(config: VectorStoreConfig, warn?: StoreWarning): Promise<VectorStore> {
+export async function createVectorStore(
+  config: VectorStoreConfig,
+  warn?: StoreWarning,
+): Promise<VectorStore> {
   switch (config.VECTOR_STORE) {
     case "embedded": {
       const { EmbeddedVectorStore } = await import("./embedded.ts").catch((error: unknown) => {
-        throw new Error("VECTOR_STORE=embedded needs the @lancedb/lancedb package, which `npm ci` installs and the container images leave out: set VECTOR_STORE=weaviate there", { cause: error });
+        throw new Error(
+          "VECTOR_STORE=embedded needs the @lancedb/lancedb package, which `npm ci` installs and the container images leave out: set VECTOR_STORE=weaviate there",
+          { cause: error },
+        );
       });
       return new EmbeddedVectorStore(config.DATA_DIR, createAnalyzer(config.TEXT_ANALYZER), warn);
     }
@@ -48,7 +54,11 @@ export async function createVectorStore(config: VectorStoreConfig, warn?: StoreW
       const { WeaviateVectorStore } = await import("./weaviate.ts");
       return new WeaviateVectorStore({
         httpUrl: requireSetting(config.WEAVIATE_URL, "WEAVIATE_URL", "VECTOR_STORE=weaviate"),
-        grpcUrl: requireSetting(config.WEAVIATE_GRPC_URL, "WEAVIATE_GRPC_URL", "VECTOR_STORE=weaviate"),
+        grpcUrl: requireSetting(
+          config.WEAVIATE_GRPC_URL,
+          "WEAVIATE_GRPC_URL",
+          "VECTOR_STORE=weaviate",
+        ),
         apiKey: config.WEAVIATE_API_KEY,
         collection: config.WEAVIATE_COLLECTION,
         timeoutSeconds: config.WEAVIATE_TIMEOUT_SECONDS,

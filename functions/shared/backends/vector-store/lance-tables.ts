@@ -56,13 +56,23 @@ function chunkSchema(dimensions: number): Schema {
     new Field("content", new Utf8(), false),
     new Field("metadata", new Utf8(), false),
     new Field("terms", new Utf8(), false),
-    new Field("vector", new FixedSizeList(dimensions, new Field("item", new Float32(), true)), false),
+    new Field(
+      "vector",
+      new FixedSizeList(dimensions, new Field("item", new Float32(), true)),
+      false,
+    ),
   ]);
 }
 
-const documentSchema = new Schema([new Field("document_id", new Utf8(), false), new Field("terms", new Utf8(), false)]);
+const documentSchema = new Schema([
+  new Field("document_id", new Utf8(), false),
+  new Field("terms", new Utf8(), false),
+]);
 
-export function toRows(chunks: readonly EmbeddedChunk[], analyzer: Analyzer): { chunkRows: ChunkRow[]; document: DocumentRow } {
+export function toRows(
+  chunks: readonly EmbeddedChunk[],
+  analyzer: Analyzer,
+): { chunkRows: ChunkRow[]; document: DocumentRow } {
   const documentTerms = analyzer.terms(chunks[0]?.metadata.title ?? "");
   const chunkRows = chunks.map((chunk) => {
     const terms = analyzer.terms(chunk.content);
@@ -77,7 +87,10 @@ export function toRows(chunks: readonly EmbeddedChunk[], analyzer: Analyzer): { 
       vector: unitVector(chunk.vector),
     };
   });
-  return { chunkRows, document: { document_id: chunks[0]?.document_id ?? "", terms: documentTerms.join(" ") } };
+  return {
+    chunkRows,
+    document: { document_id: chunks[0]?.document_id ?? "", terms: documentTerms.join(" ") },
+  };
 }
 
 /** Stored and queried as unit vectors, so a dot product is the cosine. */
@@ -86,9 +99,15 @@ export function unitVector(vector: readonly number[]): Float32Array {
   return Float32Array.from(vector, (v) => v / norm);
 }
 
-export async function openNamespace(db: Connection, namespace: string): Promise<NamespaceTables | undefined> {
+export async function openNamespace(
+  db: Connection,
+  namespace: string,
+): Promise<NamespaceTables | undefined> {
   try {
-    const [chunks, documents] = await Promise.all([db.openTable(CHUNKS_PREFIX + namespace), db.openTable(DOCUMENTS_PREFIX + namespace)]);
+    const [chunks, documents] = await Promise.all([
+      db.openTable(CHUNKS_PREFIX + namespace),
+      db.openTable(DOCUMENTS_PREFIX + namespace),
+    ]);
     return { chunks, documents, dimensions: vectorDimensions(await chunks.schema()) };
   } catch (error) {
     if (/not found|does not exist/i.test(String(error))) return undefined;
@@ -97,9 +116,17 @@ export async function openNamespace(db: Connection, namespace: string): Promise<
 }
 
 /** Creates the tables if absent (another process may race us: `exist_ok`) and their keyword index. */
-export async function createNamespace(db: Connection, namespace: string, dimensions: number): Promise<NamespaceTables> {
-  const chunks = await db.createEmptyTable(CHUNKS_PREFIX + namespace, chunkSchema(dimensions), { existOk: true });
-  const documents = await db.createEmptyTable(DOCUMENTS_PREFIX + namespace, documentSchema, { existOk: true });
+export async function createNamespace(
+  db: Connection,
+  namespace: string,
+  dimensions: number,
+): Promise<NamespaceTables> {
+  const chunks = await db.createEmptyTable(CHUNKS_PREFIX + namespace, chunkSchema(dimensions), {
+    existOk: true,
+  });
+  const documents = await db.createEmptyTable(DOCUMENTS_PREFIX + namespace, documentSchema, {
+    existOk: true,
+  });
   return { chunks, documents, dimensions: vectorDimensions(await chunks.schema()) };
 }
 

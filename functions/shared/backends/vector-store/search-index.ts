@@ -40,7 +40,10 @@ export class NamespaceSearch {
 
   async search(query: IndexQuery): Promise<SearchHit[]> {
     if (query.mode === "vector") {
-      const { documents, chunks } = await this.nearest(this.queryVector(query.vector), query.topK * Math.max(CHUNKS_PER_CANDIDATE, query.chunksPerDocument));
+      const { documents, chunks } = await this.nearest(
+        this.queryVector(query.vector),
+        query.topK * Math.max(CHUNKS_PER_CANDIDATE, query.chunksPerDocument),
+      );
       return this.shape(best(documents, query.topK), chunks, undefined, query.chunksPerDocument);
     }
     const queryTerms = this.analyzer.terms(query.text);
@@ -50,10 +53,17 @@ export class NamespaceSearch {
       return this.shape(ranked, new Map(), weights, query.chunksPerDocument);
     }
     const unit = this.queryVector(query.vector);
-    const [firstPass, similar] = await Promise.all([this.keywordDocuments(weights, FEEDBACK_DEFAULTS.documents), this.nearest(unit, FUSION_CANDIDATES * CHUNKS_PER_CANDIDATE)]);
+    const [firstPass, similar] = await Promise.all([
+      this.keywordDocuments(weights, FEEDBACK_DEFAULTS.documents),
+      this.nearest(unit, FUSION_CANDIDATES * CHUNKS_PER_CANDIDATE),
+    ]);
     const expanded = expandQuery(queryTerms, await this.documentTerms(firstPass));
     const keyword = await this.keywordDocuments(expanded, FUSION_CANDIDATES);
-    const fused = relativeScoreFusion(best(similar.documents, FUSION_CANDIDATES), keyword, query.alpha);
+    const fused = relativeScoreFusion(
+      best(similar.documents, FUSION_CANDIDATES),
+      keyword,
+      query.alpha,
+    );
     return this.shape(best(fused, query.topK), similar.chunks, expanded, query.chunksPerDocument);
   }
 
@@ -63,9 +73,13 @@ export class NamespaceSearch {
    * unboosted query, weighted and summed here; a document outside one query's first
    * `CLAUSE_CANDIDATES` gets nothing from that query.
    */
-  private async keywordDocuments(weights: ReadonlyMap<string, number>, limit: number): Promise<Map<string, number>> {
+  private async keywordDocuments(
+    weights: ReadonlyMap<string, number>,
+    limit: number,
+  ): Promise<Map<string, number>> {
     const byWeight = new Map<number, string[]>();
-    for (const [term, weight] of weights) byWeight.set(weight, [...(byWeight.get(weight) ?? []), term]);
+    for (const [term, weight] of weights)
+      byWeight.set(weight, [...(byWeight.get(weight) ?? []), term]);
     const perClause = byWeight.size === 1 ? limit : Math.max(limit, CLAUSE_CANDIDATES);
     const lists = await Promise.all(
       [...byWeight].map(async ([weight, terms]) => {
@@ -78,12 +92,15 @@ export class NamespaceSearch {
       }),
     );
     const scores = new Map<string, number>();
-    for (const [documentId, score] of lists.flat()) scores.set(documentId, (scores.get(documentId) ?? 0) + score);
+    for (const [documentId, score] of lists.flat())
+      scores.set(documentId, (scores.get(documentId) ?? 0) + score);
     return best(scores, limit);
   }
 
   /** The analyzed terms of documents, for pseudo-relevance feedback. */
-  private async documentTerms(ranked: ReadonlyMap<string, number>): Promise<{ terms: string[]; score: number }[]> {
+  private async documentTerms(
+    ranked: ReadonlyMap<string, number>,
+  ): Promise<{ terms: string[]; score: number }[]> {
     if (ranked.size === 0) return [];
     const rows = (await this.tables.documents
       .query()
@@ -91,12 +108,23 @@ export class NamespaceSearch {
       .select(["document_id", "terms"])
       .toArray()) as { document_id: string; terms: string }[];
     const terms = new Map(rows.map((r) => [r.document_id, r.terms.split(" ")]));
-    return [...ranked].map(([documentId, score]) => ({ terms: terms.get(documentId) ?? [], score }));
+    return [...ranked].map(([documentId, score]) => ({
+      terms: terms.get(documentId) ?? [],
+      score,
+    }));
   }
 
   /** The `limit` chunks nearest by cosine: each one's similarity, and each document's best. */
-  private async nearest(unit: Float32Array, limit: number): Promise<{ documents: Map<string, number>; chunks: Map<string, number> }> {
-    const rows = (await this.tables.chunks.vectorSearch(unit).distanceType("dot").select(["id", "document_id", "_distance"]).limit(limit).toArray()) as {
+  private async nearest(
+    unit: Float32Array,
+    limit: number,
+  ): Promise<{ documents: Map<string, number>; chunks: Map<string, number> }> {
+    const rows = (await this.tables.chunks
+      .vectorSearch(unit)
+      .distanceType("dot")
+      .select(["id", "document_id", "_distance"])
+      .limit(limit)
+      .toArray()) as {
       id: string;
       document_id: string;
       _distance: number;
@@ -106,7 +134,8 @@ export class NamespaceSearch {
     for (const row of rows) {
       const similarity = 1 - row._distance;
       chunks.set(row.id, similarity);
-      if (similarity > 0 && !documents.has(row.document_id)) documents.set(row.document_id, similarity);
+      if (similarity > 0 && !documents.has(row.document_id))
+        documents.set(row.document_id, similarity);
     }
     return { documents, chunks };
   }
@@ -114,7 +143,9 @@ export class NamespaceSearch {
   private queryVector(vector: readonly number[] | undefined): Float32Array {
     if (!vector) throw new Error("vector and hybrid search need a query vector");
     if (vector.length !== this.tables.dimensions) {
-      throw new Error(`query vector has ${vector.length} dimensions but the indexed vectors have ${this.tables.dimensions}; re-index after changing the embedder`);
+      throw new Error(
+        `query vector has ${vector.length} dimensions but the indexed vectors have ${this.tables.dimensions}; re-index after changing the embedder`,
+      );
     }
     return unitVector(vector);
   }
@@ -124,27 +155,52 @@ export class NamespaceSearch {
    * best chunks. Chunks are ordered by `weights` (keyword, hybrid), then by cosine (`similarity`
    * holds the nearest chunks'; a chunk not among them counts as 0).
    */
-  private async shape(ranked: Map<string, number>, similarity: ReadonlyMap<string, number>, weights: ReadonlyMap<string, number> | undefined, chunksPerDocument: number): Promise<SearchHit[]> {
+  private async shape(
+    ranked: Map<string, number>,
+    similarity: ReadonlyMap<string, number>,
+    weights: ReadonlyMap<string, number> | undefined,
+    chunksPerDocument: number,
+  ): Promise<SearchHit[]> {
     if (ranked.size === 0) return [];
     const rows = (await this.tables.chunks
       .query()
       .where(`document_id IN (${[...ranked.keys()].map(sqlString).join(", ")})`)
       .select(["id", "document_id", "chunk_index", "content", "metadata", "terms"])
       .toArray()) as Omit<ChunkRow, "vector">[];
-    const byDocument = new Map<string, { row: (typeof rows)[number]; score: number; tie: number }[]>();
+    const byDocument = new Map<
+      string,
+      { row: (typeof rows)[number]; score: number; tie: number }[]
+    >();
     for (const row of rows) {
       const cosine = similarity.get(row.id) ?? 0;
-      const scored = weights ? { row, score: chunkKeywordScore(row.terms, weights), tie: cosine } : { row, score: cosine, tie: 0 };
+      const scored = weights
+        ? { row, score: chunkKeywordScore(row.terms, weights), tie: cosine }
+        : { row, score: cosine, tie: 0 };
       byDocument.set(row.document_id, [...(byDocument.get(row.document_id) ?? []), scored]);
     }
     const hits: SearchHit[] = [];
     for (const [documentId, score] of ranked) {
-      const chunks = (byDocument.get(documentId) ?? []).sort((a, b) => b.score - a.score || b.tie - a.tie || a.row.chunk_index - b.row.chunk_index);
+      const chunks = (byDocument.get(documentId) ?? []).sort(
+        (a, b) => b.score - a.score || b.tie - a.tie || a.row.chunk_index - b.row.chunk_index,
+      );
       const top = chunks[0];
       if (!top) continue; // written to the documents table, its chunks since deleted
-      const hit: SearchHit = { id: top.row.id, document_id: documentId, chunk_index: top.row.chunk_index, content: top.row.content, score, metadata: JSON.parse(top.row.metadata) };
+      const hit: SearchHit = {
+        id: top.row.id,
+        document_id: documentId,
+        chunk_index: top.row.chunk_index,
+        content: top.row.content,
+        score,
+        metadata: JSON.parse(top.row.metadata),
+      };
       const more = chunks.slice(1, chunksPerDocument).filter((c) => c.score > 0 || c.tie > 0);
-      if (more.length > 0) hit.more_chunks = more.map((c) => ({ id: c.row.id, chunk_index: c.row.chunk_index, content: c.row.content, score: c.score }));
+      if (more.length > 0)
+        hit.more_chunks = more.map((c) => ({
+          id: c.row.id,
+          chunk_index: c.row.chunk_index,
+          content: c.row.content,
+          score: c.score,
+        }));
       hits.push(hit);
     }
     return hits;
