@@ -12,7 +12,13 @@ import { freePort } from "../test/support/free-port.ts";
 import { FUNCTIONS } from "./functions.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { quick, runs } from "./options.ts";
-import { BARE, HONO_LEAN, HONO_NODE_SDK, referenceApps, type ReferenceApp } from "./reference-apps.ts";
+import {
+  BARE,
+  HONO_LEAN,
+  HONO_NODE_SDK,
+  referenceApps,
+  type ReferenceApp,
+} from "./reference-apps.ts";
 import { median, p99, timeToReady, type Ready } from "./ready.ts";
 import { measuring, type Cell } from "./report.ts";
 
@@ -46,14 +52,25 @@ async function functionServers(node: string, version: string, dir: string): Prom
     const bundleMb = (await stat(script)).size / 1024 / 1024;
     const on = { ...common, K_SERVICE: fn, OBSERVABILITY_ENABLED: "true" };
     servers.push(
-      { name: `${fn}, telemetry off`, bundleMb, run: () => timeToReady(script, { ...on, OBSERVABILITY_ENABLED: "false" }, { node }) },
+      {
+        name: `${fn}, telemetry off`,
+        bundleMb,
+        run: () => timeToReady(script, { ...on, OBSERVABILITY_ENABLED: "false" }, { node }),
+      },
       { name: `${fn}, telemetry on`, bundleMb, run: () => timeToReady(script, on, { node }) },
     );
-    if (!quick) servers.push({ name: `${fn}, before: --enable-source-maps`, run: () => timeToReady(script, on, { node, flags: ["--enable-source-maps"] }) });
+    if (!quick)
+      servers.push({
+        name: `${fn}, before: --enable-source-maps`,
+        run: () => timeToReady(script, on, { node, flags: ["--enable-source-maps"] }),
+      });
     if (compileCacheSupported(version)) {
       const cache = await mkdtemp(join(dir, `cache-${fn}-`));
       fillCompileCache(node, fn, on, cache);
-      servers.push({ name: `${fn}, as the image runs it`, run: () => timeToReady(script, { ...on, NODE_COMPILE_CACHE: cache }, { node }) });
+      servers.push({
+        name: `${fn}, as the image runs it`,
+        run: () => timeToReady(script, { ...on, NODE_COMPILE_CACHE: cache }, { node }),
+      });
     }
   }
   return servers;
@@ -61,7 +78,11 @@ async function functionServers(node: string, version: string, dir: string): Prom
 
 function referenceServers(apps: ReferenceApp[], node: string): Server[] {
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9", K_SERVICE: "bench" };
-  return apps.map((app) => ({ name: app.name, bundleMb: app.bundleMb, run: () => timeToReady(app.args, env, { node, portVariable: app.portVariable }) }));
+  return apps.map((app) => ({
+    name: app.name,
+    bundleMb: app.bundleMb,
+    run: () => timeToReady(app.args, env, { node, portVariable: app.portVariable }),
+  }));
 }
 
 async function benchNode(node: string, apps: ReferenceApp[], dir: string): Promise<void> {
@@ -69,7 +90,8 @@ async function benchNode(node: string, apps: ReferenceApp[], dir: string): Promi
   const done = measuring();
   const servers = [...referenceServers(apps, node), ...(await functionServers(node, version, dir))];
   const samples = new Map<string, Ready[]>(servers.map((s) => [s.name, []]));
-  for (let round = 0; round < RUNS; round++) for (const server of servers) samples.get(server.name)!.push(await server.run());
+  for (let round = 0; round < RUNS; round++)
+    for (const server of servers) samples.get(server.name)!.push(await server.run());
   const of = (name: string, pick: (r: Ready) => number) => median(samples.get(name)!.map(pick));
   const bareMs = of(BARE, (r) => r.ms);
   const bareCpu = of(BARE, (r) => r.cpuMs);
@@ -85,11 +107,15 @@ async function benchNode(node: string, apps: ReferenceApp[], dir: string): Promi
   ]);
   const verdicts: string[] = [];
   const sdk = of(HONO_NODE_SDK, (r) => r.cpuMs) / of(HONO_LEAN, (r) => r.cpuMs);
-  verdicts.push(`NodeSDK / lean composition, CPU to ready: ${sdk.toFixed(2)}x (${sdk <= NODE_SDK_LIMIT ? "within" : "over"} the ${NODE_SDK_LIMIT}x limit).`);
+  verdicts.push(
+    `NodeSDK / lean composition, CPU to ready: ${sdk.toFixed(2)}x (${sdk <= NODE_SDK_LIMIT ? "within" : "over"} the ${NODE_SDK_LIMIT}x limit).`,
+  );
   const imageRuns = servers.filter((s) => s.name.endsWith("as the image runs it"));
   if (imageRuns.length > 0) {
     const worst = Math.max(...imageRuns.map((s) => of(s.name, (r) => r.cpuMs) / bareCpu));
-    verdicts.push(`Worst function as the image runs it, CPU to ready: ${worst.toFixed(2)}x bare (goal ${COLD_START_LIMIT}x: ${worst <= COLD_START_LIMIT ? "met" : "not met"}).`);
+    verdicts.push(
+      `Worst function as the image runs it, CPU to ready: ${worst.toFixed(2)}x bare (goal ${COLD_START_LIMIT}x: ${worst <= COLD_START_LIMIT ? "met" : "not met"}).`,
+    );
   }
   done({
     title: `Cold start, ${version}`,

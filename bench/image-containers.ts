@@ -10,7 +10,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { knativeRunFlags } from "../test/cluster/images/knative-container.ts";
-import { baseImage, buildImage, FUNCTIONS, imageBytes, imageTag, podman, podmanEnv, podmanMissing, type FunctionName } from "../test/cluster/images/podman.ts";
+import {
+  baseImage,
+  buildImage,
+  FUNCTIONS,
+  imageBytes,
+  imageTag,
+  podman,
+  podmanEnv,
+  podmanMissing,
+  type FunctionName,
+} from "../test/cluster/images/podman.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { runs } from "./options.ts";
@@ -27,27 +37,49 @@ interface ContainerReady {
   rssMb: number;
 }
 
-async function containerToReady(fn: FunctionName, env: Record<string, string>): Promise<ContainerReady> {
+async function containerToReady(
+  fn: FunctionName,
+  env: Record<string, string>,
+): Promise<ContainerReady> {
   const port = await freePort();
   const name = `knative-rag-bench-${fn}-${randomBytes(4).toString("hex")}`;
   const { flags, readinessPath } = knativeRunFlags(fn);
-  const envFlags = Object.entries({ ...env, PORT: String(port), LOG_LEVEL: "silent" }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
+  const envFlags = Object.entries({ ...env, PORT: String(port), LOG_LEVEL: "silent" }).flatMap(
+    ([k, v]) => ["--env", `${k}=${v}`],
+  );
   const created = performance.now();
-  podman(["create", "--name", name, "--network", "host", "--pull=never", ...flags, ...envFlags, imageTag(fn)]);
+  podman([
+    "create",
+    "--name",
+    name,
+    "--network",
+    "host",
+    "--pull=never",
+    ...flags,
+    ...envFlags,
+    imageTag(fn),
+  ]);
   try {
     const started = performance.now();
     podman(["start", name]);
     for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}${readinessPath}`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}${readinessPath}`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
-      if (podman(["inspect", "--format", "{{.State.Running}}", name]) !== "true") throw new Error(`${fn} container stopped before it was ready:\n${podman(["logs", name])}`);
+      if (podman(["inspect", "--format", "{{.State.Running}}", name]) !== "true")
+        throw new Error(`${fn} container stopped before it was ready:\n${podman(["logs", name])}`);
       await new Promise((r) => setTimeout(r, 2));
     }
     const ready = performance.now();
     const pid = Number(podman(["inspect", "--format", "{{.State.Pid}}", name]));
     return { ms: ready - created, startMs: ready - started, rssMb: await residentMb(pid) };
   } finally {
-    spawnSync("podman", ["rm", "--force", "--time", "0", name], { env: podmanEnv, stdio: "ignore" });
+    spawnSync("podman", ["rm", "--force", "--time", "0", name], {
+      env: podmanEnv,
+      stdio: "ignore",
+    });
   }
 }
 
@@ -64,7 +96,15 @@ export async function imageContainersBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-containers-"));
   try {
     const deadCollector = `http://127.0.0.1:${await freePort()}`;
-    const envOf = (fn: FunctionName) => ({ K_SERVICE: fn, K_REVISION: `${fn}-00001`, K_CONFIGURATION: fn, OBSERVABILITY_ENABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: deadCollector, EMBED_URL: "http://127.0.0.1:9", K_SINK: "http://127.0.0.1:9/" });
+    const envOf = (fn: FunctionName) => ({
+      K_SERVICE: fn,
+      K_REVISION: `${fn}-00001`,
+      K_CONFIGURATION: fn,
+      OBSERVABILITY_ENABLED: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: deadCollector,
+      EMBED_URL: "http://127.0.0.1:9",
+      K_SINK: "http://127.0.0.1:9/",
+    });
     const caches = new Map<FunctionName, string>();
     for (const fn of FUNCTIONS) {
       const cache = await mkdtemp(join(dir, `cache-${fn}-`));
@@ -76,15 +116,34 @@ export async function imageContainersBench(): Promise<void> {
     const containers = new Map<FunctionName, ContainerReady[]>();
     for (let round = 0; round < RUNS; round++) {
       for (const fn of FUNCTIONS) {
-        const env = { ...envOf(fn), DATA_DIR: join(dir, "data"), NODE_COMPILE_CACHE: caches.get(fn)! };
-        bare.set(fn, [...(bare.get(fn) ?? []), await timeToReady(join("dist", fn, "index.mjs"), env, { node })]);
+        const env = {
+          ...envOf(fn),
+          DATA_DIR: join(dir, "data"),
+          NODE_COMPILE_CACHE: caches.get(fn)!,
+        };
+        bare.set(fn, [
+          ...(bare.get(fn) ?? []),
+          await timeToReady(join("dist", fn, "index.mjs"), env, { node }),
+        ]);
         containers.set(fn, [...(containers.get(fn) ?? []), await containerToReady(fn, envOf(fn))]);
       }
     }
     done({
-      title: "Function images under podman: size, and cold start as a container beside the bare process",
+      title:
+        "Function images under podman: size, and cold start as a container beside the bare process",
       note: `Stand-in base ${baseImage()} (debootstrap minbase + official Node ${nodeVersion(node)}): ${mb(base)} MB. Median of ${RUNS} interleaved; container: podman create → first 200 from the readiness path, runc, Knative's securityContext, host network; bare: the same bundle on the same Node with the same baked compile cache. Build time is with podman's layer cache as it stood.`,
-      columns: ["function", "image MB", "over base MB", "build s", "bare ms", "container ms", "start → 200 ms", "overhead ms", "bare RSS MB", "container RSS MB"],
+      columns: [
+        "function",
+        "image MB",
+        "over base MB",
+        "build s",
+        "bare ms",
+        "container ms",
+        "start → 200 ms",
+        "overhead ms",
+        "bare RSS MB",
+        "container RSS MB",
+      ],
       rows: builds.map(({ fn, tag, ms }) => {
         const b = bare.get(fn)!;
         const c = containers.get(fn)!;

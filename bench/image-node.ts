@@ -3,7 +3,10 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
 export function imageNode(): string {
-  const bin = execFileSync("bash", [".ci/image-node.sh"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  const bin = execFileSync("bash", [".ci/image-node.sh"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  }).trim();
   return join(bin, "node");
 }
 
@@ -12,7 +15,12 @@ export function nodeVersion(node: string): string {
 }
 
 /** Fills a compile cache exactly as the image build does (scripts/bake-compile-cache.mjs). */
-export function fillCompileCache(node: string, fn: string, env: Record<string, string | undefined>, dir: string): void {
+export function fillCompileCache(
+  node: string,
+  fn: string,
+  env: Record<string, string | undefined>,
+  dir: string,
+): void {
   execFileSync(node, [join(process.cwd(), "scripts", "bake-compile-cache.mjs")], {
     cwd: join("dist", fn),
     env: { ...process.env, ...env, NODE_COMPILE_CACHE: dir },

@@ -35,7 +35,8 @@ function owner(source: string): string {
     return scope!.startsWith("@") ? `${scope}/${name}` : scope!;
   }
   const functions = source.indexOf("functions/");
-  if (functions >= 0) return source.slice(functions).split("/").slice(0, 3).join("/").replace(/\.ts$/, "");
+  if (functions >= 0)
+    return source.slice(functions).split("/").slice(0, 3).join("/").replace(/\.ts$/, "");
   return source;
 }
 
@@ -53,7 +54,12 @@ async function sourceMaps(dir: string): Promise<Map<string, SourceMap>> {
 function attribute(frame: ProfileNode["callFrame"], maps: Map<string, SourceMap>): string {
   const { url, functionName } = frame;
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";
-  if (url.startsWith("node:")) return url.replace(/^node:internal\/(deps\/)?/, "node:").split("/").slice(0, 2).join("/");
+  if (url.startsWith("node:"))
+    return url
+      .replace(/^node:internal\/(deps\/)?/, "node:")
+      .split("/")
+      .slice(0, 2)
+      .join("/");
   const path = url.startsWith("file:") ? fileURLToPath(url) : url;
   const map = maps.get(path);
   if (!map) return path;
@@ -61,7 +67,11 @@ function attribute(frame: ProfileNode["callFrame"], maps: Map<string, SourceMap>
   return entry.originalSource ? owner(entry.originalSource) : "(bundle, unmapped)";
 }
 
-async function profileOne(node: string, fn: string, dir: string): Promise<{ wallMs: number; byOwner: Map<string, number> }> {
+async function profileOne(
+  node: string,
+  fn: string,
+  dir: string,
+): Promise<{ wallMs: number; byOwner: Map<string, number> }> {
   const port = await freePort();
   const profileDir = await mkdtemp(join(dir, `profile-${fn}-`));
   const cache = await mkdtemp(join(dir, `cache-${fn}-`));
@@ -77,11 +87,15 @@ async function profileOne(node: string, fn: string, dir: string): Promise<{ wall
   };
   fillCompileCache(node, fn, env, cache);
   const started = performance.now();
-  const child = spawn(node, ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=100", "index.mjs"], {
-    cwd: join("dist", fn),
-    env: { ...env, PORT: String(port), NODE_COMPILE_CACHE: cache },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    node,
+    ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--cpu-prof-interval=100", "index.mjs"],
+    {
+      cwd: join("dist", fn),
+      env: { ...env, PORT: String(port), NODE_COMPILE_CACHE: cache },
+      stdio: "ignore",
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const wallMs = (await waitForReady(child, port)) - started;
   child.kill("SIGTERM");
@@ -110,13 +124,29 @@ export async function importBreakdownBench(): Promise<void> {
     const results = new Map<string, Awaited<ReturnType<typeof profileOne>>>();
     for (const fn of FUNCTIONS) results.set(fn, await profileOne(node, fn, dir));
     const totals = new Map<string, number>();
-    for (const { byOwner } of results.values()) for (const [who, ms] of byOwner) totals.set(who, (totals.get(who) ?? 0) + ms);
-    const top = [...totals].sort((a, b) => b[1] - a[1]).slice(0, TOP).map(([who]) => who);
+    for (const { byOwner } of results.values())
+      for (const [who, ms] of byOwner) totals.set(who, (totals.get(who) ?? 0) + ms);
+    const top = [...totals]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, TOP)
+      .map(([who]) => who);
     const cell = (ms: number | undefined) => (ms === undefined ? "" : `${ms.toFixed(1)} ms`);
     const rows: Cell[][] = [
-      ["spawn → ready, under the profiler", ...FUNCTIONS.map((fn) => cell(results.get(fn)!.wallMs))],
+      [
+        "spawn → ready, under the profiler",
+        ...FUNCTIONS.map((fn) => cell(results.get(fn)!.wallMs)),
+      ],
       ...top.map((who) => [who, ...FUNCTIONS.map((fn) => cell(results.get(fn)!.byOwner.get(who)))]),
-      ["everything else", ...FUNCTIONS.map((fn) => cell([...results.get(fn)!.byOwner].filter(([who]) => !top.includes(who)).reduce((sum, [, ms]) => sum + ms, 0)))],
+      [
+        "everything else",
+        ...FUNCTIONS.map((fn) =>
+          cell(
+            [...results.get(fn)!.byOwner]
+              .filter(([who]) => !top.includes(who))
+              .reduce((sum, [, ms]) => sum + ms, 0),
+          ),
+        ),
+      ],
     ];
     done({
       title: `Where cold start goes, ${nodeVersion(node)}`,

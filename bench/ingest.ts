@@ -9,7 +9,15 @@ import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../functions/c
 import { closedLoop, percentile, type LoopResult } from "./ingest/closed-loop.ts";
 import { answeringServer } from "./ingest/side-servers.ts";
 import { startFloor, startIngestAlone } from "./ingest/processes.ts";
-import { chunksOf, indexingDocuments, letters, smallDocument, smallText, spoolEmpty, storeAloneChunksPerSecond } from "./ingest/workload.ts";
+import {
+  chunksOf,
+  indexingDocuments,
+  letters,
+  smallDocument,
+  smallText,
+  spoolEmpty,
+  storeAloneChunksPerSecond,
+} from "./ingest/workload.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { addTable, measuring } from "./report.ts";
 
@@ -20,10 +28,32 @@ const ROUNDS = 2;
 const PROBE_EVERY_MS = 250;
 
 interface IngestBenchResult {
-  load: { target: "floor" | "ingest"; p50Ms: number; p99Ms: number; perSecond: number; statuses: Record<string, number> }[];
+  load: {
+    target: "floor" | "ingest";
+    p50Ms: number;
+    p99Ms: number;
+    perSecond: number;
+    statuses: Record<string, number>;
+  }[];
   ratios: { p50: number; p99: number; throughput: number };
-  indexing: { documents: number; chunks: number; pipelineChunksPerSecond: number; storeAloneChunksPerSecond: number; ratio: number };
-  lag: { duringP50Ms: number; duringP95Ms: number; afterP50Ms: number; afterP95Ms: number; probesDuring: number; probesAfter: number; drainMs: number; accepted: number; refused503: number };
+  indexing: {
+    documents: number;
+    chunks: number;
+    pipelineChunksPerSecond: number;
+    storeAloneChunksPerSecond: number;
+    ratio: number;
+  };
+  lag: {
+    duringP50Ms: number;
+    duringP95Ms: number;
+    afterP50Ms: number;
+    afterP95Ms: number;
+    probesDuring: number;
+    probesAfter: number;
+    drainMs: number;
+    accepted: number;
+    refused503: number;
+  };
 }
 
 /** Prints three tables (recorded for bench/results/). */
@@ -33,10 +63,15 @@ export async function ingestBench(): Promise<void> {
   try {
     const measured = measuring();
     const load = await loadBesideFloor(dir, otlp.url);
-    const merged = (target: "floor" | "ingest") => merge(load.filter((l) => l.target === target).map((l) => l.result));
+    const merged = (target: "floor" | "ingest") =>
+      merge(load.filter((l) => l.target === target).map((l) => l.result));
     const floor = summary("floor", merged("floor"));
     const ingest = summary("ingest", merged("ingest"));
-    const ratios = { p50: ingest.p50Ms / floor.p50Ms, p99: ingest.p99Ms / floor.p99Ms, throughput: ingest.perSecond / floor.perSecond };
+    const ratios = {
+      p50: ingest.p50Ms / floor.p50Ms,
+      p99: ingest.p99Ms / floor.p99Ms,
+      throughput: ingest.perSecond / floor.perSecond,
+    };
 
     const stack = await startLocalStack({
       ports: await freePorts(FUNCTION_NAMES),
@@ -70,7 +105,12 @@ async function loadBesideFloor(dir: string, otlpUrl: string) {
   const runs: { target: "floor" | "ingest"; result: LoopResult }[] = [];
   try {
     const run = (url: string, seconds: number) =>
-      closedLoop({ url: `${url}/ingest`, connections: CONNECTIONS, durationMs: seconds * 1000, body: (i) => smallDocument(`r${runs.length}-${seconds}-${i}`) });
+      closedLoop({
+        url: `${url}/ingest`,
+        connections: CONNECTIONS,
+        durationMs: seconds * 1000,
+        body: (i) => smallDocument(`r${runs.length}-${seconds}-${i}`),
+      });
     await run(floor.url, 1);
     await run(ingest.url, 1);
     for (let round = 0; round < ROUNDS; round++) {
@@ -85,18 +125,35 @@ async function loadBesideFloor(dir: string, otlpUrl: string) {
 }
 
 /** Documents spooled while index-document is down, then timed from its start until the spool is empty. */
-async function indexingThroughput(stack: LocalStack, dataDir: string, storeDir: string): Promise<IngestBenchResult["indexing"]> {
+async function indexingThroughput(
+  stack: LocalStack,
+  dataDir: string,
+  storeDir: string,
+): Promise<IngestBenchResult["indexing"]> {
   const documents = indexingDocuments(DOCS);
   const chunks = documents.reduce((sum, d) => sum + chunksOf(d.text), 0);
   await stack.stopFunction("index-document");
-  const preload = await closedLoop({ url: `${stack.urls.ingest}/ingest`, connections: 8, durationMs: 600_000, body: (i) => JSON.stringify(documents[i]), maxRequests: documents.length });
-  if ((preload.statuses["202"] ?? 0) !== documents.length) throw new Error(`preload: ${JSON.stringify(preload.statuses)}`);
+  const preload = await closedLoop({
+    url: `${stack.urls.ingest}/ingest`,
+    connections: 8,
+    durationMs: 600_000,
+    body: (i) => JSON.stringify(documents[i]),
+    maxRequests: documents.length,
+  });
+  if ((preload.statuses["202"] ?? 0) !== documents.length)
+    throw new Error(`preload: ${JSON.stringify(preload.statuses)}`);
   await stack.startFunction("index-document");
   const started = performance.now();
   while (!(await spoolEmpty(dataDir))) await new Promise((r) => setTimeout(r, 20));
   const pipelineChunksPerSecond = chunks / ((performance.now() - started) / 1000);
   const storeAlone = await storeAloneChunksPerSecond(storeDir, documents);
-  return { documents: documents.length, chunks, pipelineChunksPerSecond, storeAloneChunksPerSecond: storeAlone, ratio: pipelineChunksPerSecond / storeAlone };
+  return {
+    documents: documents.length,
+    chunks,
+    pipelineChunksPerSecond,
+    storeAloneChunksPerSecond: storeAlone,
+    ratio: pipelineChunksPerSecond / storeAlone,
+  };
 }
 
 /**
@@ -104,11 +161,15 @@ async function indexingThroughput(stack: LocalStack, dataDir: string, storeDir: 
  * latest accepted document and asks search for its unique word until it is found; after the load,
  * probes ingest a document of their own, one at a time, until the spool has drained and ten more.
  */
-async function ingestToSearchable(stack: LocalStack, dataDir: string): Promise<IngestBenchResult["lag"]> {
+async function ingestToSearchable(
+  stack: LocalStack,
+  dataDir: string,
+): Promise<IngestBenchResult["lag"]> {
   const run = letters(Date.now() % 1_000_000);
   const marker = (i: number) => `qz${letters(i)}v${run}`;
   const namespace = "bench-lag";
-  const body = (id: string, word: string) => JSON.stringify({ id, namespace, text: `${word} ${smallText(id)}`, metadata: { title: id } });
+  const body = (id: string, word: string) =>
+    JSON.stringify({ id, namespace, text: `${word} ${smallText(id)}`, metadata: { title: id } });
   let latest: { index: number; at: number } | undefined;
   let loadOver = false;
   const loading = closedLoop({
@@ -124,10 +185,18 @@ async function ingestToSearchable(stack: LocalStack, dataDir: string): Promise<I
   let drainedAt: number | undefined;
   const probe = async (word: string, id: string, acceptedAt: number) => {
     for (;;) {
-      const response = await fetch(`${stack.urls.search}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: word, namespace, mode: "keyword", top_k: 1 }) });
-      const found = response.ok && ((await response.json()) as { sources: { document_id: string }[] }).sources[0]?.document_id === id;
+      const response = await fetch(`${stack.urls.search}/search`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: word, namespace, mode: "keyword", top_k: 1 }),
+      });
+      const found =
+        response.ok &&
+        ((await response.json()) as { sources: { document_id: string }[] }).sources[0]
+          ?.document_id === id;
       if (found) return performance.now() - acceptedAt;
-      if (performance.now() - acceptedAt > 120_000) throw new Error(`document ${id} not searchable after 120 s`);
+      if (performance.now() - acceptedAt > 120_000)
+        throw new Error(`document ${id} not searchable after 120 s`);
       await new Promise((r) => setTimeout(r, 20));
     }
   };
@@ -136,7 +205,12 @@ async function ingestToSearchable(stack: LocalStack, dataDir: string): Promise<I
   while (!loadOver) {
     const target = latest;
     latest = undefined;
-    if (target) probing.push(probe(marker(target.index), `lag-${target.index}`, target.at).then((ms) => void during.push(ms)));
+    if (target)
+      probing.push(
+        probe(marker(target.index), `lag-${target.index}`, target.at).then(
+          (ms) => void during.push(ms),
+        ),
+      );
     await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
   }
   const loaded = await loading;
@@ -148,7 +222,11 @@ async function ingestToSearchable(stack: LocalStack, dataDir: string): Promise<I
     const id = `after-${n}`;
     const word = marker(1_000_000 + n);
     const sent = performance.now();
-    const response = await fetch(`${stack.urls.ingest}/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: body(id, word) });
+    const response = await fetch(`${stack.urls.ingest}/ingest`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body(id, word),
+    });
     if (response.status !== 202) {
       await new Promise((r) => setTimeout(r, 200));
       continue;
@@ -170,11 +248,20 @@ async function ingestToSearchable(stack: LocalStack, dataDir: string): Promise<I
 
 function merge(results: LoopResult[]): LoopResult {
   const statuses: Record<string, number> = {};
-  for (const r of results) for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
-  return { latencies: results.flatMap((r) => r.latencies), statuses, elapsedMs: results.reduce((s, r) => s + r.elapsedMs, 0), accepted: results.flatMap((r) => r.accepted) };
+  for (const r of results)
+    for (const [s, n] of Object.entries(r.statuses)) statuses[s] = (statuses[s] ?? 0) + n;
+  return {
+    latencies: results.flatMap((r) => r.latencies),
+    statuses,
+    elapsedMs: results.reduce((s, r) => s + r.elapsedMs, 0),
+    accepted: results.flatMap((r) => r.accepted),
+  };
 }
 
-function summary(target: "floor" | "ingest", result: LoopResult): IngestBenchResult["load"][number] {
+function summary(
+  target: "floor" | "ingest",
+  result: LoopResult,
+): IngestBenchResult["load"][number] {
   return {
     target,
     p50Ms: percentile(result.latencies, 50),
@@ -192,9 +279,27 @@ function print(r: IngestBenchResult, load: ReturnType<typeof measuring>): void {
     note: `${CONNECTIONS} connections × ${SECONDS} s × ${ROUNDS} rounds, interleaved, loopback; ingest as bundled, telemetry on, its spool delivering to a sink that answers 202; floor: a Hono handler that parses the JSON and writes one fsync'd file + rename. Goal: ingest latencies ≤ 1.5× the floor.`,
     columns: ["", "p50 ms", "p99 ms", "accepted/s", "statuses"],
     rows: [
-      ["floor", f(floor!.p50Ms), f(floor!.p99Ms), f(floor!.perSecond, 0), JSON.stringify(floor!.statuses)],
-      ["ingest", f(ingest!.p50Ms), f(ingest!.p99Ms), f(ingest!.perSecond, 0), JSON.stringify(ingest!.statuses)],
-      ["ingest ÷ floor", `${f(r.ratios.p50, 2)}×`, `${f(r.ratios.p99, 2)}×`, `${f(r.ratios.throughput, 2)}×`, ""],
+      [
+        "floor",
+        f(floor!.p50Ms),
+        f(floor!.p99Ms),
+        f(floor!.perSecond, 0),
+        JSON.stringify(floor!.statuses),
+      ],
+      [
+        "ingest",
+        f(ingest!.p50Ms),
+        f(ingest!.p99Ms),
+        f(ingest!.perSecond, 0),
+        JSON.stringify(ingest!.statuses),
+      ],
+      [
+        "ingest ÷ floor",
+        `${f(r.ratios.p50, 2)}×`,
+        `${f(r.ratios.p99, 2)}×`,
+        `${f(r.ratios.throughput, 2)}×`,
+        "",
+      ],
     ],
   });
   const i = r.indexing;

@@ -20,9 +20,12 @@ const benches: Record<string, () => Promise<void>> = {
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const unknown = named.filter((name) => !(name in benches));
 if (unknown.length > 0) {
-  console.error(`bench: unknown bench ${unknown.join(", ")}; known: ${Object.keys(benches).join(", ")}`);
+  console.error(
+    `bench: unknown bench ${unknown.join(", ")}; known: ${Object.keys(benches).join(", ")}`,
+  );
   process.exit(2);
 }
 const started = new Date();
-for (const [name, bench] of Object.entries(benches)) if (named.length === 0 || named.includes(name)) await bench();
+for (const [name, bench] of Object.entries(benches))
+  if (named.length === 0 || named.includes(name)) await bench();
 console.log(`\nwritten: ${await writeResults(started)}`);

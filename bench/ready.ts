@@ -26,37 +26,67 @@ export async function residentMb(pid: number): Promise<number> {
 export async function cpuMs(pid: number): Promise<number> {
   let ns = 0;
   for (const task of await readdir(`/proc/${pid}/task`)) {
-    const schedstat = await readFile(`/proc/${pid}/task/${task}/schedstat`, "utf8").catch(() => "0");
+    const schedstat = await readFile(`/proc/${pid}/task/${task}/schedstat`, "utf8").catch(
+      () => "0",
+    );
     ns += Number(schedstat.split(" ")[0]);
   }
   return ns / 1e6;
 }
 
 /** Polls readiness every 2 ms (fine enough for cold start); resolves with performance.now() of the first 200. */
-export async function waitForReady(child: ChildProcess, port: number, timeoutMs = 60_000): Promise<number> {
+export async function waitForReady(
+  child: ChildProcess,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before it was ready`);
+    if (child.exitCode !== null)
+      throw new Error(`process exited with ${child.exitCode} before it was ready`);
     if (performance.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health/readiness`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health/readiness`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return performance.now();
     await new Promise((r) => setTimeout(r, 2));
   }
 }
 
 /** Starts `node [flags] script…` and measures it to its first ready answer, then kills it. */
-export async function timeToReady(script: string | string[], env: Record<string, string>, launch: Launch = {}): Promise<Ready> {
+export async function timeToReady(
+  script: string | string[],
+  env: Record<string, string>,
+  launch: Launch = {},
+): Promise<Ready> {
   const port = await freePort();
   const args = [...(launch.flags ?? []), ...(Array.isArray(script) ? script : [script])];
   const started = performance.now();
-  const child = spawn(launch.node ?? process.execPath, args, { env: { ...process.env, ...env, [launch.portVariable ?? "PORT"]: String(port), LOG_LEVEL: "silent" }, stdio: "ignore" });
+  const child = spawn(launch.node ?? process.execPath, args, {
+    env: {
+      ...process.env,
+      ...env,
+      [launch.portVariable ?? "PORT"]: String(port),
+      LOG_LEVEL: "silent",
+    },
+    stdio: "ignore",
+  });
   try {
     const ready = await waitForReady(child, port);
-    return { ms: ready - started, rssMb: await residentMb(child.pid!), cpuMs: await cpuMs(child.pid!) };
+    return {
+      ms: ready - started,
+      rssMb: await residentMb(child.pid!),
+      cpuMs: await cpuMs(child.pid!),
+    };
   } finally {
     child.kill("SIGKILL");
   }
 }
 
-export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-export const p99 = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)]!;
+export const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+export const p99 = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[
+    Math.min(values.length - 1, Math.ceil(values.length * 0.99) - 1)
+  ]!;

@@ -23,7 +23,10 @@ const QUERIES = runs(60, 15);
 const DOCUMENTS = runs(30, 8);
 
 function installed(): boolean {
-  return existsSync(join(stackCacheDir(`weaviate-${WEAVIATE_VERSION}`), "bin", "weaviate-server")) && existsSync(stackCacheDir(`kafka-${kafkaVersion()}`));
+  return (
+    existsSync(join(stackCacheDir(`weaviate-${WEAVIATE_VERSION}`), "bin", "weaviate-server")) &&
+    existsSync(stackCacheDir(`kafka-${kafkaVersion()}`))
+  );
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
@@ -40,7 +43,10 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
     OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
   });
   const bare = join(dir, "bare.mjs");
-  await writeFile(bare, `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`);
+  await writeFile(
+    bare,
+    `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`,
+  );
   const caches = new Map<string, string>();
   for (const fn of FUNCTIONS) {
     const cache = await mkdtemp(join(dir, `cache-${fn}-`));
@@ -54,13 +60,23 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
     for (const fn of FUNCTIONS) {
       const script = join("dist", fn, "index.mjs");
       add(`${fn}, no compile cache`, await timeToReady(script, env(fn), { node }));
-      add(`${fn}, as the image runs it`, await timeToReady(script, { ...env(fn), NODE_COMPILE_CACHE: caches.get(fn)! }, { node }));
+      add(
+        `${fn}, as the image runs it`,
+        await timeToReady(script, { ...env(fn), NODE_COMPILE_CACHE: caches.get(fn)! }, { node }),
+      );
     }
   }
   const base = median(samples.get("bare node:http")!.map((r) => r.ms));
   const rows: Cell[][] = [...samples].map(([name, runs]) => {
     const wall = median(runs.map((r) => r.ms));
-    return [name, `${wall.toFixed(0)} ms`, `${p99(runs.map((r) => r.ms)).toFixed(0)} ms`, `${(wall / base).toFixed(2)}x`, `${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms`, `${median(runs.map((r) => r.rssMb)).toFixed(0)} MB`];
+    return [
+      name,
+      `${wall.toFixed(0)} ms`,
+      `${p99(runs.map((r) => r.ms)).toFixed(0)} ms`,
+      `${(wall / base).toFixed(2)}x`,
+      `${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms`,
+      `${median(runs.map((r) => r.rssMb)).toFixed(0)} MB`,
+    ];
   });
   done({
     title: `Cold start on the cluster's adapters, ${nodeVersion(node)}`,
@@ -73,9 +89,25 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
 async function searchLatency(real: RealStack): Promise<void> {
   const done = measuring();
   const namespace = "bench-real";
-  const topics = ["kafka partitions and consumer groups", "weaviate hybrid search with bm25", "knative scale to zero and the activator", "opentelemetry spans across a kafka hop", "redis cache for embeddings"];
+  const topics = [
+    "kafka partitions and consumer groups",
+    "weaviate hybrid search with bm25",
+    "knative scale to zero and the activator",
+    "opentelemetry spans across a kafka hop",
+    "redis cache for embeddings",
+  ];
   const ids = await Promise.all(
-    topics.map(async (topic, i) => (await real.ingest({ id: `real-${i}`, namespace, title: topic, text: `${topic}. `.repeat(40) })).document_id),
+    topics.map(
+      async (topic, i) =>
+        (
+          await real.ingest({
+            id: `real-${i}`,
+            namespace,
+            title: topic,
+            text: `${topic}. `.repeat(40),
+          })
+        ).document_id,
+    ),
   );
   for (const [i, id] of ids.entries()) await real.searchable(id, namespace, topics[i]!);
   const rows: Cell[][] = [];
@@ -104,7 +136,11 @@ async function ingestToSearchable(real: RealStack): Promise<void> {
   for (let i = 0; i < DOCUMENTS; i++) {
     const word = `lagword${i}x${Date.now().toString(36)}`;
     const started = performance.now();
-    const { document_id } = await real.ingest({ namespace, title: `lag ${i}`, text: `A document about ${word}. `.repeat(20) });
+    const { document_id } = await real.ingest({
+      namespace,
+      title: `lag ${i}`,
+      text: `A document about ${word}. `.repeat(20),
+    });
     await real.searchable(document_id, namespace, word);
     lags.push(performance.now() - started);
   }
@@ -112,7 +148,14 @@ async function ingestToSearchable(real: RealStack): Promise<void> {
     title: "Ingest → searchable through Kafka, idle",
     note: `${DOCUMENTS} documents one after another: POST /ingest (S3 + Kafka) → KafkaSource stand-in → index-document (S3, embed, Weaviate) → found by a keyword search.`,
     columns: ["documents", "p50", "p95", "max"],
-    rows: [[DOCUMENTS, ms(median(lags)), ms([...lags].sort((a, b) => a - b)[Math.ceil(lags.length * 0.95) - 1]!), ms(Math.max(...lags))]],
+    rows: [
+      [
+        DOCUMENTS,
+        ms(median(lags)),
+        ms([...lags].sort((a, b) => a - b)[Math.ceil(lags.length * 0.95) - 1]!),
+        ms(Math.max(...lags)),
+      ],
+    ],
   });
 }
 
@@ -122,7 +165,10 @@ export async function realStackBench(): Promise<void> {
     return;
   }
   const dir = await mkdtemp(join(tmpdir(), "bench-real-"));
-  const real = await startRealStack({ otlpEndpoint: `http://127.0.0.1:${await freePort()}`, relay: {} });
+  const real = await startRealStack({
+    otlpEndpoint: `http://127.0.0.1:${await freePort()}`,
+    relay: {},
+  });
   try {
     await coldStart(real, dir);
     await searchLatency(real);

@@ -66,19 +66,28 @@ async function bundle(file: string, source: string): Promise<number> {
     outfile: file,
     logLevel: "error",
     plugins: [otelEsm],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   return (await stat(file)).size / 1024 / 1024;
 }
 
 export async function referenceApps(dir: string): Promise<ReferenceApp[]> {
   const bare = join(dir, "bare.mjs");
-  await writeFile(bare, `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`);
+  await writeFile(
+    bare,
+    `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`,
+  );
   const hello = join(dir, "hello.cjs");
   await writeFile(hello, `module.exports = { handle: () => "hello" };`);
   const apps: ReferenceApp[] = [
     { name: BARE, args: [bare] },
-    { name: "faas-js-runtime 3, hello", args: [resolve("node_modules/faas-js-runtime/bin/cli.js"), hello, "--log-level", "silent"], portVariable: "FUNC_PORT" },
+    {
+      name: "faas-js-runtime 3, hello",
+      args: [resolve("node_modules/faas-js-runtime/bin/cli.js"), hello, "--log-level", "silent"],
+      portVariable: "FUNC_PORT",
+    },
   ];
   for (const [name, source] of Object.entries(honoApps)) {
     const file = join(dir, `${name.replace(/\W+/g, "-")}.mjs`);

@@ -28,9 +28,16 @@ export function measuring(): (table: Omit<Table, "load">) => void {
 export function addTable(table: Table): void {
   tables.push(table);
   const text = table.rows.map((row) => row.map(String));
-  const widths = table.columns.map((c, i) => Math.max(c.length, ...text.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
-  const load = table.load ? `; load average ${table.load[0].toFixed(1)} → ${table.load[1].toFixed(1)}` : "";
+  const widths = table.columns.map((c, i) =>
+    Math.max(c.length, ...text.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ");
+  const load = table.load
+    ? `; load average ${table.load[0].toFixed(1)} → ${table.load[1].toFixed(1)}`
+    : "";
   console.log(`\n${table.title}${load}`);
   if (table.note) console.log(table.note);
   console.log(line(table.columns));
@@ -38,12 +45,20 @@ export function addTable(table: Table): void {
 }
 
 function markdown(run: { started: string; node: string; cpus: number; commit: string }): string {
-  const parts = [`# Bench run ${run.started}`, "", `Node ${run.node}, ${run.cpus} CPUs, commit ${run.commit}.`];
+  const parts = [
+    `# Bench run ${run.started}`,
+    "",
+    `Node ${run.node}, ${run.cpus} CPUs, commit ${run.commit}.`,
+  ];
   for (const table of tables) {
     parts.push("", `## ${table.title}`, "");
     if (table.note) parts.push(table.note, "");
-    if (table.load) parts.push(`Load average ${table.load[0].toFixed(1)} → ${table.load[1].toFixed(1)}.`, "");
-    parts.push(`| ${table.columns.join(" | ")} |`, `|${table.columns.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`);
+    if (table.load)
+      parts.push(`Load average ${table.load[0].toFixed(1)} → ${table.load[1].toFixed(1)}.`, "");
+    parts.push(
+      `| ${table.columns.join(" | ")} |`,
+      `|${table.columns.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+    );
     for (const row of table.rows) parts.push(`| ${row.join(" | ")} |`);
   }
   return `${parts.join("\n")}\n`;
@@ -53,12 +68,20 @@ function markdown(run: { started: string; node: string; cpus: number; commit: st
 export async function writeResults(started: Date): Promise<string> {
   const commit = (() => {
     try {
-      return execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+      return execFileSync("git", ["rev-parse", "--short", "HEAD"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
     } catch {
       return "unknown";
     }
   })();
-  const run = { started: started.toISOString(), node: process.version, cpus: cpus().length, commit };
+  const run = {
+    started: started.toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    commit,
+  };
   const dir = join("bench", "results");
   await mkdir(dir, { recursive: true });
   const base = join(dir, run.started.replace(/[:.]/g, "-"));

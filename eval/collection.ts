@@ -27,7 +27,9 @@ export interface Collection {
  * read at run time, never copied into the repository.
  */
 export function sharedEvalDir(projectRoot: string): string {
-  return process.env.EVAL_COLLECTIONS_DIR ? resolve(process.env.EVAL_COLLECTIONS_DIR) : resolve(projectRoot, "..", "shared", "eval");
+  return process.env.EVAL_COLLECTIONS_DIR
+    ? resolve(process.env.EVAL_COLLECTIONS_DIR)
+    : resolve(projectRoot, "..", "shared", "eval");
 }
 
 export function cisiAvailable(projectRoot: string): string | undefined {
@@ -37,8 +39,14 @@ export function cisiAvailable(projectRoot: string): string | undefined {
 
 /** CISI in the SMART format: `.I id`, then `.T` title, `.A` authors, `.W` text, `.X` cross-references. */
 export async function loadCisi(dir: string): Promise<Collection> {
-  const [all, qry, rel] = await Promise.all(["CISI.ALL", "CISI.QRY", "CISI.REL"].map((f) => readFile(join(dir, f), "utf8")));
-  const documents = parseSmart(all!).map((r) => ({ id: r.id, title: r.fields.T ?? "", text: r.fields.W ?? "" }));
+  const [all, qry, rel] = await Promise.all(
+    ["CISI.ALL", "CISI.QRY", "CISI.REL"].map((f) => readFile(join(dir, f), "utf8")),
+  );
+  const documents = parseSmart(all!).map((r) => ({
+    id: r.id,
+    title: r.fields.T ?? "",
+    text: r.fields.W ?? "",
+  }));
   const judgements = new Map<string, Set<string>>();
   for (const line of rel!.split("\n")) {
     const [queryId, documentId] = line.trim().split(/\s+/);
@@ -48,7 +56,11 @@ export async function loadCisi(dir: string): Promise<Collection> {
   }
   const queries = parseSmart(qry!)
     .filter((r) => judgements.has(r.id))
-    .map((r) => ({ id: r.id, text: [r.fields.T, r.fields.W].filter(Boolean).join("\n"), relevant: judgements.get(r.id)! }));
+    .map((r) => ({
+      id: r.id,
+      text: [r.fields.T, r.fields.W].filter(Boolean).join("\n"),
+      relevant: judgements.get(r.id)!,
+    }));
   return { name: "CISI", documents, queries };
 }
 
@@ -74,8 +86,10 @@ function parseSmart(text: string): SmartRecord[] {
       field = marker[1]!;
       continue;
     }
-    if (current && field) current.fields[field] = current.fields[field] ? `${current.fields[field]}\n${line}` : line;
+    if (current && field)
+      current.fields[field] = current.fields[field] ? `${current.fields[field]}\n${line}` : line;
   }
-  for (const record of records) for (const key of Object.keys(record.fields)) record.fields[key] = record.fields[key]!.trim();
+  for (const record of records)
+    for (const key of Object.keys(record.fields)) record.fields[key] = record.fields[key]!.trim();
   return records;
 }

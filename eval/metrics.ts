@@ -6,10 +6,19 @@ export interface QueryMetrics {
   rr: number;
 }
 
-export const METRIC_NAMES = ["ndcg10", "ap", "recall", "rr"] as const satisfies readonly (keyof QueryMetrics)[];
+export const METRIC_NAMES = [
+  "ndcg10",
+  "ap",
+  "recall",
+  "rr",
+] as const satisfies readonly (keyof QueryMetrics)[];
 
 /** `depth` is where MAP and Recall are cut (the `top_k` asked for). */
-export function queryMetrics(ranking: readonly string[], relevant: ReadonlySet<string>, depth: number): QueryMetrics {
+export function queryMetrics(
+  ranking: readonly string[],
+  relevant: ReadonlySet<string>,
+  depth: number,
+): QueryMetrics {
   const ranked = distinct(ranking).slice(0, depth);
   let dcg = 0;
   let hits = 0;

@@ -30,31 +30,48 @@ const fromDocumentId = (id: string) => id.replace(/^doc-/, "");
  * The real thing: the four bundled functions as processes on free ports with embedded defaults in a
  * fresh DATA_DIR; every document through ingest's HTTP API, every query through search's.
  */
-export async function runThroughPipeline(collection: Collection, options: PipelineRunOptions): Promise<{ searchable: number; modes: ModeRun[] }> {
+export async function runThroughPipeline(
+  collection: Collection,
+  options: PipelineRunOptions,
+): Promise<{ searchable: number; modes: ModeRun[] }> {
   const log = options.log ?? ((line: string) => console.error(line));
   const dataDir = await tempDir("eval");
   const stack = await startLocalStack({
     ports: await freePorts(FUNCTION_NAMES),
     dataDir,
     // CISI has queries longer than the default 2 KB limit.
-    env: { LOG_LEVEL: "warn", OBSERVABILITY_ENABLED: "false", MAX_QUERY_CHARS: "16384", ...options.env },
+    env: {
+      LOG_LEVEL: "warn",
+      OBSERVABILITY_ENABLED: "false",
+      MAX_QUERY_CHARS: "16384",
+      ...options.env,
+    },
     onLog: (_name, line) => log(line),
   });
   try {
     const started = performance.now();
     await ingestAll(stack.urls.ingest, collection.documents);
-    log(`eval: ${collection.documents.length} documents accepted in ${((performance.now() - started) / 1000).toFixed(1)} s; waiting until searchable`);
+    log(
+      `eval: ${collection.documents.length} documents accepted in ${((performance.now() - started) / 1000).toFixed(1)} s; waiting until searchable`,
+    );
     const searchable = await waitUntilIndexed(stack.urls.search, collection.documents.length);
-    log(`eval: ${searchable} of ${collection.documents.length} documents searchable after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `eval: ${searchable} of ${collection.documents.length} documents searchable after ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     const modes: ModeRun[] = [];
-    for (const mode of MODES) modes.push(await runQueries(stack.urls.search, collection, mode, options.topK));
+    for (const mode of MODES)
+      modes.push(await runQueries(stack.urls.search, collection, mode, options.topK));
     return { searchable, modes };
   } finally {
     await stack.stop();
   }
 }
 
-async function ingestAll(ingestUrl: string, documents: EvalDocument[], concurrency = 8): Promise<void> {
+async function ingestAll(
+  ingestUrl: string,
+  documents: EvalDocument[],
+  concurrency = 8,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < documents.length) {
@@ -62,9 +79,17 @@ async function ingestAll(ingestUrl: string, documents: EvalDocument[], concurren
       const response = await fetch(`${ingestUrl}/ingest`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id: documentId(document.id), namespace: NAMESPACE, text: documentText(document), metadata: { source: `CISI.ALL#${document.id}` } }),
+        body: JSON.stringify({
+          id: documentId(document.id),
+          namespace: NAMESPACE,
+          text: documentText(document),
+          metadata: { source: `CISI.ALL#${document.id}` },
+        }),
       });
-      if (response.status !== 202) throw new Error(`ingest of document ${document.id} answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 202)
+        throw new Error(
+          `ingest of document ${document.id} answered ${response.status}: ${await response.text()}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -75,12 +100,18 @@ async function ingestAll(ingestUrl: string, documents: EvalDocument[], concurren
  * then the run goes on with what is searchable and the report says how many (a pipeline that
  * silently drops a document shows up there instead of hanging the evaluation).
  */
-async function waitUntilIndexed(searchUrl: string, expected: number, stallMs = 60_000): Promise<number> {
+async function waitUntilIndexed(
+  searchUrl: string,
+  expected: number,
+  stallMs = 60_000,
+): Promise<number> {
   let last = -1;
   let lastChange = Date.now();
   for (;;) {
     const response = await fetch(`${searchUrl}/namespaces`);
-    const { namespaces } = (await response.json()) as { namespaces: { namespace: string; documents: number }[] };
+    const { namespaces } = (await response.json()) as {
+      namespaces: { namespace: string; documents: number }[];
+    };
     const documents = namespaces.find((n) => n.namespace === NAMESPACE)?.documents ?? 0;
     if (documents >= expected) return documents;
     if (documents !== last) [last, lastChange] = [documents, Date.now()];
@@ -89,7 +120,12 @@ async function waitUntilIndexed(searchUrl: string, expected: number, stallMs = 6
   }
 }
 
-async function runQueries(searchUrl: string, collection: Collection, mode: SearchMode, topK: number): Promise<ModeRun> {
+async function runQueries(
+  searchUrl: string,
+  collection: Collection,
+  mode: SearchMode,
+  topK: number,
+): Promise<ModeRun> {
   const rankings = new Map<string, string[]>();
   const latenciesMs: number[] = [];
   for (const query of collection.queries) {
@@ -101,7 +137,10 @@ async function runQueries(searchUrl: string, collection: Collection, mode: Searc
     });
     const body = (await response.json()) as { sources: { document_id: string }[] };
     latenciesMs.push(performance.now() - started);
-    if (response.status !== 200) throw new Error(`search (${mode}) for query ${query.id} answered ${response.status}: ${JSON.stringify(body)}`);
+    if (response.status !== 200)
+      throw new Error(
+        `search (${mode}) for query ${query.id} answered ${response.status}: ${JSON.stringify(body)}`,
+      );
     rankings.set(query.id, [...new Set(body.sources.map((s) => fromDocumentId(s.document_id)))]);
   }
   return { mode, rankings, latenciesMs };

@@ -16,7 +16,10 @@ export function referenceVirtualenv(): string {
   if (existsSync(marker)) return python;
   const run = (command: string, args: string[]) => {
     const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"] });
-    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}); the reference BM25 needs python3 with venv and pip`);
+    if (result.status !== 0)
+      throw new Error(
+        `${command} ${args.join(" ")} failed (exit ${result.status}); the reference BM25 needs python3 with venv and pip`,
+      );
   };
   console.error(`eval: installing the reference BM25 (${PACKAGES.join(", ")}) into ${venv}`);
   if (!existsSync(python)) run("python3", ["-m", "venv", venv]);
@@ -31,9 +34,15 @@ export interface ReferenceRun {
 }
 
 /** Ranks every query of the collection with bm25s over exactly the text the pipeline ingests. */
-export async function runReferenceBm25(collection: Collection, documentText: (d: Collection["documents"][number]) => string, k: number): Promise<ReferenceRun> {
+export async function runReferenceBm25(
+  collection: Collection,
+  documentText: (d: Collection["documents"][number]) => string,
+  k: number,
+): Promise<ReferenceRun> {
   const python = referenceVirtualenv();
-  const child = spawn(python, [join(import.meta.dirname, "reference_bm25.py")], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(python, [join(import.meta.dirname, "reference_bm25.py")], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const output: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => output.push(chunk));
   const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -47,6 +56,9 @@ export async function runReferenceBm25(collection: Collection, documentText: (d:
   );
   const code = await exited;
   if (code !== 0) throw new Error(`reference BM25 exited with ${code}`);
-  const parsed = JSON.parse(Buffer.concat(output).toString("utf8")) as { rankings: Record<string, string[]>; version: string };
+  const parsed = JSON.parse(Buffer.concat(output).toString("utf8")) as {
+    rankings: Record<string, string[]>;
+    version: string;
+  };
   return { version: parsed.version, rankings: new Map(Object.entries(parsed.rankings)) };
 }

@@ -36,29 +36,49 @@ export interface Report {
 
 export const isTuneQuery = (q: EvalQuery) => Number(q.id) % 2 === 1;
 
-export function summarise(collection: Collection, runs: RankedRun[], reference: RankedRun, topK: number): RunSummary[] {
-  const perQuery = (run: RankedRun) => collection.queries.map((q) => queryMetrics(run.rankings.get(q.id) ?? [], q.relevant, topK));
+export function summarise(
+  collection: Collection,
+  runs: RankedRun[],
+  reference: RankedRun,
+  topK: number,
+): RunSummary[] {
+  const perQuery = (run: RankedRun) =>
+    collection.queries.map((q) => queryMetrics(run.rankings.get(q.id) ?? [], q.relevant, topK));
   const referenceMetrics = perQuery(reference);
   return [...runs, reference].map((run) => {
     const metrics = perQuery(run);
     const column = (name: keyof QueryMetrics, list = metrics) => list.map((m) => m[name]);
-    const split = (tune: boolean) => mean(metrics.filter((_m, i) => isTuneQuery(collection.queries[i]!) === tune).map((m) => m.ndcg10));
+    const split = (tune: boolean) =>
+      mean(
+        metrics
+          .filter((_m, i) => isTuneQuery(collection.queries[i]!) === tune)
+          .map((m) => m.ndcg10),
+      );
     const summary: RunSummary = {
       name: run.name,
-      means: Object.fromEntries(METRIC_NAMES.map((n) => [n, mean(column(n))])) as unknown as QueryMetrics,
+      means: Object.fromEntries(
+        METRIC_NAMES.map((n) => [n, mean(column(n))]),
+      ) as unknown as QueryMetrics,
       ndcg10BySplit: { tune: split(true), check: split(false) },
     };
     if (run !== reference) {
-      summary.versusReference = Object.fromEntries(METRIC_NAMES.map((n) => [n, pairedBootstrap(column(n), column(n, referenceMetrics))])) as Record<keyof QueryMetrics, Interval>;
+      summary.versusReference = Object.fromEntries(
+        METRIC_NAMES.map((n) => [n, pairedBootstrap(column(n), column(n, referenceMetrics))]),
+      ) as Record<keyof QueryMetrics, Interval>;
     }
-    if (run.latenciesMs) summary.latencyMs = { p50: percentile(run.latenciesMs, 0.5), p95: percentile(run.latenciesMs, 0.95) };
+    if (run.latenciesMs)
+      summary.latencyMs = {
+        p50: percentile(run.latenciesMs, 0.5),
+        p95: percentile(run.latenciesMs, 0.95),
+      };
     return summary;
   });
 }
 
 export function markdown(report: Report): string {
   const f = (x: number) => x.toFixed(3);
-  const signed = (i: Interval) => `${i.difference >= 0 ? "+" : ""}${f(i.difference)} [${f(i.low)}, ${f(i.high)}]`;
+  const signed = (i: Interval) =>
+    `${i.difference >= 0 ? "+" : ""}${f(i.difference)} [${f(i.low)}, ${f(i.high)}]`;
   const lines = [
     `### ${report.collection} on the ${report.store} store`,
     "",
@@ -76,7 +96,10 @@ export function markdown(report: Report): string {
   return `${lines.join("\n")}\n`;
 }
 
-export async function writeReport(dir: string, report: Report): Promise<{ json: string; md: string }> {
+export async function writeReport(
+  dir: string,
+  report: Report,
+): Promise<{ json: string; md: string }> {
   await mkdir(dir, { recursive: true });
   const base = join(dir, `${report.collection.toLowerCase()}-${report.store}`);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);

@@ -12,20 +12,35 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-if (!process.env.NODE_COMPILE_CACHE) throw new Error("bake-compile-cache: NODE_COMPILE_CACHE is not set");
+if (!process.env.NODE_COMPILE_CACHE)
+  throw new Error("bake-compile-cache: NODE_COMPILE_CACHE is not set");
 const port = 18_000 + Math.floor(Math.random() * 2000);
 // Dependencies point at a closed port unless set, and telemetry is on as in the cluster so that its
 // modules are cached too.
 const unreachable = "http://127.0.0.1:9";
-const env = { EMBED_URL: unreachable, K_SINK: `${unreachable}/`, OBSERVABILITY_ENABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: unreachable, ...process.env, PORT: String(port), BIND_ADDRESS: "127.0.0.1", LOG_LEVEL: "silent", DATA_DIR: mkdtempSync(join(tmpdir(), "bake-")) };
+const env = {
+  EMBED_URL: unreachable,
+  K_SINK: `${unreachable}/`,
+  OBSERVABILITY_ENABLED: "true",
+  OTEL_EXPORTER_OTLP_ENDPOINT: unreachable,
+  ...process.env,
+  PORT: String(port),
+  BIND_ADDRESS: "127.0.0.1",
+  LOG_LEVEL: "silent",
+  DATA_DIR: mkdtempSync(join(tmpdir(), "bake-")),
+};
 const child = spawn(process.execPath, ["index.mjs"], { env, stdio: "inherit" });
 const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 const deadline = Date.now() + 60_000;
 try {
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`bake-compile-cache: index.mjs exited with ${child.exitCode}`);
+    if (child.exitCode !== null)
+      throw new Error(`bake-compile-cache: index.mjs exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error("bake-compile-cache: not serving within 60 s");
-    const serving = await fetch(`http://127.0.0.1:${port}/health/liveness`).then((r) => r.ok, () => false);
+    const serving = await fetch(`http://127.0.0.1:${port}/health/liveness`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (serving) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -35,5 +50,6 @@ try {
 const code = await exited;
 if (code !== 0) throw new Error(`bake-compile-cache: index.mjs stopped with ${code}`);
 if (existsSync("chunks")) {
-  for (const chunk of readdirSync("chunks").filter((file) => file.endsWith(".mjs"))) await import(pathToFileURL(resolve("chunks", chunk)).href);
+  for (const chunk of readdirSync("chunks").filter((file) => file.endsWith(".mjs")))
+    await import(pathToFileURL(resolve("chunks", chunk)).href);
 }

@@ -24,7 +24,9 @@ const common = {
   // VECTOR_STORE=embedded; apache-arrow must be the very copy LanceDB uses.
   external: ["@lancedb/lancedb", "apache-arrow"],
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
 };
 
 const INPUTS_FILE = "dist/.inputs.json";
@@ -54,14 +56,19 @@ async function buildAll() {
     build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
     // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
     // context has no dev/, so no image can contain it.
-    ...(existsSync(RELAY_ENTRY) ? [build({ ...common, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })] : []),
+    ...(existsSync(RELAY_ENTRY)
+      ? [build({ ...common, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })]
+      : []),
   ]);
-  const sources = results.flatMap((r) => Object.keys(r.metafile.inputs)).filter((path) => !path.startsWith("node_modules/"));
+  const sources = results
+    .flatMap((r) => Object.keys(r.metafile.inputs))
+    .filter((path) => !path.startsWith("node_modules/"));
   const files = {};
   for (const path of [...new Set([...BUILD_INPUTS, ...sources])].sort()) {
     const info = statOrUndefined(path);
     // A file saved while esbuild ran may not be in the bundle: never record it as built.
-    if (info) files[path] = info.mtimeMs >= started ? "changed during the build" : fingerprint(info);
+    if (info)
+      files[path] = info.mtimeMs >= started ? "changed during the build" : fingerprint(info);
   }
   await writeFile(INPUTS_FILE, JSON.stringify({ relay: existsSync(RELAY_ENTRY), files }));
 }
@@ -76,7 +83,12 @@ function upToDate() {
   }
   if (recorded.relay !== existsSync(RELAY_ENTRY)) return false;
   const outputs = [...FUNCTIONS.map((name) => `dist/${name}/index.mjs`), "dist/cli.mjs"];
-  return outputs.every((path) => existsSync(path)) && Object.entries(recorded.files).every(([path, before]) => fingerprint(statOrUndefined(path)) === before);
+  return (
+    outputs.every((path) => existsSync(path)) &&
+    Object.entries(recorded.files).every(
+      ([path, before]) => fingerprint(statOrUndefined(path)) === before,
+    )
+  );
 }
 
 function statOrUndefined(path) {

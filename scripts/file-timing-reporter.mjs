@@ -7,8 +7,17 @@ export default async function* fileTiming(source) {
   for await (const event of source) {
     // Each file runs as one top-level test named after the file; its duration covers the whole process.
     const { file, name, nesting, details } = event.data ?? {};
-    if (event.type === "test:complete" && nesting === 0 && file?.endsWith(name) && details?.duration_ms !== undefined) {
-      files.push({ file: relative(process.cwd(), file), ms: details.duration_ms, passed: details.passed !== false });
+    if (
+      event.type === "test:complete" &&
+      nesting === 0 &&
+      file?.endsWith(name) &&
+      details?.duration_ms !== undefined
+    ) {
+      files.push({
+        file: relative(process.cwd(), file),
+        ms: details.duration_ms,
+        passed: details.passed !== false,
+      });
     }
   }
   if (files.length === 0) return;

@@ -14,7 +14,9 @@ export const otelEsm = {
         const manifest = join(dir, "node_modules", args.path, "package.json");
         if (existsSync(manifest)) {
           const pkg = JSON.parse(readFileSync(manifest, "utf8"));
-          return pkg.exports || !pkg.module ? undefined : { path: join(dirname(manifest), pkg.module) };
+          return pkg.exports || !pkg.module
+            ? undefined
+            : { path: join(dirname(manifest), pkg.module) };
         }
         if (dirname(dir) === dir) return undefined;
       }

@@ -22,14 +22,20 @@ import { fileURLToPath } from "node:url";
 
 const unit = process.argv.includes("--unit");
 const requested = process.argv.slice(2).filter((arg) => arg !== "--unit");
-const roots = unit ? ["functions", "dev"] : requested.length > 0 ? requested : ["functions", "dev", "test", "tools"];
+const roots = unit
+  ? ["functions", "dev"]
+  : requested.length > 0
+    ? requested
+    : ["functions", "dev", "test", "tools"];
 const excluded = requested.length > 0 || unit ? [] : ["test/stack/", "test/cluster/"];
 
 const files = roots
   .flatMap((root) => {
     const info = statSync(root, { throwIfNoEntry: false });
     if (!info) return [];
-    return info.isFile() ? [root] : readdirSync(root, { recursive: true }).map((f) => join(root, String(f)));
+    return info.isFile()
+      ? [root]
+      : readdirSync(root, { recursive: true }).map((f) => join(root, String(f)));
   })
   .filter((f) => f.endsWith(".test.ts") && !f.includes("node_modules"))
   .filter((f) => !excluded.some((prefix) => f.startsWith(prefix)))
@@ -41,7 +47,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 const timing = fileURLToPath(new URL("./file-timing-reporter.mjs", import.meta.url));
-const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout", `--test-reporter=${timing}`, "--test-reporter-destination=stdout"];
+const reporters = [
+  "--test-reporter=spec",
+  "--test-reporter-destination=stdout",
+  `--test-reporter=${timing}`,
+  "--test-reporter-destination=stdout",
+];
 const concurrency = unit ? [`--test-concurrency=${availableParallelism()}`] : [];
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", ...concurrency, ...reporters, ...files], { stdio: "inherit" });
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", ...concurrency, ...reporters, ...files],
+  { stdio: "inherit" },
+);
 process.exit(result.status ?? 1);

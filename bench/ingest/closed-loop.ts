@@ -26,7 +26,14 @@ export interface LoopOptions {
  * request as soon as the last one is answered, until `durationMs` or `maxRequests` (bounded:
  * nothing starts after either).
  */
-export async function closedLoop({ url, connections, durationMs, body, maxRequests = Number.POSITIVE_INFINITY, onAccepted }: LoopOptions): Promise<LoopResult> {
+export async function closedLoop({
+  url,
+  connections,
+  durationMs,
+  body,
+  maxRequests = Number.POSITIVE_INFINITY,
+  onAccepted,
+}: LoopOptions): Promise<LoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const target = new URL(url);
   const result: LoopResult = { latencies: [], statuses: {}, elapsedMs: 0, accepted: [] };
@@ -55,9 +62,20 @@ export async function closedLoop({ url, connections, durationMs, body, maxReques
 
 function post(agent: Agent, url: URL, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (res) => {
-      res.resume().on("end", () => resolve(String(res.statusCode)));
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        res.resume().on("end", () => resolve(String(res.statusCode)));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error("timeout")));
     req.on("error", reject);
     req.end(payload);

@@ -16,17 +16,38 @@ export interface Running {
 export async function startFloor(dir: string): Promise<Running> {
   await mkdir(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "floor-server.ts")], { env: { ...process.env, PORT: String(port), FLOOR_DIR: dir }, stdio: "ignore" });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(import.meta.dirname, "floor-server.ts")],
+    { env: { ...process.env, PORT: String(port), FLOOR_DIR: dir }, stdio: "ignore" },
+  );
   return running(child, `http://127.0.0.1:${port}`);
 }
 
 /** The bundled ingest function as the image runs it (telemetry on), alone, its spool delivering to `sink`. */
-export async function startIngestAlone(dataDir: string, sink: string, otlpEndpoint: string): Promise<Running> {
+export async function startIngestAlone(
+  dataDir: string,
+  sink: string,
+  otlpEndpoint: string,
+): Promise<Running> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(import.meta.dirname, "..", "..", "dist", "ingest", "index.mjs")], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), BIND_ADDRESS: "127.0.0.1", K_SINK: sink, K_SERVICE: "ingest", K_REVISION: "ingest-bench", OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
-    stdio: "ignore",
-  });
+  const child = spawn(
+    process.execPath,
+    [join(import.meta.dirname, "..", "..", "dist", "ingest", "index.mjs")],
+    {
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        BIND_ADDRESS: "127.0.0.1",
+        K_SINK: sink,
+        K_SERVICE: "ingest",
+        K_REVISION: "ingest-bench",
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+      },
+      stdio: "ignore",
+    },
+  );
   return running(child, `http://127.0.0.1:${port}`);
 }
 
@@ -39,8 +60,12 @@ async function running(child: ChildProcess, url: string): Promise<Running> {
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${url}: process exited with ${child.exitCode} during start-up`);
-    const ready = await fetch(`${url}/health/readiness`).then((r) => r.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`${url}: process exited with ${child.exitCode} during start-up`);
+    const ready = await fetch(`${url}/health/readiness`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, stop, cpuMs: () => cpuMsOf(child.pid!) };
     if (Date.now() > deadline) {
       await stop();

@@ -2,7 +2,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** A loopback server that reads each request and answers `status` with an empty body: an event sink, an OTLP receiver. */
-export async function answeringServer(status: number): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
+export async function answeringServer(
+  status: number,
+): Promise<{ url: string; requests: () => number; close: () => Promise<void> }> {
   let count = 0;
   const server: Server = createServer((request, response) => {
     request.resume().on("end", () => {

@@ -3,13 +3,19 @@ import { z } from "zod";
 import { chunkTextSync } from "../../functions/index-document/chunker.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { isPendingFile } from "../../functions/shared/backends/events/spool-files.ts";
-import { createVectorStore, vectorStoreEnv } from "../../functions/shared/backends/vector-store/index.ts";
+import {
+  createVectorStore,
+  vectorStoreEnv,
+} from "../../functions/shared/backends/vector-store/index.ts";
 import { parseEnv } from "../../functions/shared/config/env.ts";
 import { createAnalyzer } from "../../functions/shared/domain/analyzer.ts";
 import { chunkId } from "../../functions/shared/domain/ids.ts";
 import { listOrEmpty } from "../../functions/shared/runtime/fs.ts";
 
-const WORDS = "kafka knative weaviate redis vector search cold start revision activator trace span metric chunk embed document namespace pod scale zero latency cache event topic partition consumer producer bucket object index hybrid keyword autoscaling broker trigger replica offset".split(" ");
+const WORDS =
+  "kafka knative weaviate redis vector search cold start revision activator trace span metric chunk embed document namespace pod scale zero latency cache event topic partition consumer producer bucket object index hybrid keyword autoscaling broker trigger replica offset".split(
+    " ",
+  );
 /** index-document's defaults (CHUNK_SIZE, CHUNK_OVERLAP), so the bench counts the chunks it writes. */
 const CHUNKING = { size: 800, overlap: 100 };
 const STORE_CONCURRENCY = 16;
@@ -43,7 +49,12 @@ export function smallText(id: string): string {
 }
 
 export function smallDocument(id: string): string {
-  return JSON.stringify({ id, namespace: "bench-load", text: smallText(id), metadata: { title: id, source: "bench" } });
+  return JSON.stringify({
+    id,
+    namespace: "bench-load",
+    text: smallText(id),
+    metadata: { title: id, source: "bench" },
+  });
 }
 
 export interface BenchDocument {
@@ -59,7 +70,12 @@ export function indexingDocuments(n: number): BenchDocument[] {
     let text = "";
     const target = 2048 + ((i * 7919) % 2048);
     for (let k = 0; text.length < target; k++) text += `${words(i * 1000 + k, 40)}\n\n`;
-    return { id: `indexing-${i}`, namespace: "bench-indexing", text: text.slice(0, target), metadata: { title: `document ${i}` } };
+    return {
+      id: `indexing-${i}`,
+      namespace: "bench-indexing",
+      text: text.slice(0, target),
+      metadata: { title: `document ${i}` },
+    };
   });
 }
 
@@ -69,7 +85,10 @@ export function chunksOf(text: string): number {
 
 /** Nothing pending in ingest's spool: every accepted event delivered (indexed) or dead-lettered. */
 export async function spoolEmpty(dataDir: string): Promise<boolean> {
-  return (await listOrEmpty(join(dataDir, "spool", "ingest", "pending"))).filter(isPendingFile).length === 0;
+  return (
+    (await listOrEmpty(join(dataDir, "spool", "ingest", "pending"))).filter(isPendingFile)
+      .length === 0
+  );
 }
 
 /**
@@ -77,8 +96,15 @@ export async function spoolEmpty(dataDir: string): Promise<boolean> {
  * (untimed), then `replaceDocument` through the VectorStore interface, as index-document calls
  * it, with the spool's delivery concurrency.
  */
-export async function storeAloneChunksPerSecond(dataDir: string, documents: BenchDocument[]): Promise<number> {
-  const config = { ...parseEnv(z.object(vectorStoreEnv), {}), VECTOR_STORE: "embedded" as const, DATA_DIR: dataDir };
+export async function storeAloneChunksPerSecond(
+  dataDir: string,
+  documents: BenchDocument[],
+): Promise<number> {
+  const config = {
+    ...parseEnv(z.object(vectorStoreEnv), {}),
+    VECTOR_STORE: "embedded" as const,
+    DATA_DIR: dataDir,
+  };
   const embedder = new HashingEmbedder(384, createAnalyzer(config.TEXT_ANALYZER));
   const prepared = await Promise.all(
     documents.map(async (d) => {
@@ -86,7 +112,15 @@ export async function storeAloneChunksPerSecond(dataDir: string, documents: Benc
       const vectors = await embedder.embed(texts);
       return {
         id: d.id,
-        chunks: texts.map((content, chunk_index) => ({ id: chunkId(d.namespace, d.id, chunk_index), document_id: d.id, namespace: d.namespace, chunk_index, content, metadata: d.metadata, vector: vectors[chunk_index]! })),
+        chunks: texts.map((content, chunk_index) => ({
+          id: chunkId(d.namespace, d.id, chunk_index),
+          document_id: d.id,
+          namespace: d.namespace,
+          chunk_index,
+          content,
+          metadata: d.metadata,
+          vector: vectors[chunk_index]!,
+        })),
       };
     }),
   );

@@ -11,7 +11,11 @@ export interface DeliveryPolicy {
 }
 
 /** The delivery knative/kafka-source.yaml sets (test/deploy checks that the two agree). */
-export const KAFKA_SOURCE_DELIVERY: DeliveryPolicy = { retry: 8, backoffDelayMs: 1000, timeoutMs: 120_000 };
+export const KAFKA_SOURCE_DELIVERY: DeliveryPolicy = {
+  retry: 8,
+  backoffDelayMs: 1000,
+  timeoutMs: 120_000,
+};
 
 /**
  * The wait before retry n (1-based), as the KafkaSource's dispatcher computes it for
@@ -45,13 +49,22 @@ export async function deliver(
   let last: DeliveryResult = { ok: false, attempts: 0 };
   for (let attempt = 0; attempt <= policy.retry; attempt++) {
     try {
-      const response = await fetch(sink, { method: "POST", headers, body, signal: AbortSignal.timeout(policy.timeoutMs) });
+      const response = await fetch(sink, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
       const responseBody = Buffer.from(await response.arrayBuffer());
       if (response.ok) return { ok: true, status: response.status, attempts: attempt + 1 };
       last = { ok: false, status: response.status, body: responseBody, attempts: attempt + 1 };
       if (!isRetryableStatus(response.status)) return last;
     } catch (error) {
-      last = { ok: false, attempts: attempt + 1, error: error instanceof Error ? error.message : String(error) };
+      last = {
+        ok: false,
+        attempts: attempt + 1,
+        error: error instanceof Error ? error.message : String(error),
+      };
     }
     if (attempt < policy.retry) await wait(backoffMs(policy.backoffDelayMs, attempt + 1));
   }

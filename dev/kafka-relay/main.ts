@@ -1,7 +1,14 @@
 // Dev-only: relays the documents topic to index-document as Knative's KafkaSource does in the
 // cluster. Built to dist/dev/kafka-relay.mjs; never part of a function bundle or image.
 import * as z from "zod";
-import { ConfigError, enumVar, intVar, parseEnv, stringVar, urlVar } from "../../functions/shared/config/env.ts";
+import {
+  ConfigError,
+  enumVar,
+  intVar,
+  parseEnv,
+  stringVar,
+  urlVar,
+} from "../../functions/shared/config/env.ts";
 import { requireSetting } from "../../functions/shared/config/runtime.ts";
 import { eventsEnv } from "../../functions/shared/backends/events/index.ts";
 import { createLogger } from "../../functions/shared/runtime/logger.ts";
@@ -39,7 +46,8 @@ const relay = await startKafkaRelay({
   topic: config.KAFKA_TOPIC,
   groupId: config.RELAY_GROUP_ID,
   sink: config.RELAY_SINK,
-  deadLetterTopic: config.RELAY_DEAD_LETTER_TOPIC === "none" ? undefined : config.RELAY_DEAD_LETTER_TOPIC,
+  deadLetterTopic:
+    config.RELAY_DEAD_LETTER_TOPIC === "none" ? undefined : config.RELAY_DEAD_LETTER_TOPIC,
   retry: config.RELAY_RETRY,
   backoffDelayMs: config.RELAY_BACKOFF_DELAY_MS,
   timeoutMs: config.RELAY_TIMEOUT_MS,

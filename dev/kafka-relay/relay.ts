@@ -1,6 +1,10 @@
 import type { CloudEvent } from "cloudevents";
 import { Kafka, logLevel, type EachMessagePayload, type LogEntry } from "kafkajs";
-import { cloudEventToRecord, headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
+import {
+  cloudEventToRecord,
+  headerStrings,
+  recordToCloudEvent,
+} from "../../functions/shared/backends/events/kafka-record.ts";
 import type { Logger } from "../../functions/shared/runtime/logger.ts";
 import { deliver, type DeliveryPolicy, type DeliveryResult } from "./delivery.ts";
 
@@ -36,9 +40,14 @@ export async function startKafkaRelay(options: KafkaRelayOptions): Promise<Kafka
     connectionTimeout: 3000,
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5000 },
     logLevel: logLevel.WARN,
-    logCreator: () => (entry: LogEntry) => logger.debug({ namespace: entry.namespace }, `kafkajs: ${entry.log.message}`),
+    logCreator: () => (entry: LogEntry) =>
+      logger.debug({ namespace: entry.namespace }, `kafkajs: ${entry.log.message}`),
   });
-  const consumer = kafka.consumer({ groupId: options.groupId, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3000,
+  });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   let stopping = false;
   const wakeUps = new Set<() => void>();
@@ -58,13 +67,21 @@ export async function startKafkaRelay(options: KafkaRelayOptions): Promise<Kafka
       }
     });
 
-  async function handle({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  async function handle({
+    topic,
+    partition,
+    message,
+    heartbeat,
+  }: EachMessagePayload): Promise<void> {
     const next = { topic, partition, offset: (BigInt(message.offset) + 1n).toString() };
     let event: CloudEvent<unknown>;
     try {
       event = recordToCloudEvent(message, topic, partition, source);
     } catch (error) {
-      logger.error({ err: error, topic, partition, offset: message.offset }, "record is not a valid CloudEvent, discarded");
+      logger.error(
+        { err: error, topic, partition, offset: message.offset },
+        "record is not a valid CloudEvent, discarded",
+      );
       await consumer.commitOffsets([next]);
       return;
     }
@@ -77,27 +94,50 @@ export async function startKafkaRelay(options: KafkaRelayOptions): Promise<Kafka
       await wait(ms);
       await heartbeat();
     });
-    const fields = { event_id: event.id, subject: event.subject, partition, offset: message.offset, attempts: result.attempts, status: result.status };
+    const fields = {
+      event_id: event.id,
+      subject: event.subject,
+      partition,
+      offset: message.offset,
+      attempts: result.attempts,
+      status: result.status,
+    };
     if (result.ok) logger.info(fields, "event delivered");
     else await deadLetter(event, result, fields);
     await consumer.commitOffsets([next]);
   }
 
-  async function deadLetter(event: CloudEvent<unknown>, result: Extract<DeliveryResult, { ok: false }>, fields: object): Promise<void> {
+  async function deadLetter(
+    event: CloudEvent<unknown>,
+    result: Extract<DeliveryResult, { ok: false }>,
+    fields: object,
+  ): Promise<void> {
     if (!options.deadLetterTopic) {
-      logger.error({ ...fields, error: result.error }, "event delivery failed; no dead-letter topic, dropped");
+      logger.error(
+        { ...fields, error: result.error },
+        "event delivery failed; no dead-letter topic, dropped",
+      );
       return;
     }
     const failed = event.cloneWith(
       {
         knativeerrordest: options.sink,
         ...(result.status !== undefined ? { knativeerrorcode: String(result.status) } : {}),
-        ...(result.body && result.body.length > 0 ? { knativeerrordata: result.body.subarray(0, ERROR_DATA_MAX_BYTES).toString("base64") } : {}),
+        ...(result.body && result.body.length > 0
+          ? { knativeerrordata: result.body.subarray(0, ERROR_DATA_MAX_BYTES).toString("base64") }
+          : {}),
       },
       false,
     );
-    await producer.send({ topic: options.deadLetterTopic, acks: -1, messages: [cloudEventToRecord(failed)] });
-    logger.warn({ ...fields, error: result.error, dead_letter_topic: options.deadLetterTopic }, "event delivery failed, sent to the dead-letter topic");
+    await producer.send({
+      topic: options.deadLetterTopic,
+      acks: -1,
+      messages: [cloudEventToRecord(failed)],
+    });
+    logger.warn(
+      { ...fields, error: result.error, dead_letter_topic: options.deadLetterTopic },
+      "event delivery failed, sent to the dead-letter topic",
+    );
   }
 
   // The cluster's topics are Strimzi KafkaTopics; here the relay makes sure they exist, since
@@ -111,13 +151,18 @@ export async function startKafkaRelay(options: KafkaRelayOptions): Promise<Kafka
   await consumer.connect();
   await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning });
   await consumer.run({ autoCommit: false, partitionsConsumedConcurrently: 1, eachMessage: handle });
-  logger.info({ topic: options.topic, group_id: options.groupId, sink: options.sink }, "kafka relay running");
+  logger.info(
+    { topic: options.topic, group_id: options.groupId, sink: options.sink },
+    "kafka relay running",
+  );
 
   return {
     async stop() {
       stopping = true;
       for (const wake of wakeUps) wake();
-      await consumer.disconnect().catch((error) => logger.warn({ err: error }, "consumer disconnect failed"));
+      await consumer
+        .disconnect()
+        .catch((error) => logger.warn({ err: error }, "consumer disconnect failed"));
       await producer.disconnect().catch(() => undefined);
     },
   };

@@ -54,13 +54,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const root = packageRoot();
   const bindAddress = options.bindAddress ?? LOOPBACK;
   const host = urlHost(bindAddress);
-  const urls = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, `http://${host}:${options.ports[n]}`])) as Record<FunctionName, string>;
+  const urls = Object.fromEntries(
+    FUNCTION_NAMES.map((n) => [n, `http://${host}:${options.ports[n]}`]),
+  ) as Record<FunctionName, string>;
   const dataDir = resolve(options.dataDir);
   const width = Math.max(...FUNCTION_NAMES.map((n) => n.length));
   const children = new Map<FunctionName, ChildProcess>();
   const expectedExit = new Set<FunctionName>();
   let reportCrash: (crash: { name: FunctionName; code: number | null }) => void = () => undefined;
-  const crashed = new Promise<{ name: FunctionName; code: number | null }>((r) => (reportCrash = r));
+  const crashed = new Promise<{ name: FunctionName; code: number | null }>(
+    (r) => (reportCrash = r),
+  );
   const log = options.onLog ?? ((_name, line) => process.stdout.write(`${line}\n`));
 
   const wiring: Record<FunctionName, Record<string, string>> = {
@@ -91,7 +95,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     children.set(name, child);
     expectedExit.delete(name);
     for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on("line", (line) => log(name, formatLogLine(name, width, line, options.colour ?? false)));
+      createInterface({ input: stream }).on("line", (line) =>
+        log(name, formatLogLine(name, width, line, options.colour ?? false)),
+      );
     }
     child.once("exit", (code) => {
       if (!expectedExit.has(name)) reportCrash({ name, code });
@@ -99,9 +105,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await waitUntilReady(name, urls[name], child);
   }
 
-  async function stopFunction(name: FunctionName, signal: NodeJS.Signals = "SIGTERM"): Promise<number | null> {
+  async function stopFunction(
+    name: FunctionName,
+    signal: NodeJS.Signals = "SIGTERM",
+  ): Promise<number | null> {
     const child = children.get(name);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return child?.exitCode ?? null;
     expectedExit.add(name);
     const exited = once(child, "exit");
     child.kill(signal);
@@ -111,7 +121,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // All four before any starts: a readiness probe would get its 200 from another server on the
   // port, and the function would then die of EADDRINUSE.
-  await Promise.all(FUNCTION_NAMES.map((name) => assertPortFree(name, bindAddress, options.ports[name])));
+  await Promise.all(
+    FUNCTION_NAMES.map((name) => assertPortFree(name, bindAddress, options.ports[name])),
+  );
   try {
     await Promise.all(FUNCTION_NAMES.map((name) => startFunction(name)));
   } catch (error) {
@@ -148,18 +160,32 @@ async function assertPortFree(name: FunctionName, address: string, port: number)
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new Error(`port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`) : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new Error(
+              `port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`,
+            )
+          : error,
+      ),
     );
     probe.listen(port, address, () => probe.close(() => resolve()));
   });
 }
 
-async function waitUntilReady(name: string, url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitUntilReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
     try {
-      const response = await fetch(`${url}/health/readiness`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${url}/health/readiness`, {
+        signal: AbortSignal.timeout(1000),
+      });
       if (response.ok) return;
     } catch {
       // not listening yet

@@ -1,4 +1,10 @@
-const LEVEL_COLOURS: Record<string, string> = { debug: "90", info: "32", warn: "33", error: "31", fatal: "35" };
+const LEVEL_COLOURS: Record<string, string> = {
+  debug: "90",
+  info: "32",
+  warn: "33",
+  error: "31",
+  fatal: "35",
+};
 const HIDDEN = new Set(["level", "time", "message", "service.name", "pid", "hostname"]);
 
 /** One pino JSON line as `name | HH:MM:SS LEVEL message key=value…`; other lines pass through. */
@@ -10,7 +16,8 @@ export function formatLogLine(name: string, width: number, line: string, colour:
   } catch {
     return `${prefix} ${line}`;
   }
-  if (typeof record !== "object" || record === null || !("message" in record)) return `${prefix} ${line}`;
+  if (typeof record !== "object" || record === null || !("message" in record))
+    return `${prefix} ${line}`;
   const level = String(record.level ?? "info");
   const time = typeof record.time === "string" ? record.time.slice(11, 19) : "";
   const fields = Object.entries(record)

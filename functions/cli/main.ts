@@ -50,12 +50,16 @@ try {
       break;
     case "ingest": {
       if (args.length === 0) throw new Error("ingest needs a file, a folder or - (standard input)");
-      const result = await ingestPaths(args, { ingestUrl: urls.ingest, namespace: values.namespace! });
+      const result = await ingestPaths(args, {
+        ingestUrl: urls.ingest,
+        namespace: values.namespace!,
+      });
       process.exitCode = result.failed.length > 0 ? 1 : 0;
       break;
     }
     case "search":
-      if (args.length === 0) throw new Error('search needs a query, e.g. knative-rag search "what is a cold start?"');
+      if (args.length === 0)
+        throw new Error('search needs a query, e.g. knative-rag search "what is a cold start?"');
       await search(args.join(" "), {
         searchUrl: urls.search,
         namespace: values.namespace!,
@@ -69,23 +73,36 @@ try {
       process.exitCode = (await status(urls)) ? 0 : 1;
       break;
     case "dead-letters":
-      process.exitCode = (await deadLetters(args, { dataDir: values["data-dir"]!, json: values.json! })) ? 0 : 1;
+      process.exitCode = (await deadLetters(args, {
+        dataDir: values["data-dir"]!,
+        json: values.json!,
+      }))
+        ? 0
+        : 1;
       break;
     case "trace":
-      process.exitCode = (await trace(args[0], { dataDir: values["data-dir"]!, json: values.json! })) ? 0 : 1;
+      process.exitCode = (await trace(args[0], {
+        dataDir: values["data-dir"]!,
+        json: values.json!,
+      }))
+        ? 0
+        : 1;
       break;
     default:
       console.log(USAGE);
       process.exitCode = command === undefined || values.help ? 0 : 2;
   }
 } catch (error) {
-  console.error(`knative-rag ${command}: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `knative-rag ${command}: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = 1;
 }
 
 /** The value of a numeric option, or an error saying which option is not a number. */
 function numberOption(name: string, text: string): number {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value)) throw new Error(`--${name} must be a number, not "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(value))
+    throw new Error(`--${name} must be a number, not "${text}"`);
   return value;
 }

@@ -7,15 +7,27 @@ import { createEmbedApp } from "./app.ts";
 
 describe("embed request limits", () => {
   // The defaults of main.ts: 2048 texts of up to 32000 characters, a million characters in all.
-  const app = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 2048, maxInputChars: 32_000, maxRequestChars: 1_000_000 });
-  const post = (path: string, body: string, contentType = "application/json") => app.request(path, { method: "POST", headers: { "content-type": contentType }, body });
+  const app = createEmbedApp({
+    embedder: new HashingEmbedder(64),
+    cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }),
+    logger: silentLogger,
+    cacheTtlSeconds: 60,
+    maxInputs: 2048,
+    maxInputChars: 32_000,
+    maxRequestChars: 1_000_000,
+  });
+  const post = (path: string, body: string, contentType = "application/json") =>
+    app.request(path, { method: "POST", headers: { "content-type": contentType }, body });
 
   it("refuses more characters than one request may hold with 413, before embedding them", async () => {
     const input = Array.from({ length: 40 }, () => "x ".repeat(15_000));
     for (const path of ["/embed", "/v1/embeddings"]) {
       const response = await post(path, JSON.stringify({ input }));
       assert.equal(response.status, 413, path);
-      assert.match(((await response.json()) as { error: string }).error, /1200000 characters in all; at most 1000000/);
+      assert.match(
+        ((await response.json()) as { error: string }).error,
+        /1200000 characters in all; at most 1000000/,
+      );
     }
   });
 

@@ -22,9 +22,12 @@ export interface EmbedDependencies {
   isAcceptingTraffic?: () => boolean;
 }
 
-const inputSchema = z.union([z.string(), z.array(z.string()).min(1, { message: "input must not be an empty array" })], {
-  message: "input must be a string or an array of strings",
-});
+const inputSchema = z.union(
+  [z.string(), z.array(z.string()).min(1, { message: "input must not be an empty array" })],
+  {
+    message: "input must be a string or an array of strings",
+  },
+);
 
 const embedRequestSchema = z.object({ input: inputSchema });
 
@@ -59,7 +62,10 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
   app.post("/v1/embeddings", async (c) => {
     const request = parseWith(openAiRequestSchema, await readJson(c));
     if (request.dimensions !== undefined && request.dimensions !== embedder.dimensions) {
-      throw new HttpProblem(400, `dimensions: this server embeds with ${embedder.dimensions} dimensions, not ${request.dimensions}`);
+      throw new HttpProblem(
+        400,
+        `dimensions: this server embeds with ${embedder.dimensions} dimensions, not ${request.dimensions}`,
+      );
     }
     const texts = validateTexts(request.input);
     const { embeddings } = await embedWithCache(texts);
@@ -70,7 +76,10 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
       data: embeddings.map((embedding, index) => ({
         object: "embedding",
         index,
-        embedding: request.encoding_format === "base64" ? Buffer.from(new Float32Array(embedding).buffer).toString("base64") : embedding,
+        embedding:
+          request.encoding_format === "base64"
+            ? Buffer.from(new Float32Array(embedding).buffer).toString("base64")
+            : embedding,
       })),
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
@@ -78,29 +87,43 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
 
   function validateTexts(input: string | string[]): string[] {
     const texts = typeof input === "string" ? [input] : input;
-    if (texts.length > deps.maxInputs) throw new HttpProblem(400, `input: at most ${deps.maxInputs} texts per request`);
+    if (texts.length > deps.maxInputs)
+      throw new HttpProblem(400, `input: at most ${deps.maxInputs} texts per request`);
     let total = 0;
     texts.forEach((text, i) => {
       if (text.length === 0) throw new HttpProblem(400, `input[${i}]: must not be empty`);
-      if (text.length > deps.maxInputChars) throw new HttpProblem(413, `input[${i}]: longer than ${deps.maxInputChars} characters`);
+      if (text.length > deps.maxInputChars)
+        throw new HttpProblem(413, `input[${i}]: longer than ${deps.maxInputChars} characters`);
       total += text.length;
     });
-    if (total > deps.maxRequestChars) throw new HttpProblem(413, `input: ${total} characters in all; at most ${deps.maxRequestChars} per request`);
+    if (total > deps.maxRequestChars)
+      throw new HttpProblem(
+        413,
+        `input: ${total} characters in all; at most ${deps.maxRequestChars} per request`,
+      );
     return texts;
   }
 
-  async function embedWithCache(texts: string[]): Promise<{ embeddings: number[][]; cached: number }> {
-    const keys = texts.map((text) => `emb:${embedder.model}:${embedder.dimensions}:${sha256Hex(text)}`);
-    const fromCache = await withSpan("cache.get", { attributes: { "cache.system": deps.cache.system, "cache.keys": keys.length } }, async (span) => {
-      const values = await deps.cache.getMany<number[]>(keys).catch((error) => {
-        deps.logger.warn({ err: error }, "embedding cache unavailable, embedding without it");
-        return keys.map(() => undefined);
-      });
-      const hits = values.filter((v) => v !== undefined).length;
-      span.setAttributes({ "cache.hit": hits === keys.length, "cache.hits": hits });
-      recordCacheLookups("embedding", hits, keys.length - hits);
-      return values;
-    });
+  async function embedWithCache(
+    texts: string[],
+  ): Promise<{ embeddings: number[][]; cached: number }> {
+    const keys = texts.map(
+      (text) => `emb:${embedder.model}:${embedder.dimensions}:${sha256Hex(text)}`,
+    );
+    const fromCache = await withSpan(
+      "cache.get",
+      { attributes: { "cache.system": deps.cache.system, "cache.keys": keys.length } },
+      async (span) => {
+        const values = await deps.cache.getMany<number[]>(keys).catch((error) => {
+          deps.logger.warn({ err: error }, "embedding cache unavailable, embedding without it");
+          return keys.map(() => undefined);
+        });
+        const hits = values.filter((v) => v !== undefined).length;
+        span.setAttributes({ "cache.hit": hits === keys.length, "cache.hits": hits });
+        recordCacheLookups("embedding", hits, keys.length - hits);
+        return values;
+      },
+    );
     const missing = texts.flatMap((text, i) => (fromCache[i] === undefined ? [{ text, i }] : []));
     const embeddings = fromCache.slice() as (number[] | undefined)[];
     if (missing.length > 0) {
@@ -116,17 +139,21 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
           },
         },
         () =>
-          timeGenAiOperation({ operation: "embeddings", system: embedder.provider, model: embedder.model }, () =>
-            asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
+          timeGenAiOperation(
+            { operation: "embeddings", system: embedder.provider, model: embedder.model },
+            () => asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
           ),
       );
       missing.forEach((m, j) => {
         embeddings[m.i] = fresh[j]!;
       });
-      await withSpan("cache.set", { attributes: { "cache.system": deps.cache.system, "cache.keys": missing.length } }, () =>
-        Promise.all(missing.map((m, j) => deps.cache.set(keys[m.i]!, fresh[j]!, deps.cacheTtlSeconds))).catch((error) =>
-          deps.logger.warn({ err: error }, "could not write embedding cache"),
-        ),
+      await withSpan(
+        "cache.set",
+        { attributes: { "cache.system": deps.cache.system, "cache.keys": missing.length } },
+        () =>
+          Promise.all(
+            missing.map((m, j) => deps.cache.set(keys[m.i]!, fresh[j]!, deps.cacheTtlSeconds)),
+          ).catch((error) => deps.logger.warn({ err: error }, "could not write embedding cache")),
       );
     }
     return { embeddings: embeddings as number[][], cached: texts.length - missing.length };

@@ -44,7 +44,14 @@ export interface IndexDocumentDependencies {
 
 export type IndexOutcome =
   | { status: "indexed"; document_id: string; namespace: string; version: number; chunks: number }
-  | { status: "skipped"; reason: "already-indexed" | "superseded"; document_id: string; namespace: string; version: number; indexed_version: number };
+  | {
+      status: "skipped";
+      reason: "already-indexed" | "superseded";
+      document_id: string;
+      namespace: string;
+      version: number;
+      indexed_version: number;
+    };
 
 /**
  * index-document: the KafkaSource sink. 2xx only once the chunks are stored (or the event is a
@@ -70,16 +77,31 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   app.post("/", async (c) => {
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentStored) {
-      throw new HttpProblem(400, `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentStored}"`);
+      throw new HttpProblem(
+        400,
+        `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentStored}"`,
+      );
     }
     const stored = parseWith(documentStoredSchema, eventData(event), "CloudEvent data");
     const consumedFrom = deps.consumedFrom ?? { system: "http", destination: c.req.url };
-    const outcome = await withSpan("indexer.process_document", consumerSpanOptions(event, consumedFrom), () =>
-      withSpan(
-        "document.pipeline",
-        { attributes: { "document.id": stored.document_id, "document.namespace": stored.namespace, "document.version": stored.version } },
-        () => documentLock.run(`${stored.namespace}/${stored.document_id}`, () => indexDocument(stored)),
-      ),
+    const outcome = await withSpan(
+      "indexer.process_document",
+      consumerSpanOptions(event, consumedFrom),
+      () =>
+        withSpan(
+          "document.pipeline",
+          {
+            attributes: {
+              "document.id": stored.document_id,
+              "document.namespace": stored.namespace,
+              "document.version": stored.version,
+            },
+          },
+          () =>
+            documentLock.run(`${stored.namespace}/${stored.document_id}`, () =>
+              indexDocument(stored),
+            ),
+        ),
     );
     if (outcome.status === "indexed") recordIndexingLag(event.time);
     return c.json(outcome, 200);
@@ -88,20 +110,42 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   async function indexDocument(stored: DocumentStored): Promise<IndexOutcome> {
     const { namespace, document_id, version } = stored;
     checkClaim(stored);
-    const indexed = await withSpan("document.duplicate_check", { attributes: { "document.sha256": stored.sha256 } }, async (span) => {
-      const found = await asDependencyError("index-state", () => deps.indexState.indexedVersion(namespace, document_id));
-      span.setAttribute("document.duplicate", found !== undefined && compareVersions(found, stored) >= 0);
-      return found;
-    });
+    const indexed = await withSpan(
+      "document.duplicate_check",
+      { attributes: { "document.sha256": stored.sha256 } },
+      async (span) => {
+        const found = await asDependencyError("index-state", () =>
+          deps.indexState.indexedVersion(namespace, document_id),
+        );
+        span.setAttribute(
+          "document.duplicate",
+          found !== undefined && compareVersions(found, stored) >= 0,
+        );
+        return found;
+      },
+    );
     if (indexed !== undefined && compareVersions(indexed, stored) >= 0) {
       const reason = compareVersions(indexed, stored) === 0 ? "already-indexed" : "superseded";
-      deps.logger.info({ document_id, namespace, version, indexed_version: indexed.version }, `document ${reason}, skipped`);
-      return { status: "skipped", reason, document_id, namespace, version, indexed_version: indexed.version };
+      deps.logger.info(
+        { document_id, namespace, version, indexed_version: indexed.version },
+        `document ${reason}, skipped`,
+      );
+      return {
+        status: "skipped",
+        reason,
+        document_id,
+        namespace,
+        version,
+        indexed_version: indexed.version,
+      };
     }
 
     const document = await withSpan(
       "storage.download",
-      { kind: SpanKind.CLIENT, attributes: { "storage.bucket": stored.bucket, "storage.key": stored.key } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { "storage.bucket": stored.bucket, "storage.key": stored.key },
+      },
       () => download(stored),
     );
     const chunks = await writeChunks(stored, document);
@@ -114,7 +158,10 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
     if (compareVersions(kept, stored) > 0) {
       // Another instance indexed a newer version while this one wrote: its chunks may have been
       // overwritten by ours, so put the newer version back (its object is under a known key).
-      deps.logger.warn({ document_id, namespace, version, indexed_version: kept.version }, "newer version indexed meanwhile, restoring it");
+      deps.logger.warn(
+        { document_id, namespace, version, indexed_version: kept.version },
+        "newer version indexed meanwhile, restoring it",
+      );
       const newer = { ...stored, ...kept, key: documentKey(namespace, document_id, kept.version) };
       await writeChunks(newer, await download({ ...newer, size: undefined }));
       await asDependencyError("index-state", () => deps.indexState.bumpGeneration(namespace));
@@ -127,10 +174,16 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   function checkClaim(stored: DocumentStored): void {
     const expectedKey = documentKey(stored.namespace, stored.document_id, stored.version);
     if (stored.bucket !== deps.objectStore.bucket || stored.key !== expectedKey) {
-      throw new HttpProblem(422, `event key ${stored.bucket}/${stored.key} is not this document version's object (${deps.objectStore.bucket}/${expectedKey})`);
+      throw new HttpProblem(
+        422,
+        `event key ${stored.bucket}/${stored.key} is not this document version's object (${deps.objectStore.bucket}/${expectedKey})`,
+      );
     }
     if (stored.size > deps.maxDocumentBytes) {
-      throw new HttpProblem(422, `the document is ${stored.size} bytes; the limit is ${deps.maxDocumentBytes}`);
+      throw new HttpProblem(
+        422,
+        `the document is ${stored.size} bytes; the limit is ${deps.maxDocumentBytes}`,
+      );
     }
   }
 
@@ -155,27 +208,49 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
       "db.insert",
       {
         kind: SpanKind.CLIENT,
-        attributes: { "db.system": deps.vectorStore.system, "db.operation.name": "upsert", "db.operation.batch.size": chunks.length },
+        attributes: {
+          "db.system": deps.vectorStore.system,
+          "db.operation.name": "upsert",
+          "db.operation.batch.size": chunks.length,
+        },
       },
-      () => asDependencyError("vector-store", () => deps.vectorStore.replaceDocument(namespace, document_id, chunks)),
+      () =>
+        asDependencyError("vector-store", () =>
+          deps.vectorStore.replaceDocument(namespace, document_id, chunks),
+        ),
     );
     recordChunksIndexed(chunks.length);
     return chunks.length;
   }
 
   /** The object of exactly this version, checked against the event: a mismatch is never indexed. */
-  async function download(stored: Omit<DocumentStored, "size"> & { size: number | undefined }): Promise<StoredDocument> {
-    const bytes = await asDependencyError("object-store", () => deps.objectStore.get(stored.key, { maxBytes: deps.maxObjectBytes }));
+  async function download(
+    stored: Omit<DocumentStored, "size"> & { size: number | undefined },
+  ): Promise<StoredDocument> {
+    const bytes = await asDependencyError("object-store", () =>
+      deps.objectStore.get(stored.key, { maxBytes: deps.maxObjectBytes }),
+    );
     if (bytes === undefined) {
       // ingest stores before it publishes, so a missing object is a bad event, not a race.
       throw new HttpProblem(422, `document object ${stored.bucket}/${stored.key} does not exist`);
     }
     const document = parseStoredDocument(bytes);
-    if (document === undefined) throw new HttpProblem(422, `object ${stored.bucket}/${stored.key} is not a stored document`);
-    if (document.document_id !== stored.document_id || document.namespace !== stored.namespace || document.version !== stored.version) {
-      throw new HttpProblem(422, `object ${stored.key} holds another document or version than the event's`);
+    if (document === undefined)
+      throw new HttpProblem(422, `object ${stored.bucket}/${stored.key} is not a stored document`);
+    if (
+      document.document_id !== stored.document_id ||
+      document.namespace !== stored.namespace ||
+      document.version !== stored.version
+    ) {
+      throw new HttpProblem(
+        422,
+        `object ${stored.key} holds another document or version than the event's`,
+      );
     }
-    if (sha256Hex(document.text) !== stored.sha256 || (stored.size !== undefined && Buffer.byteLength(document.text, "utf8") !== stored.size)) {
+    if (
+      sha256Hex(document.text) !== stored.sha256 ||
+      (stored.size !== undefined && Buffer.byteLength(document.text, "utf8") !== stored.size)
+    ) {
       throw new HttpProblem(422, `object ${stored.key} does not match the event's sha256 and size`);
     }
     return document;
@@ -191,7 +266,10 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
         () => deps.embedClient.embed(batch),
       );
       if (response.embeddings.length !== batch.length) {
-        throw new HttpProblem(502, `embed returned ${response.embeddings.length} vectors for ${batch.length} texts`);
+        throw new HttpProblem(
+          502,
+          `embed returned ${response.embeddings.length} vectors for ${batch.length} texts`,
+        );
       }
       vectors.push(...response.embeddings);
     }
@@ -204,7 +282,9 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
 /** The object as ingest wrote it, or undefined when it is not one (truncated, foreign, corrupt). */
 function parseStoredDocument(bytes: Uint8Array): StoredDocument | undefined {
   try {
-    const document = JSON.parse(Buffer.from(bytes).toString("utf8")) as Partial<StoredDocument> | null;
+    const document = JSON.parse(
+      Buffer.from(bytes).toString("utf8"),
+    ) as Partial<StoredDocument> | null;
     const wellFormed =
       typeof document?.text === "string" &&
       typeof document.document_id === "string" &&

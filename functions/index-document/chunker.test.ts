@@ -5,7 +5,9 @@ import { chunkText } from "./chunker.ts";
 
 describe("chunkText", () => {
   it("keeps a short text as one chunk", async () => {
-    assert.deepEqual(await chunkText("  Hello world.  ", { size: 800, overlap: 100 }), ["Hello world."]);
+    assert.deepEqual(await chunkText("  Hello world.  ", { size: 800, overlap: 100 }), [
+      "Hello world.",
+    ]);
   });
 
   it("returns no chunk for blank text", async () => {
@@ -13,7 +15,10 @@ describe("chunkText", () => {
   });
 
   it("splits on paragraphs first and never exceeds the size", async () => {
-    const paragraphs = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} ${"word ".repeat(30).trim()}.`);
+    const paragraphs = Array.from(
+      { length: 10 },
+      (_, i) => `Paragraph ${i} ${"word ".repeat(30).trim()}.`,
+    );
     const chunks = await chunkText(paragraphs.join("\n\n"), { size: 400, overlap: 50 });
     assert.ok(chunks.length > 2);
     for (const chunk of chunks) assert.ok(chunk.length <= 400, `chunk of ${chunk.length} chars`);
@@ -21,11 +26,16 @@ describe("chunkText", () => {
   });
 
   it("carries overlap from the previous chunk, cut at a word boundary", async () => {
-    const sentences = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} ends here.`).join(" ");
+    const sentences = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} ends here.`).join(
+      " ",
+    );
     const chunks = await chunkText(sentences, { size: 200, overlap: 60 });
     for (let i = 1; i < chunks.length; i++) {
       const previousEnd = chunks[i - 1]!.slice(-30);
-      assert.ok(chunks[i]!.includes(previousEnd.split(" ").slice(-2).join(" ")), `chunk ${i} lacks overlap`);
+      assert.ok(
+        chunks[i]!.includes(previousEnd.split(" ").slice(-2).join(" ")),
+        `chunk ${i} lacks overlap`,
+      );
     }
   });
 
@@ -48,8 +58,13 @@ describe("chunkText", () => {
 
   it("chunks a pathological 5 MB text (millions of one-letter words) exactly, letting the event loop run", async () => {
     const text = "a ".repeat(2.5 * 1024 * 1024);
-    const { result: chunks, turns } = await loopTurnsDuring(() => chunkText(text, { size: 800, overlap: 100 }));
-    assert.ok(turns >= 10, `the event loop got ${turns} turns while ${text.length} characters were chunked`);
+    const { result: chunks, turns } = await loopTurnsDuring(() =>
+      chunkText(text, { size: 800, overlap: 100 }),
+    );
+    assert.ok(
+      turns >= 10,
+      `the event loop got ${turns} turns while ${text.length} characters were chunked`,
+    );
     assert.ok(chunks.every((chunk) => chunk.length <= 800 && /^a( a)*$/.test(chunk)));
     assert.equal(chunks[0]!.length, 799);
     assert.ok(chunks.length > text.length / 800);

@@ -41,7 +41,8 @@ export function chunkTextSync(text: string, options: ChunkingOptions): string[] 
 
 /** The chunks as its return value; it yields where the event loop may take a turn. */
 function* chunking(text: string, options: ChunkingOptions): Generator<void, string[]> {
-  if (options.overlap >= options.size) throw new Error("chunk overlap must be smaller than chunk size");
+  if (options.overlap >= options.size)
+    throw new Error("chunk overlap must be smaller than chunk size");
   const normalised = text.replace(/\r\n?/g, "\n").trim();
   if (normalised.length === 0) return [];
   return yield* mergePieces(normalised, pieceEnds(normalised, options.size), options);
@@ -54,7 +55,8 @@ function pieceEnds(text: string, size: number): number[] {
   // reused until passed: a search from every range to the end of the text would be quadratic.
   const nextAt = SEPARATORS.map(() => -2);
   const find = (level: number, from: number): number => {
-    if (nextAt[level]! !== -1 && nextAt[level]! < from) nextAt[level] = text.indexOf(SEPARATORS[level]!, from);
+    if (nextAt[level]! !== -1 && nextAt[level]! < from)
+      nextAt[level] = text.indexOf(SEPARATORS[level]!, from);
     return nextAt[level]!;
   };
   const split = (start: number, end: number, level: number): void => {
@@ -88,7 +90,11 @@ function pieceEnds(text: string, size: number): number[] {
   return ends;
 }
 
-function* mergePieces(text: string, ends: number[], { size, overlap }: ChunkingOptions): Generator<void, string[]> {
+function* mergePieces(
+  text: string,
+  ends: number[],
+  { size, overlap }: ChunkingOptions,
+): Generator<void, string[]> {
   const chunks: string[] = [];
   // The chunk being built is text[from, to); each piece starts where the previous one ended.
   let from = 0;

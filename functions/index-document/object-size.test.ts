@@ -17,7 +17,14 @@ describe("index-document app", async () => {
     objectStore,
     vectorStore: new EmbeddedVectorStore(dataDir),
     indexState: new FileIndexState(dataDir),
-    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
+    embedClient: {
+      embed: async (texts) => ({
+        model: embedder.model,
+        dimensions: embedder.dimensions,
+        embeddings: await embedder.embed(texts),
+        cached: 0,
+      }),
+    },
     logger: silentLogger,
     chunking: { size: 800, overlap: 100 },
     embedBatchSize: 16,
@@ -25,13 +32,37 @@ describe("index-document app", async () => {
     maxObjectBytes: 4096,
   });
   const deliver = async (documentId: string, text: string) => {
-    const document: StoredDocument = { document_id: documentId, namespace: "default", version: 1, text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+    const document: StoredDocument = {
+      document_id: documentId,
+      namespace: "default",
+      version: 1,
+      text,
+      metadata: {},
+      sha256: sha256Hex(text),
+      size: text.length,
+      created_at: new Date().toISOString(),
+    };
     const key = documentKey("default", documentId, 1);
     await objectStore.put(key, JSON.stringify(document));
     return app.request("/", {
       method: "POST",
-      headers: { "ce-specversion": "1.0", "ce-id": `event-${documentId}`, "ce-source": "knative-rag/ingest", "ce-type": "rag.document.stored", "content-type": "application/json" },
-      body: JSON.stringify({ document_id: documentId, namespace: "default", version: 1, bucket: "documents", key, sha256: document.sha256, size: document.size, metadata: {} }),
+      headers: {
+        "ce-specversion": "1.0",
+        "ce-id": `event-${documentId}`,
+        "ce-source": "knative-rag/ingest",
+        "ce-type": "rag.document.stored",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({
+        document_id: documentId,
+        namespace: "default",
+        version: 1,
+        bucket: "documents",
+        key,
+        sha256: document.sha256,
+        size: document.size,
+        metadata: {},
+      }),
     });
   };
 

@@ -17,7 +17,15 @@ import { createIndexDocumentApp } from "./app.ts";
 // Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
 describe("index-document answers permanent failures as permanent", async () => {
   const dataDir = await tempDir("index-document");
-  const embed = createEmbedApp({ embedder: new HashingEmbedder(64), cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }), logger: silentLogger, cacheTtlSeconds: 60, maxInputs: 64, maxInputChars: 10_000, maxRequestChars: 100_000 });
+  const embed = createEmbedApp({
+    embedder: new HashingEmbedder(64),
+    cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
+    logger: silentLogger,
+    cacheTtlSeconds: 60,
+    maxInputs: 64,
+    maxInputChars: 10_000,
+    maxRequestChars: 100_000,
+  });
   const embedUrl = await serveApp(embed);
   const objectStore: ObjectStore = new FilesystemObjectStore(dataDir, "documents");
   const appWith = (embedUrl: string) =>
@@ -37,11 +45,35 @@ describe("index-document answers permanent failures as permanent", async () => {
   const deliver = (target: ReturnType<typeof appWith>, data: Record<string, unknown>) =>
     target.request("/", {
       method: "POST",
-      headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": `e-${Math.random()}`, "ce-source": "test", "ce-type": "rag.document.stored" },
-      body: JSON.stringify({ document_id: "doc", namespace: "default", version: 1, bucket: "documents", sha256: "a".repeat(64), size: 1, metadata: {}, ...data }),
+      headers: {
+        "content-type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-id": `e-${Math.random()}`,
+        "ce-source": "test",
+        "ce-type": "rag.document.stored",
+      },
+      body: JSON.stringify({
+        document_id: "doc",
+        namespace: "default",
+        version: 1,
+        bucket: "documents",
+        sha256: "a".repeat(64),
+        size: 1,
+        metadata: {},
+        ...data,
+      }),
     });
   const storeDocument = async (key: string, text: string, version = 1) => {
-    const document = { document_id: "doc", namespace: "default", version, text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+    const document = {
+      document_id: "doc",
+      namespace: "default",
+      version,
+      text,
+      metadata: {},
+      sha256: sha256Hex(text),
+      size: text.length,
+      created_at: new Date().toISOString(),
+    };
     await objectStore.put(key, JSON.stringify(document), "application/json");
     return document;
   };
@@ -59,7 +91,10 @@ describe("index-document answers permanent failures as permanent", async () => {
     it(`answers 400 or 422 with a reason for ${what}`, async () => {
       await storeDocument("default/doc.json", "makes default/ a directory");
       const response = await deliver(app, { key });
-      assert.ok([400, 422].includes(response.status), `${what}: ${response.status} ${await response.clone().text()}`);
+      assert.ok(
+        [400, 422].includes(response.status),
+        `${what}: ${response.status} ${await response.clone().text()}`,
+      );
       const body = (await response.json()) as { error: string };
       assert.match(body.error, /key/);
     });
@@ -75,7 +110,17 @@ describe("index-document answers permanent failures as permanent", async () => {
 
   it("answers 422 for an object whose document has no text", async () => {
     const key = documentKey("default", "doc", 3);
-    await objectStore.put(key, JSON.stringify({ document_id: "doc", namespace: "default", version: 3, text: 42, metadata: {} }), "application/json");
+    await objectStore.put(
+      key,
+      JSON.stringify({
+        document_id: "doc",
+        namespace: "default",
+        version: 3,
+        text: 42,
+        metadata: {},
+      }),
+      "application/json",
+    );
     const response = await deliver(app, { key, version: 3 });
     assert.equal(response.status, 422, await response.clone().text());
   });
@@ -85,9 +130,19 @@ describe("index-document answers permanent failures as permanent", async () => {
     const key = documentKey("default", "doc", 4);
     const stored = await storeDocument(key, text, 4);
     const down = appWith("http://127.0.0.1:9");
-    const failed = await deliver(down, { key, version: 4, sha256: stored.sha256, size: stored.size });
+    const failed = await deliver(down, {
+      key,
+      version: 4,
+      sha256: stored.sha256,
+      size: stored.size,
+    });
     assert.equal(failed.status, 503, await failed.clone().text());
-    const retried = await deliver(app, { key, version: 4, sha256: stored.sha256, size: stored.size });
+    const retried = await deliver(app, {
+      key,
+      version: 4,
+      sha256: stored.sha256,
+      size: stored.size,
+    });
     assert.equal(retried.status, 200, await retried.clone().text());
   });
 });

@@ -14,35 +14,86 @@ describe("ingest app", async () => {
   const dataDir = await tempDir("ingest");
   const sink = await startEventSink();
   const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: `${dataDir}/spool`,
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => publisher.close());
-  const app = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 1000 });
-  const post = (path: string, body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
-    app.request(path, { method: "POST", headers, body });
+  const app = createIngestApp({
+    objectStore,
+    publisher,
+    logger: silentLogger,
+    maxDocumentBytes: 1000,
+  });
+  const post = (
+    path: string,
+    body: string,
+    headers: Record<string, string> = { "content-type": "application/json" },
+  ) => app.request(path, { method: "POST", headers, body });
 
   it("stores the document, publishes a claim-check event in binary mode and answers 202", async () => {
-    const response = await post("/ingest", JSON.stringify({ text: "Hello Knative", metadata: { title: "Hi" }, namespace: "docs", id: "doc-1" }));
+    const response = await post(
+      "/ingest",
+      JSON.stringify({
+        text: "Hello Knative",
+        metadata: { title: "Hi" },
+        namespace: "docs",
+        id: "doc-1",
+      }),
+    );
     assert.equal(response.status, 202);
     const accepted = (await response.json()) as Record<string, unknown>;
     const version = accepted.version as number;
     assert.ok(Number.isSafeInteger(version) && version > 0);
-    assert.deepEqual(accepted, { document_id: "doc-1", status: "accepted", duplicate: false, version, bucket: "documents", key: documentKey("docs", "doc-1", version), namespace: "docs" });
-    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key as string))!).toString()) as Record<string, unknown>;
+    assert.deepEqual(accepted, {
+      document_id: "doc-1",
+      status: "accepted",
+      duplicate: false,
+      version,
+      bucket: "documents",
+      key: documentKey("docs", "doc-1", version),
+      namespace: "docs",
+    });
+    const stored = JSON.parse(
+      Buffer.from((await objectStore.get(accepted.key as string))!).toString(),
+    ) as Record<string, unknown>;
     assert.equal(stored.text, "Hello Knative");
     const delivery = await waitFor("the event", () => sink.received[0]);
     assert.equal(delivery.headers["ce-type"], "rag.document.stored");
     assert.equal(delivery.headers["ce-subject"], "doc-1");
     assert.equal(delivery.headers["ce-partitionkey"], "doc-1");
     const data = JSON.parse(delivery.body) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(data).sort(), ["bucket", "document_id", "key", "metadata", "namespace", "sha256", "size", "version"]);
+    assert.deepEqual(Object.keys(data).sort(), [
+      "bucket",
+      "document_id",
+      "key",
+      "metadata",
+      "namespace",
+      "sha256",
+      "size",
+      "version",
+    ]);
     assert.equal(data.version, version);
     assert.equal(data.size, 13);
-    assert.ok(!delivery.body.includes("Hello Knative"), "the event is a claim check, never the text");
+    assert.ok(
+      !delivery.body.includes("Hello Knative"),
+      "the event is a claim check, never the text",
+    );
   });
 
   it("treats the same id and content as a duplicate with no second event", async () => {
     const submit = async () => {
-      const response = await post("/ingest", JSON.stringify({ text: "Hello again", metadata: { title: "Hi" }, namespace: "docs", id: "dup-1" }));
+      const response = await post(
+        "/ingest",
+        JSON.stringify({
+          text: "Hello again",
+          metadata: { title: "Hi" },
+          namespace: "docs",
+          id: "dup-1",
+        }),
+      );
       assert.equal(response.status, 202);
       return ((await response.json()) as { duplicate: boolean }).duplicate;
     };
@@ -58,7 +109,10 @@ describe("ingest app", async () => {
 
   it("gives every new content of an id a higher version, a return to an old content and new metadata included", async () => {
     const submit = async (text: string, metadata: Record<string, string> = {}) => {
-      const response = await post("/ingest", JSON.stringify({ text, metadata, namespace: "versions", id: "A" }));
+      const response = await post(
+        "/ingest",
+        JSON.stringify({ text, metadata, namespace: "versions", id: "A" }),
+      );
       assert.equal(response.status, 202);
       return (await response.json()) as { version: number; duplicate: boolean; key: string };
     };
@@ -66,29 +120,55 @@ describe("ingest app", async () => {
     const v2 = await submit("second text");
     const v3 = await submit("first text");
     const v4 = await submit("first text", { title: "now with a title" });
-    assert.deepEqual([v1, v2, v3, v4].map((v) => v.duplicate), [false, false, false, false]);
+    assert.deepEqual(
+      [v1, v2, v3, v4].map((v) => v.duplicate),
+      [false, false, false, false],
+    );
     assert.ok(v1.version < v2.version && v2.version < v3.version && v3.version < v4.version);
-    assert.equal(new Set([v1.key, v2.key, v3.key, v4.key]).size, 4, "each version has its own object");
+    assert.equal(
+      new Set([v1.key, v2.key, v3.key, v4.key]).size,
+      4,
+      "each version has its own object",
+    );
     assert.equal((await submit("first text", { title: "now with a title" })).duplicate, true);
   });
 
   it("publishes a resubmitted document again when its event was dead-lettered", async () => {
     sink.respondWith(400);
     try {
-      await post("/ingest", JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }));
+      await post(
+        "/ingest",
+        JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }),
+      );
       await waitFor("the dead letter", async () => (await publisher.backlog()) === 0 || undefined);
     } finally {
       sink.respondWith(202);
     }
-    const again = (await (await post("/ingest", JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }))).json()) as { duplicate: boolean };
+    const again = (await (
+      await post(
+        "/ingest",
+        JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }),
+      )
+    ).json()) as { duplicate: boolean };
     assert.equal(again.duplicate, false);
-    await waitFor("the new event", () => sink.received.find((r) => r.headers["ce-subject"] === "refused"));
+    await waitFor("the new event", () =>
+      sink.received.find((r) => r.headers["ce-subject"] === "refused"),
+    );
   });
 
   it("publishes one event for many concurrent identical submissions", async () => {
     const before = sink.received.length;
     const answers = await Promise.all(
-      Array.from({ length: 20 }, async () => (await post("/ingest", JSON.stringify({ text: "Same again", namespace: "burst", id: "same" }))).json() as Promise<{ duplicate: boolean }>),
+      Array.from(
+        { length: 20 },
+        async () =>
+          (
+            await post(
+              "/ingest",
+              JSON.stringify({ text: "Same again", namespace: "burst", id: "same" }),
+            )
+          ).json() as Promise<{ duplicate: boolean }>,
+      ),
     );
     assert.equal(answers.filter((a) => !a.duplicate).length, 1);
     await waitFor("the one event", () => sink.received.length > before || undefined);
@@ -97,7 +177,11 @@ describe("ingest app", async () => {
   });
 
   it("maps an Idempotency-Key to one document id", async () => {
-    const send = () => post("/ingest", JSON.stringify({ text: "Once only" }), { "content-type": "application/json", "idempotency-key": "key-42" });
+    const send = () =>
+      post("/ingest", JSON.stringify({ text: "Once only" }), {
+        "content-type": "application/json",
+        "idempotency-key": "key-42",
+      });
     const first = (await (await send()).json()) as { document_id: string; duplicate: boolean };
     const second = (await (await send()).json()) as { document_id: string; duplicate: boolean };
     assert.equal(first.document_id, second.document_id);
@@ -105,17 +189,32 @@ describe("ingest app", async () => {
   });
 
   it("accepts raw markdown with title and namespace in the query string", async () => {
-    const response = await post("/ingest?title=Notes&namespace=notes", "# Notes\nSome text", { "content-type": "text/markdown" });
+    const response = await post("/ingest?title=Notes&namespace=notes", "# Notes\nSome text", {
+      "content-type": "text/markdown",
+    });
     assert.equal(response.status, 202);
     const { key } = (await response.json()) as { key: string };
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { metadata: Record<string, string> };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
+      metadata: Record<string, string>;
+    };
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
 
   it("accepts a rag.document.submitted CloudEvent in structured and binary mode; a resent event is a duplicate", async () => {
-    const structured = JSON.stringify({ specversion: "1.0", id: "e-1", source: "/test", type: "rag.document.submitted", datacontenttype: "application/json", data: { text: "From an event" } });
-    const first = (await (await post("/", structured, { "content-type": "application/cloudevents+json" })).json()) as { document_id: string; duplicate: boolean };
-    const again = (await (await post("/", structured, { "content-type": "application/cloudevents+json" })).json()) as { document_id: string; duplicate: boolean };
+    const structured = JSON.stringify({
+      specversion: "1.0",
+      id: "e-1",
+      source: "/test",
+      type: "rag.document.submitted",
+      datacontenttype: "application/json",
+      data: { text: "From an event" },
+    });
+    const first = (await (
+      await post("/", structured, { "content-type": "application/cloudevents+json" })
+    ).json()) as { document_id: string; duplicate: boolean };
+    const again = (await (
+      await post("/", structured, { "content-type": "application/cloudevents+json" })
+    ).json()) as { document_id: string; duplicate: boolean };
     assert.equal(first.document_id, again.document_id);
     assert.equal(again.duplicate, true);
     const binary = await post("/", JSON.stringify({ text: "Binary event", namespace: "events" }), {
@@ -131,19 +230,78 @@ describe("ingest app", async () => {
 
   it("rejects bad input with a 4xx JSON body naming the problem", async () => {
     const cases: [string, string, Record<string, string>, number, RegExp][] = [
-      ["/ingest", JSON.stringify({ text: "" }), { "content-type": "application/json" }, 400, /text/],
-      ["/ingest", JSON.stringify({ text: "x", namespace: "No_Way" }), { "content-type": "application/json" }, 400, /namespace/],
-      ["/ingest", JSON.stringify({ text: "x", metadata: { title: 5 } }), { "content-type": "application/json" }, 400, /metadata\.title/],
-      ["/ingest", JSON.stringify({ text: "x", id: "../escape" }), { "content-type": "application/json" }, 400, /id/],
+      [
+        "/ingest",
+        JSON.stringify({ text: "" }),
+        { "content-type": "application/json" },
+        400,
+        /text/,
+      ],
+      [
+        "/ingest",
+        JSON.stringify({ text: "x", namespace: "No_Way" }),
+        { "content-type": "application/json" },
+        400,
+        /namespace/,
+      ],
+      [
+        "/ingest",
+        JSON.stringify({ text: "x", metadata: { title: 5 } }),
+        { "content-type": "application/json" },
+        400,
+        /metadata\.title/,
+      ],
+      [
+        "/ingest",
+        JSON.stringify({ text: "x", id: "../escape" }),
+        { "content-type": "application/json" },
+        400,
+        /id/,
+      ],
       // 32 fields × 1024 three-byte characters: within the per-field limits, but 96 KiB of metadata
       // would make an event larger than index-document accepts.
-      ["/ingest", JSON.stringify({ text: "x", metadata: Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`f${i}`, "€".repeat(1024)])) }), { "content-type": "application/json" }, 400, /metadata must be at most/],
+      [
+        "/ingest",
+        JSON.stringify({
+          text: "x",
+          metadata: Object.fromEntries(
+            Array.from({ length: 32 }, (_, i) => [`f${i}`, "€".repeat(1024)]),
+          ),
+        }),
+        { "content-type": "application/json" },
+        400,
+        /metadata must be at most/,
+      ],
       ["/ingest", "{not json", { "content-type": "application/json" }, 400, /JSON/],
-      ["/ingest", JSON.stringify({ text: "x".repeat(1001) }), { "content-type": "application/json" }, 413, /limit is 1000/],
-      ["/ingest", "x".repeat(200_000), { "content-type": "text/plain" }, 413, /text is 200000 bytes; the limit is 1000/],
+      [
+        "/ingest",
+        JSON.stringify({ text: "x".repeat(1001) }),
+        { "content-type": "application/json" },
+        413,
+        /limit is 1000/,
+      ],
+      [
+        "/ingest",
+        "x".repeat(200_000),
+        { "content-type": "text/plain" },
+        413,
+        /text is 200000 bytes; the limit is 1000/,
+      ],
       ["/ingest", "x".repeat(2_000_000), { "content-type": "text/plain" }, 413, /larger than/],
       ["/ingest", "<a/>", { "content-type": "application/xml" }, 415, /content-type/],
-      ["/", JSON.stringify({ text: "x" }), { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "other.type" }, 400, /unsupported CloudEvent type/],
+      [
+        "/",
+        JSON.stringify({ text: "x" }),
+        {
+          "content-type": "application/json",
+          "ce-specversion": "1.0",
+          "ce-id": "1",
+          "ce-source": "/s",
+          "ce-type": "other.type",
+        },
+        400,
+        /unsupported CloudEvent type/,
+      ],
     ];
     for (const [path, body, headers, status, message] of cases) {
       const response = await post(path, body, headers);
@@ -157,7 +315,12 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
   const dataDir = await tempDir("ingest-lost-ack");
   const sink = await startEventSink();
   const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const spool = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  const spool = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: `${dataDir}/spool`,
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => spool.close());
   // The record is published, but the answer never comes back (a Kafka ack that timed out).
   let loseNextAck = false;
@@ -175,9 +338,18 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
       }
     },
   };
-  const app = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 1000 });
+  const app = createIngestApp({
+    objectStore,
+    publisher,
+    logger: silentLogger,
+    maxDocumentBytes: 1000,
+  });
   const ingest = (text: string, id: string) =>
-    app.request("/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text, id }) });
+    app.request("/ingest", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text, id }),
+    });
   const eventsOf = (id: string) => sink.received.filter((r) => r.headers["ce-subject"] === id);
 
   it("answers 503 + Retry-After, and the resubmit publishes the same event (same id, same key) again", async () => {
@@ -188,14 +360,23 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
     const retried = await ingest("version one", "lost-ack");
     assert.equal(retried.status, 202);
     assert.equal(((await retried.json()) as { duplicate: boolean }).duplicate, false);
-    const [first, second] = await waitFor("both deliveries", () => (eventsOf("lost-ack").length >= 2 ? eventsOf("lost-ack") : undefined));
-    assert.equal(first!.headers["ce-id"], second!.headers["ce-id"], "a redelivery of one event, not a second event");
+    const [first, second] = await waitFor("both deliveries", () =>
+      eventsOf("lost-ack").length >= 2 ? eventsOf("lost-ack") : undefined,
+    );
+    assert.equal(
+      first!.headers["ce-id"],
+      second!.headers["ce-id"],
+      "a redelivery of one event, not a second event",
+    );
     assert.equal(first!.headers["ce-partitionkey"], second!.headers["ce-partitionkey"]);
   });
 
   it("gives a new event id to new content, and to a return to older content", async () => {
-    for (const text of ["version one", "version two", "version one"]) assert.equal((await ingest(text, "new-content")).status, 202);
-    const events = await waitFor("three deliveries", () => (eventsOf("new-content").length >= 3 ? eventsOf("new-content") : undefined));
+    for (const text of ["version one", "version two", "version one"])
+      assert.equal((await ingest(text, "new-content")).status, 202);
+    const events = await waitFor("three deliveries", () =>
+      eventsOf("new-content").length >= 3 ? eventsOf("new-content") : undefined,
+    );
     const ids = events.map((r) => r.headers["ce-id"]);
     assert.equal(new Set(ids).size, 3, `event ids: ${ids.join(", ")}`);
   });

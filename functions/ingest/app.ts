@@ -24,7 +24,11 @@ import {
   type StoredDocument,
 } from "../shared/domain/document.ts";
 import { documentIdFromIdempotencyKey, uuidV5 } from "../shared/domain/ids.ts";
-import { eventData, isCloudEventRequest, receiveCloudEvent } from "../shared/runtime/cloudevents.ts";
+import {
+  eventData,
+  isCloudEventRequest,
+  receiveCloudEvent,
+} from "../shared/runtime/cloudevents.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import { KeyedLock } from "../shared/runtime/keyed-lock.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
@@ -88,7 +92,10 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     logger: deps.logger,
     // Counted in bytes of text, however the JSON escapes them; a structured event adds its attributes.
     maxBodyBytes: maxStoredDocumentBytes(deps.maxDocumentBytes) + 64 * 1024,
-    readinessChecks: { objectStore: () => deps.objectStore.ready(), publisher: () => deps.publisher.ready() },
+    readinessChecks: {
+      objectStore: () => deps.objectStore.ready(),
+      publisher: () => deps.publisher.ready(),
+    },
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
   const versions = deps.versionClock ?? new VersionClock();
@@ -99,12 +106,18 @@ export function createIngestApp(deps: IngestDependencies): Hono {
   const guards = [access.browserWrite(), access.authenticate, shedWhenBacklogged(deps)] as const;
   app.use("/ingest", access.cors);
   app.use("/", access.cors);
-  app.post("/ingest", ...guards, async (c) => c.json(await accept(c, await submissionFromRequest(c)), 202));
+  app.post("/ingest", ...guards, async (c) =>
+    c.json(await accept(c, await submissionFromRequest(c)), 202),
+  );
   app.post("/", ...guards, async (c) => {
-    if (!isCloudEventRequest(c)) return c.json(await accept(c, await submissionFromRequest(c)), 202);
+    if (!isCloudEventRequest(c))
+      return c.json(await accept(c, await submissionFromRequest(c)), 202);
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentSubmitted) {
-      throw new HttpProblem(400, `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentSubmitted}"`);
+      throw new HttpProblem(
+        400,
+        `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentSubmitted}"`,
+      );
     }
     const submission = parseWith(documentSubmissionSchema, eventData(event), "CloudEvent data");
     // A resent event (same source + id) is the same submission, by the CloudEvents uniqueness rule.
@@ -115,18 +128,32 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const contentType = mediaType(c);
     if (contentType === "text/plain" || contentType === "text/markdown") {
       const query = parseWith(rawTextQuerySchema, c.req.query(), "query string");
-      const metadata: Record<string, string> = { type: contentType === "text/markdown" ? "markdown" : "text" };
+      const metadata: Record<string, string> = {
+        type: contentType === "text/markdown" ? "markdown" : "text",
+      };
       if (query.title) metadata.title = query.title;
       if (query.source) metadata.source = query.source;
-      return parseWith(documentSubmissionSchema, { text: await c.req.text(), metadata, namespace: query.namespace, id: query.id });
+      return parseWith(documentSubmissionSchema, {
+        text: await c.req.text(),
+        metadata,
+        namespace: query.namespace,
+        id: query.id,
+      });
     }
     if (contentType !== "application/json" && contentType !== "") {
-      throw new HttpProblem(415, `unsupported content-type "${contentType}"; send application/json, text/plain, text/markdown or a CloudEvent`);
+      throw new HttpProblem(
+        415,
+        `unsupported content-type "${contentType}"; send application/json, text/plain, text/markdown or a CloudEvent`,
+      );
     }
     return parseWith(documentSubmissionSchema, await readJson(c));
   }
 
-  async function accept(c: Context, submission: DocumentSubmission, derivedKey?: string): Promise<IngestAccepted> {
+  async function accept(
+    c: Context,
+    submission: DocumentSubmission,
+    derivedKey?: string,
+  ): Promise<IngestAccepted> {
     const size = Buffer.byteLength(submission.text, "utf8");
     if (size > deps.maxDocumentBytes) {
       throw new HttpProblem(413, `text is ${size} bytes; the limit is ${deps.maxDocumentBytes}`);
@@ -135,17 +162,31 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     authorize(c, namespace, "write");
     const idempotencyKey = c.req.header("idempotency-key") ?? derivedKey;
     const documentId =
-      submission.id ?? (idempotencyKey ? documentIdFromIdempotencyKey(namespace, idempotencyKey) : randomUUID());
+      submission.id ??
+      (idempotencyKey ? documentIdFromIdempotencyKey(namespace, idempotencyKey) : randomUUID());
     const metadata = parseWith(metadataSchema, submission.metadata ?? {}, "metadata");
     // One submission of a document at a time: the receipt check and the version it hands out
     // must see the previous submission's receipt.
-    return documentLock.run(`${namespace}/${documentId}`, () => acceptVersion({ namespace, documentId, text: submission.text, metadata, size }));
+    return documentLock.run(`${namespace}/${documentId}`, () =>
+      acceptVersion({ namespace, documentId, text: submission.text, metadata, size }),
+    );
   }
 
-  async function acceptVersion(submission: { namespace: string; documentId: string; text: string; metadata: DocumentMetadata; size: number }): Promise<IngestAccepted> {
+  async function acceptVersion(submission: {
+    namespace: string;
+    documentId: string;
+    text: string;
+    metadata: DocumentMetadata;
+    size: number;
+  }): Promise<IngestAccepted> {
     const { namespace, documentId, text, metadata, size } = submission;
     const sha256 = sha256Hex(text);
-    const fingerprint = sha256Hex(JSON.stringify([sha256, Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]));
+    const fingerprint = sha256Hex(
+      JSON.stringify([
+        sha256,
+        Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      ]),
+    );
     const trace_id = currentTraceId();
     const answer = (version: number, duplicate: boolean): IngestAccepted => ({
       document_id: documentId,
@@ -164,11 +205,21 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const receipt = await readReceipt(namespace, documentId);
     const sameContent = receipt?.fingerprint === fingerprint;
     if (sameContent && receipt.published) {
-      if (!(await asDependencyError(deps.publisher.system, () => deps.publisher.isDeadLettered(receipt.event_id)))) {
-        deps.logger.info({ document_id: documentId, namespace, version: receipt.version }, "duplicate submission, already published");
+      if (
+        !(await asDependencyError(deps.publisher.system, () =>
+          deps.publisher.isDeadLettered(receipt.event_id),
+        ))
+      ) {
+        deps.logger.info(
+          { document_id: documentId, namespace, version: receipt.version },
+          "duplicate submission, already published",
+        );
         return answer(receipt.version, true);
       }
-      deps.logger.info({ document_id: documentId, namespace, event_id: receipt.event_id }, "resubmission of a dead-lettered document, publishing again");
+      deps.logger.info(
+        { document_id: documentId, namespace, event_id: receipt.event_id },
+        "resubmission of a dead-lettered document, publishing again",
+      );
     }
 
     // A resubmission after a failed publish is the same version and event again: if the first
@@ -176,35 +227,71 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     const retry = sameContent && !receipt.published;
     const version = retry ? receipt.version : versions.next(receipt?.version);
     const key = documentKey(namespace, documentId, version);
-    const document: StoredDocument = { document_id: documentId, namespace, version, text, metadata, sha256, size, created_at: new Date().toISOString() };
-    const stored: DocumentStored = { document_id: documentId, namespace, version, bucket: deps.objectStore.bucket, key, sha256, size, metadata };
+    const document: StoredDocument = {
+      document_id: documentId,
+      namespace,
+      version,
+      text,
+      metadata,
+      sha256,
+      size,
+      created_at: new Date().toISOString(),
+    };
+    const stored: DocumentStored = {
+      document_id: documentId,
+      namespace,
+      version,
+      bucket: deps.objectStore.bucket,
+      key,
+      sha256,
+      size,
+      metadata,
+    };
     const eventId = uuidV5(`event:${namespace}:${documentId}:${version}`);
     const writeReceipt = (published: boolean) => {
       const next: Receipt = { event_id: eventId, version, sha256, fingerprint, published };
-      return asDependencyError("object-store", () => deps.objectStore.put(receiptKey(namespace, documentId), JSON.stringify(next), "application/json"));
+      return asDependencyError("object-store", () =>
+        deps.objectStore.put(
+          receiptKey(namespace, documentId),
+          JSON.stringify(next),
+          "application/json",
+        ),
+      );
     };
     // The unpublished receipt and the document need no order between them (a receipt of a version
     // whose object is missing only means "store and publish it again"), so they are written at once.
     await Promise.all([
-      withSpan("storage.upload", { kind: SpanKind.CLIENT, attributes: storageAttributes(deps.objectStore, key, size) }, () =>
-        asDependencyError("object-store", () => deps.objectStore.put(key, JSON.stringify(document), "application/json")),
+      withSpan(
+        "storage.upload",
+        { kind: SpanKind.CLIENT, attributes: storageAttributes(deps.objectStore, key, size) },
+        () =>
+          asDependencyError("object-store", () =>
+            deps.objectStore.put(key, JSON.stringify(document), "application/json"),
+          ),
       ),
       retry ? undefined : writeReceipt(false),
     ]);
     const event = await publish(stored, eventId);
     await writeReceipt(true);
-    deps.logger.info({ document_id: documentId, namespace, version, size, event_id: event.id }, "document accepted");
+    deps.logger.info(
+      { document_id: documentId, namespace, version, size, event_id: event.id },
+      "document accepted",
+    );
     recordDocumentIngested();
     return answer(version, false);
   }
 
   async function readReceipt(namespace: string, documentId: string): Promise<Receipt | undefined> {
-    const bytes = await asDependencyError("object-store", () => deps.objectStore.get(receiptKey(namespace, documentId)));
+    const bytes = await asDependencyError("object-store", () =>
+      deps.objectStore.get(receiptKey(namespace, documentId)),
+    );
     if (bytes === undefined) return undefined;
     try {
       const receipt = JSON.parse(Buffer.from(bytes).toString("utf8")) as Partial<Receipt>;
       // A receipt of an older layout (no version) only means "publish again".
-      return typeof receipt.version === "number" && typeof receipt.event_id === "string" ? ({ published: true, ...receipt } as Receipt) : undefined;
+      return typeof receipt.version === "number" && typeof receipt.event_id === "string"
+        ? ({ published: true, ...receipt } as Receipt)
+        : undefined;
     } catch {
       return undefined;
     }
@@ -252,12 +339,23 @@ function shedWhenBacklogged(deps: IngestDependencies): MiddlewareHandler {
     const retryAfter = deps.backlogRetryAfterSeconds ?? 1;
     c.header("Retry-After", String(retryAfter));
     return c.json(
-      { error: `ingest is at its backlog limit (${backlog} of ${deps.maxBacklog} events waiting for delivery); retry later`, retryable: true, backlog, max_backlog: deps.maxBacklog, retry_after_seconds: retryAfter },
+      {
+        error: `ingest is at its backlog limit (${backlog} of ${deps.maxBacklog} events waiting for delivery); retry later`,
+        retryable: true,
+        backlog,
+        max_backlog: deps.maxBacklog,
+        retry_after_seconds: retryAfter,
+      },
       503,
     );
   };
 }
 
 function storageAttributes(store: ObjectStore, key: string, size: number) {
-  return { "storage.system": store.system, "storage.bucket": store.bucket, "storage.key": key, "storage.size": size };
+  return {
+    "storage.system": store.system,
+    "storage.bucket": store.bucket,
+    "storage.key": key,
+    "storage.size": size,
+  };
 }

@@ -14,23 +14,51 @@ describe("ingest backpressure", () => {
     const dataDir = await tempDir("backpressure");
     const sink = await startEventSink();
     sink.respondWith(503);
-    const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 10, maxBackoffMs: 40, maxAttempts: 1000, pollMs: 20 });
+    const publisher = new HttpSpoolPublisher({
+      sink: sink.url,
+      spoolDir: `${dataDir}/spool`,
+      logger: silentLogger,
+      minBackoffMs: 10,
+      maxBackoffMs: 40,
+      maxAttempts: 1000,
+      pollMs: 20,
+    });
     after(() => publisher.close());
     const objectStore = new FilesystemObjectStore(dataDir, "documents");
-    const app = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 1000, maxBacklog: 3, backlogRetryAfterSeconds: 2 });
+    const app = createIngestApp({
+      objectStore,
+      publisher,
+      logger: silentLogger,
+      maxDocumentBytes: 1000,
+      maxBacklog: 3,
+      backlogRetryAfterSeconds: 2,
+    });
     const ingest = (id: string) =>
-      app.request("/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id, text: `text of ${id}` }) });
+      app.request("/ingest", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ id, text: `text of ${id}` }),
+      });
 
     for (const id of ["a", "b", "c"]) assert.equal((await ingest(id)).status, 202, id);
     const refused = await ingest("d");
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get("retry-after"), "2");
-    const body = (await refused.json()) as { error: string; retryable: boolean; backlog: number; max_backlog: number };
+    const body = (await refused.json()) as {
+      error: string;
+      retryable: boolean;
+      backlog: number;
+      max_backlog: number;
+    };
     assert.match(body.error, /backlog/);
     assert.equal(body.retryable, true);
     assert.equal(body.backlog, 3);
     assert.equal(body.max_backlog, 3);
-    assert.equal(await objectStore.get(receiptKey(DEFAULT_NAMESPACE, "d")), undefined, "a refused submission stores nothing");
+    assert.equal(
+      await objectStore.get(receiptKey(DEFAULT_NAMESPACE, "d")),
+      undefined,
+      "a refused submission stores nothing",
+    );
 
     sink.respondWith(202);
     await waitFor("the backlog to drain", () => publisher.backlog() === 0 || undefined);

@@ -10,7 +10,14 @@ import { createIngestApp } from "./app.ts";
 
 await startFunction(
   "ingest",
-  { ...objectStoreEnv, ...eventsEnv, ...accessEnv, MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1), INGEST_MAX_BACKLOG: intVar(1000, 1), INGEST_RETRY_AFTER_SECONDS: intVar(1, 1, 3600) },
+  {
+    ...objectStoreEnv,
+    ...eventsEnv,
+    ...accessEnv,
+    MAX_DOCUMENT_BYTES: intVar(DEFAULT_MAX_DOCUMENT_BYTES, 1),
+    INGEST_MAX_BACKLOG: intVar(1000, 1),
+    INGEST_RETRY_AFTER_SECONDS: intVar(1, 1, 3600),
+  },
   async ({ config, logger, isAcceptingTraffic }) => {
     const objectStore = await createObjectStore(config, logger);
     const publisher = await createEventPublisher(config, logger);
@@ -18,7 +25,12 @@ await startFunction(
     await objectStore
       .ready()
       .then(() => publisher.ready())
-      .catch((error) => logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"));
+      .catch((error) =>
+        logger.warn(
+          { err: error },
+          "a dependency is not ready yet; readiness stays 503 until it is",
+        ),
+      );
     const app = createIngestApp({
       objectStore,
       publisher,

@@ -24,7 +24,12 @@ describe("search app", async () => {
     embedClient: {
       embed: async (texts) => {
         embedCalls++;
-        return { model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 };
+        return {
+          model: embedder.model,
+          dimensions: embedder.dimensions,
+          embeddings: await embedder.embed(texts),
+          cached: 0,
+        };
       },
     },
     logger: silentLogger,
@@ -33,12 +38,24 @@ describe("search app", async () => {
   });
   const index = async (documentId: string, content: string, namespace = "default") => {
     await vectorStore.replaceDocument(namespace, documentId, [
-      { id: chunkId(namespace, documentId, 0), document_id: documentId, namespace, chunk_index: 0, content, metadata: { title: documentId }, vector: embedder.embedOne(content) },
+      {
+        id: chunkId(namespace, documentId, 0),
+        document_id: documentId,
+        namespace,
+        chunk_index: 0,
+        content,
+        metadata: { title: documentId },
+        vector: embedder.embedOne(content),
+      },
     ]);
     await indexState.bumpGeneration(namespace);
   };
   const search = (body: unknown) =>
-    app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    app.request("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
 
   // What every test may read; a test that changes an index uses a namespace of its own.
   before(async () => {
@@ -49,7 +66,11 @@ describe("search app", async () => {
   it("answers from the best source with a citation", async () => {
     const response = await search({ query: "does knative scale to zero?" });
     assert.equal(response.status, 200);
-    const body = (await response.json()) as { answer: string; sources: { document_id: string }[]; metadata: Record<string, unknown> };
+    const body = (await response.json()) as {
+      answer: string;
+      sources: { document_id: string }[];
+      metadata: Record<string, unknown>;
+    };
     assert.equal(body.sources[0]!.document_id, "scaling");
     assert.match(body.answer, /^Extractive answer.*\[1\]/);
     assert.equal(body.metadata.cache_hit, false);
@@ -59,7 +80,11 @@ describe("search app", async () => {
   it("serves a repeated query from the cache until the namespace's index changes", async () => {
     await index("scaling", "Knative scales a revision to zero when there is no traffic.", "cached");
     const query = { query: "does knative scale to zero?", namespace: "cached" };
-    const ask = async () => (await (await search(query)).json()) as { metadata: { cache_hit: boolean }; sources: unknown[] };
+    const ask = async () =>
+      (await (await search(query)).json()) as {
+        metadata: { cache_hit: boolean };
+        sources: unknown[];
+      };
     assert.equal((await ask()).metadata.cache_hit, false);
     const first = embedCalls;
     assert.equal((await ask()).metadata.cache_hit, true);
@@ -72,7 +97,10 @@ describe("search app", async () => {
 
   it("accepts bm25 as an alias of keyword and skips embedding for it", async () => {
     const before = embedCalls;
-    const body = (await (await search({ query: "bananas", mode: "bm25" })).json()) as { metadata: { mode: string }; sources: { document_id: string }[] };
+    const body = (await (await search({ query: "bananas", mode: "bm25" })).json()) as {
+      metadata: { mode: string };
+      sources: { document_id: string }[];
+    };
     assert.equal(body.metadata.mode, "keyword");
     assert.equal(body.sources[0]!.document_id, "bananas");
     assert.equal(embedCalls, before);
@@ -93,12 +121,21 @@ describe("search app", async () => {
       assert.equal(problem.issues[0]!.path, field);
       assert.match(problem.error, new RegExp(field));
     }
-    const notJson = await app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: "{" });
+    const notJson = await app.request("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{",
+    });
     assert.equal(notJson.status, 400);
   });
 
   it("lists namespaces with their document counts", async () => {
-    const body = (await (await app.request("/namespaces")).json()) as { namespaces: { namespace: string }[] };
-    assert.deepEqual(body.namespaces.find((n) => n.namespace === "default"), { namespace: "default", documents: 2, chunks: 2 });
+    const body = (await (await app.request("/namespaces")).json()) as {
+      namespaces: { namespace: string }[];
+    };
+    assert.deepEqual(
+      body.namespaces.find((n) => n.namespace === "default"),
+      { namespace: "default", documents: 2, chunks: 2 },
+    );
   });
 });

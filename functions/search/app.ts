@@ -5,15 +5,28 @@ import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
-import { accessControl, type AccessControl, type AccessSettings } from "../shared/access/access-control.ts";
+import {
+  accessControl,
+  type AccessControl,
+  type AccessSettings,
+} from "../shared/access/access-control.ts";
 import { authorize, readableBy } from "../shared/access/authenticate.ts";
 import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
-import { DEFAULT_NAMESPACE, JSON_ESCAPE_BYTES, namespaceSchema, sha256Hex } from "../shared/domain/document.ts";
+import {
+  DEFAULT_NAMESPACE,
+  JSON_ESCAPE_BYTES,
+  namespaceSchema,
+  sha256Hex,
+} from "../shared/domain/document.ts";
 import type { EmbedClient } from "../shared/embed-client.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { parseWith, readJson } from "../shared/runtime/problems.ts";
-import { recordCacheLookups, recordSearchDuration, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
+import {
+  recordCacheLookups,
+  recordSearchDuration,
+  timeGenAiOperation,
+} from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
 export interface SearchAppExtension {
@@ -67,15 +80,30 @@ export function searchRequestSchema(maxQueryChars: number) {
     query: z
       .string()
       .refine((q) => q.trim().length > 0, { message: "query must not be empty" })
-      .refine((q) => q.length <= maxQueryChars, { message: `query must be at most ${maxQueryChars} characters` }),
+      .refine((q) => q.length <= maxQueryChars, {
+        message: `query must be at most ${maxQueryChars} characters`,
+      }),
     namespace: namespaceSchema.optional().default(DEFAULT_NAMESPACE),
     mode: z
-      .enum(["hybrid", "vector", "keyword", "bm25"], { message: 'mode must be "hybrid", "vector" or "keyword" ("bm25" is an alias of "keyword")' })
+      .enum(["hybrid", "vector", "keyword", "bm25"], {
+        message: 'mode must be "hybrid", "vector" or "keyword" ("bm25" is an alias of "keyword")',
+      })
       .optional()
       .default("hybrid")
       .transform((m): SearchMode => (m === "bm25" ? "keyword" : m)),
-    top_k: z.number().int().min(1, { message: "top_k must be between 1 and 50" }).max(50, { message: "top_k must be between 1 and 50" }).optional().default(5),
-    alpha: z.number().min(0, { message: "alpha must be between 0 and 1" }).max(1, { message: "alpha must be between 0 and 1" }).optional().default(DEFAULT_ALPHA),
+    top_k: z
+      .number()
+      .int()
+      .min(1, { message: "top_k must be between 1 and 50" })
+      .max(50, { message: "top_k must be between 1 and 50" })
+      .optional()
+      .default(5),
+    alpha: z
+      .number()
+      .min(0, { message: "alpha must be between 0 and 1" })
+      .max(1, { message: "alpha must be between 0 and 1" })
+      .optional()
+      .default(DEFAULT_ALPHA),
     chunks_per_document: z
       .number()
       .int()
@@ -94,7 +122,10 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     // Counted in characters of the query, however the JSON escapes them.
     maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxQueryChars + 4096,
     streamedBodyPaths: deps.extension?.streamedBodyPaths,
-    readinessChecks: { vectorStore: () => deps.vectorStore.ready(), indexState: () => deps.indexState.ready() },
+    readinessChecks: {
+      vectorStore: () => deps.vectorStore.ready(),
+      indexState: () => deps.indexState.ready(),
+    },
     isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
@@ -110,12 +141,21 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     authorize(c, namespace, "read");
     const traceId = currentTraceId();
     // The namespace's generation is part of the key: any indexing change makes old answers unreachable.
-    const generation = await asDependencyError("index-state", () => deps.indexState.generation(namespace));
+    const generation = await asDependencyError("index-state", () =>
+      deps.indexState.generation(namespace),
+    );
     const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha, chunks_per_document]))}`;
     const cached = await cacheGet(cacheKey);
     if (cached) {
       recordSearchDuration(mode, (performance.now() - started) / 1000, true);
-      return c.json({ ...cached, metadata: { ...cached.metadata, cache_hit: true, ...(traceId ? { trace_id: traceId } : {}) } });
+      return c.json({
+        ...cached,
+        metadata: {
+          ...cached.metadata,
+          cache_hit: true,
+          ...(traceId ? { trace_id: traceId } : {}),
+        },
+      });
     }
 
     const vector = mode === "keyword" ? undefined : await embedQuery(query);
@@ -123,10 +163,27 @@ export function createSearchApp(deps: SearchDependencies): Hono {
       "vector_search.query",
       {
         kind: SpanKind.CLIENT,
-        attributes: { "db.system": deps.vectorStore.system, "db.operation.name": "search", "search.mode": mode, "search.top_k": top_k, "search.alpha": alpha, "db.namespace": namespace },
+        attributes: {
+          "db.system": deps.vectorStore.system,
+          "db.operation.name": "search",
+          "search.mode": mode,
+          "search.top_k": top_k,
+          "search.alpha": alpha,
+          "db.namespace": namespace,
+        },
       },
       async (span) => {
-        const hits = await asDependencyError("vector-store", () => deps.vectorStore.search({ namespace, mode, text: query, vector, topK: top_k, alpha, chunksPerDocument: chunks_per_document }));
+        const hits = await asDependencyError("vector-store", () =>
+          deps.vectorStore.search({
+            namespace,
+            mode,
+            text: query,
+            vector,
+            topK: top_k,
+            alpha,
+            chunksPerDocument: chunks_per_document,
+          }),
+        );
         span.setAttribute("db.response.returned_rows", hits.length);
         return hits;
       },
@@ -135,7 +192,11 @@ export function createSearchApp(deps: SearchDependencies): Hono {
       "llm.rag_completion",
       {
         kind: SpanKind.CLIENT,
-        attributes: { "gen_ai.operation.name": "chat", "gen_ai.system": deps.answerer.provider, "gen_ai.request.model": deps.answerer.model },
+        attributes: {
+          "gen_ai.operation.name": "chat",
+          "gen_ai.system": deps.answerer.provider,
+          "gen_ai.request.model": deps.answerer.model,
+        },
       },
       async (span) => {
         const result = await timeGenAiOperation(
@@ -145,7 +206,10 @@ export function createSearchApp(deps: SearchDependencies): Hono {
         );
         span.setAttribute("gen_ai.response.model", result.model);
         if (result.usage) {
-          span.setAttributes({ "gen_ai.usage.input_tokens": result.usage.input_tokens, "gen_ai.usage.output_tokens": result.usage.output_tokens });
+          span.setAttributes({
+            "gen_ai.usage.input_tokens": result.usage.input_tokens,
+            "gen_ai.usage.output_tokens": result.usage.output_tokens,
+          });
         }
         return result;
       },
@@ -153,11 +217,23 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     const response: SearchResponse = {
       answer: answer.answer,
       sources,
-      metadata: { namespace, num_sources: sources.length, cache_hit: false, mode, top_k, alpha, answer_kind: answer.kind, model: answer.model },
+      metadata: {
+        namespace,
+        num_sources: sources.length,
+        cache_hit: false,
+        mode,
+        top_k,
+        alpha,
+        answer_kind: answer.kind,
+        model: answer.model,
+      },
     };
     await cacheSet(cacheKey, response);
     recordSearchDuration(mode, (performance.now() - started) / 1000, false);
-    return c.json({ ...response, metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) } });
+    return c.json({
+      ...response,
+      metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) },
+    });
   });
 
   app.get("/namespaces", auth, async (c) => {
@@ -168,28 +244,36 @@ export function createSearchApp(deps: SearchDependencies): Hono {
   deps.extension?.mount(app, access);
 
   async function embedQuery(query: string): Promise<number[]> {
-    const response = await withSpan("embedding.generate", { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } }, () =>
-      deps.embedClient.embed([query]),
+    const response = await withSpan(
+      "embedding.generate",
+      { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } },
+      () => deps.embedClient.embed([query]),
     );
     return response.embeddings[0]!;
   }
 
   // A cache failure degrades to an uncached search instead of failing the request.
   async function cacheGet(key: string): Promise<SearchResponse | undefined> {
-    return withSpan("cache.get", { attributes: { "cache.system": deps.cache.system } }, async (span) => {
-      const value = await deps.cache.get<SearchResponse>(key).catch((error) => {
-        deps.logger.warn({ err: error }, "search cache unavailable");
-        return undefined;
-      });
-      span.setAttribute("cache.hit", value !== undefined);
-      recordCacheLookups("search", value !== undefined ? 1 : 0, value !== undefined ? 0 : 1);
-      return value;
-    });
+    return withSpan(
+      "cache.get",
+      { attributes: { "cache.system": deps.cache.system } },
+      async (span) => {
+        const value = await deps.cache.get<SearchResponse>(key).catch((error) => {
+          deps.logger.warn({ err: error }, "search cache unavailable");
+          return undefined;
+        });
+        span.setAttribute("cache.hit", value !== undefined);
+        recordCacheLookups("search", value !== undefined ? 1 : 0, value !== undefined ? 0 : 1);
+        return value;
+      },
+    );
   }
 
   async function cacheSet(key: string, value: SearchResponse): Promise<void> {
     await withSpan("cache.set", { attributes: { "cache.system": deps.cache.system } }, () =>
-      deps.cache.set(key, value, deps.cacheTtlSeconds).catch((error) => deps.logger.warn({ err: error }, "could not write search cache")),
+      deps.cache
+        .set(key, value, deps.cacheTtlSeconds)
+        .catch((error) => deps.logger.warn({ err: error }, "could not write search cache")),
     );
   }
 

@@ -19,20 +19,33 @@ describe("search request limits", async () => {
     indexState: new FileIndexState(dataDir),
     cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
-    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
+    embedClient: {
+      embed: async (texts) => ({
+        model: embedder.model,
+        dimensions: embedder.dimensions,
+        embeddings: await embedder.embed(texts),
+        cached: 0,
+      }),
+    },
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 2048,
   });
-  const post = (body: string, contentType = "application/json") => app.request("/search", { method: "POST", headers: { "content-type": contentType }, body });
+  const post = (body: string, contentType = "application/json") =>
+    app.request("/search", { method: "POST", headers: { "content-type": contentType }, body });
 
   it("accepts a 2048-character query sent as \\u-escaped JSON", async () => {
-    const response = await post(stringifyEscaped({ query: "é".repeat(2048), namespace: "default", mode: "keyword" }));
+    const response = await post(
+      stringifyEscaped({ query: "é".repeat(2048), namespace: "default", mode: "keyword" }),
+    );
     assert.equal(response.status, 200, await response.clone().text());
   });
 
   it("answers 400 naming the limit for 2049 characters, escaped or not", async () => {
-    for (const body of [JSON.stringify({ query: "q".repeat(2049) }), stringifyEscaped({ query: "q".repeat(2049) })]) {
+    for (const body of [
+      JSON.stringify({ query: "q".repeat(2049) }),
+      stringifyEscaped({ query: "q".repeat(2049) }),
+    ]) {
       const response = await post(body);
       assert.equal(response.status, 400);
       assert.match(((await response.json()) as { error: string }).error, /at most 2048 characters/);
@@ -40,10 +53,17 @@ describe("search request limits", async () => {
   });
 
   it("answers 415 naming the content type for a body that is not JSON", async () => {
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "application/cloudevents+json"]) {
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/cloudevents+json",
+    ]) {
       const response = await post(JSON.stringify({ query: "scaling" }), type);
       assert.equal(response.status, 415, type);
-      assert.match(((await response.json()) as { error: string }).error, new RegExp(type.replace("+", "\\+")));
+      assert.match(
+        ((await response.json()) as { error: string }).error,
+        new RegExp(type.replace("+", "\\+")),
+      );
     }
   });
 });

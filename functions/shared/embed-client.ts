@@ -15,11 +15,14 @@ export class EmbedClient {
   ) {}
 
   async embed(texts: string[]): Promise<EmbedResponse> {
-    return postJson<EmbedResponse>(new URL("/embed", this.baseUrl).href, { input: texts }, {
-      dependency: "embed",
-      timeoutMs: this.timeoutMs,
-      retries: 2,
-    });
+    return postJson<EmbedResponse>(
+      new URL("/embed", this.baseUrl).href,
+      { input: texts },
+      {
+        dependency: "embed",
+        timeoutMs: this.timeoutMs,
+        retries: 2,
+      },
+    );
   }
-
 }

@@ -19,7 +19,9 @@ function productFiles(dir: string): string[] {
 
 function relativeImports(file: string): string[] {
   const source = readFileSync(file, "utf8");
-  return [...source.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((m) => resolve(dirname(file), m[1]!));
+  return [...source.matchAll(/(?:from|import\()\s*"(\.{1,2}\/[^"]+)"/g)].map((m) =>
+    resolve(dirname(file), m[1]!),
+  );
 }
 
 /** [layer, backend kind] of a file under functions/shared/, or undefined outside the layers. */
@@ -31,7 +33,9 @@ function place(file: string): [number, string | undefined] | undefined {
 }
 
 describe("functions/shared dependencies", () => {
-  const edges = LAYERS.flatMap((layer) => productFiles(join(root, layer))).flatMap((file) => relativeImports(file).map((target) => [file, target] as const));
+  const edges = LAYERS.flatMap((layer) => productFiles(join(root, layer))).flatMap((file) =>
+    relativeImports(file).map((target) => [file, target] as const),
+  );
 
   it("go one way: a layer imports only the layers before it", () => {
     const upward = edges

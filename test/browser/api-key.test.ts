@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { chromiumSkipReason, launchChromium } from "./chromium.ts";
@@ -12,7 +16,10 @@ const READER_KEY = "reader-0123456789abcdef";
 
 // The page of a stack with API_KEYS set, in a real headless Chromium: the key is asked for, kept
 // in the tab, and sent with every search, namespace list and document the page adds.
-describe("search page with API keys in headless Chromium", { skip: chromiumSkipReason(), timeout: 180_000 }, () => {
+describe("search page with API keys in headless Chromium", {
+  skip: chromiumSkipReason(),
+  timeout: 180_000,
+}, () => {
   let stack: LocalStack;
   let browser: Browser;
   let page: Page;
@@ -20,7 +27,10 @@ describe("search page with API keys in headless Chromium", { skip: chromiumSkipR
   const pageErrors: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync("dist/search/index.mjs"), "dist/ is missing: run `node scripts/build.mjs` first");
+    assert.ok(
+      existsSync("dist/search/index.mjs"),
+      "dist/ is missing: run `node scripts/build.mjs` first",
+    );
     stack = await startLocalStack({
       ports: await freePorts(FUNCTION_NAMES),
       dataDir: await tempDir("browser-auth"),
@@ -47,8 +57,14 @@ describe("search page with API keys in headless Chromium", { skip: chromiumSkipR
 
   it("asks for a key before anything else, and says why", async () => {
     await page.locator("#api-key-panel:not([hidden])").waitFor();
-    await page.locator("#api-key-status").getByText(/needs an API key|API key is required/).waitFor();
-    await page.locator("#search-status").getByText(/Could not load namespaces: an API key is required/).waitFor();
+    await page
+      .locator("#api-key-status")
+      .getByText(/needs an API key|API key is required/)
+      .waitFor();
+    await page
+      .locator("#search-status")
+      .getByText(/Could not load namespaces: an API key is required/)
+      .waitFor();
   });
 
   it("says a wrong key is not valid and keeps asking", async () => {
@@ -59,13 +75,25 @@ describe("search page with API keys in headless Chromium", { skip: chromiumSkipR
 
   it("sends the key it was given: namespaces load, documents are added and found", async () => {
     assert.equal((await useKey(EDITOR_KEY)).status(), 200);
-    assert.ok(!(await page.locator("#api-key-panel").isVisible()), "the panel closes once a key works");
+    assert.ok(
+      !(await page.locator("#api-key-panel").isVisible()),
+      "the panel closes once a key works",
+    );
     await page.getByRole("tab", { name: "Add document" }).click();
-    await page.getByLabel("Text").fill("Queue-proxy enforces containerConcurrency for every revision pod.");
+    await page
+      .getByLabel("Text")
+      .fill("Queue-proxy enforces containerConcurrency for every revision pod.");
     await page.locator("#doc-namespace").fill("keyed");
     await page.getByRole("button", { name: "Add document", exact: true }).click();
-    await page.locator("#add-status").getByText(/^Indexed:/).waitFor({ timeout: 60_000 });
-    assert.equal(await page.evaluate(() => sessionStorage.getItem("knative-rag.api-key")), EDITOR_KEY, "kept in this tab's sessionStorage");
+    await page
+      .locator("#add-status")
+      .getByText(/^Indexed:/)
+      .waitFor({ timeout: 60_000 });
+    assert.equal(
+      await page.evaluate(() => sessionStorage.getItem("knative-rag.api-key")),
+      EDITOR_KEY,
+      "kept in this tab's sessionStorage",
+    );
     assert.deepEqual((await page.context().cookies()).length, 0, "never a cookie");
   });
 
@@ -75,13 +103,19 @@ describe("search page with API keys in headless Chromium", { skip: chromiumSkipR
     await page.getByRole("tab", { name: "Add document" }).click();
     await page.getByLabel("Text").fill("A reader cannot add this.");
     await page.getByRole("button", { name: "Add document", exact: true }).click();
-    await page.locator("#add-status").getByText('API key "reader" may not write any namespace').waitFor();
+    await page
+      .locator("#add-status")
+      .getByText('API key "reader" may not write any namespace')
+      .waitFor();
   });
 
   it("forgets the key on request", async () => {
     await page.getByRole("button", { name: "API key", exact: true }).click();
     await page.getByRole("button", { name: "Forget" }).click();
-    await page.locator("#api-key-status").getByText(/Key forgotten/).waitFor();
+    await page
+      .locator("#api-key-status")
+      .getByText(/Key forgotten/)
+      .waitFor();
     assert.equal(await page.evaluate(() => sessionStorage.getItem("knative-rag.api-key")), null);
   });
 

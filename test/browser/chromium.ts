@@ -15,7 +15,8 @@ export function chromiumSkipReason(): string | undefined {
 
 /** Headless Chromium with its background traffic off: this machine has no network but loopback. */
 export function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} is missing: .ci/install-browser.sh installs it`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`${CHROMIUM_PATH} is missing: .ci/install-browser.sh installs it`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,

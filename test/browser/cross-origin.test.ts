@@ -4,21 +4,32 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { chromiumSkipReason, launchChromium } from "./chromium.ts";
 
 /** A site of its own (another port is another origin): one empty page the test scripts from. */
 async function startSite(): Promise<{ origin: string; server: Server }> {
-  const server = createServer((_request, response) => response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>site</title>"));
+  const server = createServer((_request, response) =>
+    response
+      .writeHead(200, { "content-type": "text/html" })
+      .end("<!doctype html><title>site</title>"),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
 // CSRF as a browser really sends it: a page on another origin makes headless Chromium POST to the
 // stack (embedded defaults, no API keys). Only ALLOWED_ORIGINS may write, with CORS.
-describe("writes from pages of other origins, in headless Chromium", { skip: chromiumSkipReason(), timeout: 180_000 }, () => {
+describe("writes from pages of other origins, in headless Chromium", {
+  skip: chromiumSkipReason(),
+  timeout: 180_000,
+}, () => {
   let stack: LocalStack;
   let browser: Browser;
   let attacker: { origin: string; server: Server };
@@ -26,7 +37,10 @@ describe("writes from pages of other origins, in headless Chromium", { skip: chr
   const logs: string[] = [];
 
   before(async () => {
-    assert.ok(existsSync("dist/search/index.mjs"), "dist/ is missing: run `node scripts/build.mjs` first");
+    assert.ok(
+      existsSync("dist/search/index.mjs"),
+      "dist/ is missing: run `node scripts/build.mjs` first",
+    );
     [attacker, partner] = await Promise.all([startSite(), startSite()]);
     stack = await startLocalStack({
       ports: await freePorts(FUNCTION_NAMES),
@@ -51,22 +65,39 @@ describe("writes from pages of other origins, in headless Chromium", { skip: chr
 
   /** Runs `send` in the page and returns the status the server really answered (even when the page may not read it). */
   async function statusOf(page: Page, url: string, send: () => Promise<unknown>): Promise<number> {
-    const response = page.waitForResponse((r) => r.url().startsWith(url) && r.request().method() === "POST");
+    const response = page.waitForResponse(
+      (r) => r.url().startsWith(url) && r.request().method() === "POST",
+    );
     await send();
     return (await response).status();
   }
 
   const ingestJson = (text: string, id: string) =>
-    fetch(`${stack.urls.ingest}/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text, namespace: "csrf", id }) });
+    fetch(`${stack.urls.ingest}/ingest`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text, namespace: "csrf", id }),
+    });
 
   it("refuses a forged text/plain POST to ingest's /ingest, and stores nothing", async () => {
     const page = await pageOn(attacker.origin);
     const url = `${stack.urls.ingest}/ingest?namespace=csrf&id=forged-1`;
     const status = await statusOf(page, url, () =>
-      page.evaluate((target) => fetch(target, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: "forged text one" }), url),
+      page.evaluate(
+        (target) =>
+          fetch(target, {
+            method: "POST",
+            mode: "no-cors",
+            headers: { "content-type": "text/plain" },
+            body: "forged text one",
+          }),
+        url,
+      ),
     );
     assert.equal(status, 403);
-    const same = (await (await ingestJson("forged text one", "forged-1")).json()) as { duplicate: boolean };
+    const same = (await (await ingestJson("forged text one", "forged-1")).json()) as {
+      duplicate: boolean;
+    };
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });
@@ -90,7 +121,9 @@ describe("writes from pages of other origins, in headless Chromium", { skip: chr
       }, url),
     );
     assert.equal(status, 403);
-    const same = (await (await ingestJson("forged text two", "forged-2")).json()) as { duplicate: boolean };
+    const same = (await (await ingestJson("forged text two", "forged-2")).json()) as {
+      duplicate: boolean;
+    };
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });
@@ -99,7 +132,16 @@ describe("writes from pages of other origins, in headless Chromium", { skip: chr
     const page = await pageOn(attacker.origin);
     const url = `${stack.urls.search}/api/ingest`;
     const status = await statusOf(page, url, () =>
-      page.evaluate((target) => fetch(target, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: '{"text": "forged text three", "namespace": "csrf"}' }), url),
+      page.evaluate(
+        (target) =>
+          fetch(target, {
+            method: "POST",
+            mode: "no-cors",
+            headers: { "content-type": "text/plain" },
+            body: '{"text": "forged text three", "namespace": "csrf"}',
+          }),
+        url,
+      ),
     );
     assert.equal(status, 403);
     await page.close();
@@ -107,11 +149,30 @@ describe("writes from pages of other origins, in headless Chromium", { skip: chr
 
   it("lets an ALLOWED_ORIGINS page write and read with CORS", async () => {
     const page = await pageOn(partner.origin);
-    const answer = await page.evaluate(async ({ ingest, search }) => {
-      const accepted = await fetch(`${ingest}/ingest`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "Partner document about revisions.", namespace: "csrf", id: "partner-1" }) });
-      const found = await fetch(`${search}/search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "revisions", namespace: "csrf" }) });
-      return { accepted: accepted.status, documentId: ((await accepted.json()) as { document_id: string }).document_id, searched: found.status };
-    }, { ingest: stack.urls.ingest, search: stack.urls.search });
+    const answer = await page.evaluate(
+      async ({ ingest, search }) => {
+        const accepted = await fetch(`${ingest}/ingest`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            text: "Partner document about revisions.",
+            namespace: "csrf",
+            id: "partner-1",
+          }),
+        });
+        const found = await fetch(`${search}/search`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "revisions", namespace: "csrf" }),
+        });
+        return {
+          accepted: accepted.status,
+          documentId: ((await accepted.json()) as { document_id: string }).document_id,
+          searched: found.status,
+        };
+      },
+      { ingest: stack.urls.ingest, search: stack.urls.search },
+    );
     assert.deepEqual(answer, { accepted: 202, documentId: "partner-1", searched: 200 });
     await page.close();
   });

@@ -11,23 +11,38 @@ import { after, before, describe, it } from "node:test";
 import { parseAllDocuments, stringify } from "yaml";
 import { buildGoTool, goCommand, goEnv } from "../deploy/support/go-tools.ts";
 import { inCi, pinnedVersions, repoPath, sharedSchemas } from "../deploy/support/repo.ts";
-import { startControlPlane, type ControlPlane, type KubectlResult } from "./support/control-plane.ts";
+import {
+  startControlPlane,
+  type ControlPlane,
+  type KubectlResult,
+} from "./support/control-plane.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { knativePods } from "./support/knative-pods.ts";
 
 const ETCD = "/usr/bin/etcd";
-const STRIMZI_CRDS = ["strimzi-040-Crd-kafka.yaml", "strimzi-043-Crd-kafkatopic.yaml", "strimzi-045-Crd-kafkanodepool.yaml"];
+const STRIMZI_CRDS = [
+  "strimzi-040-Crd-kafka.yaml",
+  "strimzi-043-Crd-kafkatopic.yaml",
+  "strimzi-045-Crd-kafkanodepool.yaml",
+];
 /** Knative's CRDs for the kinds the project uses, from the module sources test/knative-validate pins. */
 const KNATIVE_CRDS: [module: string, file: string][] = [
   ["knative.dev/serving@v0.50.0", "config/core/300-resources/service.yaml"],
   ["knative.dev/serving@v0.50.0", "config/core/300-resources/configuration.yaml"],
   ["knative.dev/serving@v0.50.0", "config/core/300-resources/revision.yaml"],
   ["knative.dev/serving@v0.50.0", "config/core/300-resources/route.yaml"],
-  ["knative.dev/eventing-kafka-broker@v0.50.1", "control-plane/config/eventing-kafka-broker/100-source/100-kafka-source.yaml"],
-  ["knative.dev/eventing-kafka-broker@v0.50.1", "control-plane/config/eventing-kafka-broker/100-sink/100-kafka-sink.yaml"],
+  [
+    "knative.dev/eventing-kafka-broker@v0.50.1",
+    "control-plane/config/eventing-kafka-broker/100-source/100-kafka-source.yaml",
+  ],
+  [
+    "knative.dev/eventing-kafka-broker@v0.50.1",
+    "control-plane/config/eventing-kafka-broker/100-sink/100-kafka-sink.yaml",
+  ],
 ];
 
-const ok = (result: KubectlResult, what: string) => assert.equal(result.status, 0, `${what}:\n${result.stderr}${result.stdout}`);
+const ok = (result: KubectlResult, what: string) =>
+  assert.equal(result.status, 0, `${what}:\n${result.stderr}${result.stdout}`);
 const dryRun = ["apply", "--dry-run=server", "--validate=strict"];
 
 /** A CRD whose conversion goes through Knative's webhook gets `None`: no webhook runs here, and v1 objects need no conversion. */
@@ -35,7 +50,13 @@ function withoutConversionWebhook(file: string): string {
   return parseAllDocuments(readFileSync(file, "utf8"))
     .map((d) => d.toJS())
     .filter(Boolean)
-    .map((crd) => stringify(crd.spec?.conversion?.strategy === "Webhook" ? { ...crd, spec: { ...crd.spec, conversion: { strategy: "None" } } } : crd))
+    .map((crd) =>
+      stringify(
+        crd.spec?.conversion?.strategy === "Webhook"
+          ? { ...crd, spec: { ...crd.spec, conversion: { strategy: "None" } } }
+          : crd,
+      ),
+    )
     .join("---\n");
 }
 
@@ -45,7 +66,11 @@ describe("the manifests against a real kube-apiserver", () => {
 
   before(async () => {
     const go = goCommand();
-    const missing = [!go && "Go", !existsSync(ETCD) && `${ETCD} (apt-get install etcd-server)`, !existsSync(sharedSchemas) && sharedSchemas].filter(Boolean);
+    const missing = [
+      !go && "Go",
+      !existsSync(ETCD) && `${ETCD} (apt-get install etcd-server)`,
+      !existsSync(sharedSchemas) && sharedSchemas,
+    ].filter(Boolean);
     if (missing.length > 0) {
       if (inCi) throw new Error(`missing in CI: ${missing.join(", ")}`);
       return; // each test skips, naming what is missing
@@ -56,22 +81,44 @@ describe("the manifests against a real kube-apiserver", () => {
     cluster = await startControlPlane({ apiserver, kubectl, etcd: ETCD });
     const modules = goEnv().GOMODCACHE!;
     const crds = [
-      ...KNATIVE_CRDS.map(([module, file]) => withoutConversionWebhook(path.join(modules, module, file))),
+      ...KNATIVE_CRDS.map(([module, file]) =>
+        withoutConversionWebhook(path.join(modules, module, file)),
+      ),
       ...STRIMZI_CRDS.map((file) => readFileSync(path.join(sharedSchemas, file), "utf8")),
     ];
-    for (const crd of crds) ok(cluster.kubectl(["apply", "--server-side", "-f", "-"], crd), "installing a CRD");
+    for (const crd of crds)
+      ok(cluster.kubectl(["apply", "--server-side", "-f", "-"], crd), "installing a CRD");
     // Not `kubectl wait --all`: it fails at once on a CRD whose status has no conditions yet.
-    await waitFor("every CRD Established", () => {
-      const list = cluster!.kubectl(["get", "crd", "-o", "json"]);
-      const crds = JSON.parse(list.stdout || '{"items":[]}').items as { status?: { conditions?: { type: string; status: string }[] } }[];
-      return crds.length === KNATIVE_CRDS.length + STRIMZI_CRDS.length && crds.every((crd) => crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"));
-    }, 60_000);
+    await waitFor(
+      "every CRD Established",
+      () => {
+        const list = cluster!.kubectl(["get", "crd", "-o", "json"]);
+        const crds = JSON.parse(list.stdout || '{"items":[]}').items as {
+          status?: { conditions?: { type: string; status: string }[] };
+        }[];
+        return (
+          crds.length === KNATIVE_CRDS.length + STRIMZI_CRDS.length &&
+          crds.every((crd) =>
+            crd.status?.conditions?.some((c) => c.type === "Established" && c.status === "True"),
+          )
+        );
+      },
+      60_000,
+    );
     // What exists before the project's manifests are applied: Knative's and the project's namespaces.
     ok(cluster.kubectl(["create", "namespace", "knative-serving"]), "namespace");
     ok(cluster.kubectl(["create", "namespace", "knative-eventing"]), "namespace");
-    for (const file of ["knative/namespace.yaml", "kind/infra/namespaces.yaml", "monitoring/namespace.yaml"]) ok(cluster.kubectl(["apply", "-f", repoPath(file)]), file);
+    for (const file of [
+      "knative/namespace.yaml",
+      "kind/infra/namespaces.yaml",
+      "monitoring/namespace.yaml",
+    ])
+      ok(cluster.kubectl(["apply", "-f", repoPath(file)]), file);
     // The ServiceAccount admission plugin looks the Pods' account up; the controller that creates it does not run here.
-    ok(cluster.kubectl(["-n", "knative-rag", "create", "serviceaccount", "default"]), "default ServiceAccount");
+    ok(
+      cluster.kubectl(["-n", "knative-rag", "create", "serviceaccount", "default"]),
+      "default ServiceAccount",
+    );
   });
   after(() => cluster?.stop());
 
@@ -83,7 +130,10 @@ describe("the manifests against a real kube-apiserver", () => {
   it("test/kube-tools pins the Kubernetes release of kind/versions.env, staging modules included", () => {
     const node = /kindest\/node:v1\.(\d+\.\d+)@/.exec(pinnedVersions().get("KIND_NODE_IMAGE")!)![1];
     const goMod = readFileSync(repoPath("test/kube-tools/go.mod"), "utf8");
-    assert.match(goMod, new RegExp(`^require k8s\\.io/kubernetes v1\\.${node!.replace(".", "\\.")}$`, "m"));
+    assert.match(
+      goMod,
+      new RegExp(`^require k8s\\.io/kubernetes v1\\.${node!.replace(".", "\\.")}$`, "m"),
+    );
     const replaced = [...goMod.matchAll(/^\s*(k8s\.io\/[\w-]+) => (k8s\.io\/[\w-]+) (v\S+)$/gm)];
     assert.ok(replaced.length >= 25, `${replaced.length} staging modules replaced`);
     // mount-utils: the proxy does not serve its v0.35.5; the only exception allowed.
@@ -103,7 +153,16 @@ describe("the manifests against a real kube-apiserver", () => {
   });
 
   const applies: [what: string, args: string[]][] = [
-    ["knative/system/ (server-side, as up.sh)", ["--server-side", "--force-conflicts", "--field-manager=knative-rag", "-f", repoPath("knative/system")]],
+    [
+      "knative/system/ (server-side, as up.sh)",
+      [
+        "--server-side",
+        "--force-conflicts",
+        "--field-manager=knative-rag",
+        "-f",
+        repoPath("knative/system"),
+      ],
+    ],
     ["kubectl apply -k knative/", ["-k", repoPath("knative")]],
     ["knative/openai-mode.yaml", ["-f", repoPath("knative/openai-mode.yaml")]],
     ["kind/infra/", ["-f", repoPath("kind/infra")]],
@@ -115,7 +174,11 @@ describe("the manifests against a real kube-apiserver", () => {
       if (!c) return;
       const result = c.kubectl([...dryRun, ...args]);
       ok(result, what);
-      assert.doesNotMatch(result.stderr, /Warning/, "no warnings (unknown or duplicate fields are warnings without --validate=strict)");
+      assert.doesNotMatch(
+        result.stderr,
+        /Warning/,
+        "no warnings (unknown or duplicate fields are warnings without --validate=strict)",
+      );
       t.diagnostic(`${result.stdout.trim().split("\n").length} objects`);
     });
   }
@@ -123,7 +186,12 @@ describe("the manifests against a real kube-apiserver", () => {
   it("rejects a manifest with an unknown field, so the checks above can fail", (t) => {
     const c = skipUnlessUp(t);
     if (!c) return;
-    const topic = { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaTopic", metadata: { name: "t", namespace: "kafka", labels: { "strimzi.io/cluster": "rag-kafka" } }, spec: { partition: 3 } };
+    const topic = {
+      apiVersion: "kafka.strimzi.io/v1",
+      kind: "KafkaTopic",
+      metadata: { name: "t", namespace: "kafka", labels: { "strimzi.io/cluster": "rag-kafka" } },
+      spec: { partition: 3 },
+    };
     const result = c.kubectl([...dryRun, "-f", "-"], JSON.stringify(topic));
     assert.notEqual(result.status, 0);
     assert.match(result.stderr, /unknown field "spec.partition"/);
@@ -132,19 +200,31 @@ describe("the manifests against a real kube-apiserver", () => {
   it("admits the Pods Knative would create for each Service under Pod Security restricted", (t) => {
     const c = skipUnlessUp(t);
     if (!c) return;
-    const labels = JSON.parse(c.kubectl(["get", "namespace", "knative-rag", "-o", "json"]).stdout).metadata.labels;
-    assert.equal(labels["pod-security.kubernetes.io/enforce"], "restricted", "knative/namespace.yaml enforces restricted");
+    const labels = JSON.parse(c.kubectl(["get", "namespace", "knative-rag", "-o", "json"]).stdout)
+      .metadata.labels;
+    assert.equal(
+      labels["pod-security.kubernetes.io/enforce"],
+      "restricted",
+      "knative/namespace.yaml enforces restricted",
+    );
     const pods = knativePods(validator);
     assert.equal(pods.items.length, 4);
     const result = c.kubectl([...dryRun, "-f", "-"], JSON.stringify(pods));
     ok(result, "the Services' Pods");
     assert.doesNotMatch(result.stderr, /Warning/);
     for (const pod of pods.items) {
-      const queue = pod.spec.containers.find((container: { name: string }) => container.name === "queue-proxy");
+      const queue = pod.spec.containers.find(
+        (container: { name: string }) => container.name === "queue-proxy",
+      );
       assert.ok(queue, `${pod.metadata.name}: queue-proxy is in the Pod`);
-      const env = Object.fromEntries(queue.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+      const env = Object.fromEntries(
+        queue.env.map((e: { name: string; value?: string }) => [e.name, e.value]),
+      );
       assert.equal(env.SYSTEM_NAMESPACE, "knative-serving");
-      assert.equal(env.SERVING_REVISION, `${pod.metadata.labels["serving.knative.dev/service"]}-00001`);
+      assert.equal(
+        env.SERVING_REVISION,
+        `${pod.metadata.labels["serving.knative.dev/service"]}-00001`,
+      );
     }
   });
 

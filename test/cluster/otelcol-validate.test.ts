@@ -23,10 +23,23 @@ function daemonSetEnv(): Record<string, string> {
   const daemonSet = loadYaml("monitoring/otel-collector.yaml")
     .map((d) => d.value as { kind?: string; spec?: any })
     .find((o) => o.kind === "DaemonSet")!;
-  const container = daemonSet.spec.template.spec.containers.find((c: { name: string }) => c.name === "otel-collector");
-  const fields: Record<string, string> = { "spec.nodeName": "knative-rag-worker", "status.hostIP": "172.18.0.3", "status.podIP": "10.244.1.7" };
-  const env: Record<string, string> = { KUBERNETES_SERVICE_HOST: "10.96.0.1", KUBERNETES_SERVICE_PORT: "443" };
-  for (const { name, value, valueFrom } of container.env as { name: string; value?: string; valueFrom?: { fieldRef: { fieldPath: string } } }[]) {
+  const container = daemonSet.spec.template.spec.containers.find(
+    (c: { name: string }) => c.name === "otel-collector",
+  );
+  const fields: Record<string, string> = {
+    "spec.nodeName": "knative-rag-worker",
+    "status.hostIP": "172.18.0.3",
+    "status.podIP": "10.244.1.7",
+  };
+  const env: Record<string, string> = {
+    KUBERNETES_SERVICE_HOST: "10.96.0.1",
+    KUBERNETES_SERVICE_PORT: "443",
+  };
+  for (const { name, value, valueFrom } of container.env as {
+    name: string;
+    value?: string;
+    valueFrom?: { fieldRef: { fieldPath: string } };
+  }[]) {
     env[name] = valueFrom ? fields[valueFrom.fieldRef.fieldPath]! : value!;
   }
   return env;
@@ -34,10 +47,14 @@ function daemonSetEnv(): Record<string, string> {
 
 function validate(binary: string, configFile: string) {
   const script = `mount -t tmpfs tmpfs /run && mkdir -p ${TOKEN_DIR} && printf made-up-token > ${TOKEN_DIR}/token && exec "$0" validate --config="$1"`;
-  const result = spawnSync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script, binary, configFile], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...daemonSetEnv() },
-    encoding: "utf8",
-  });
+  const result = spawnSync(
+    "unshare",
+    ["--mount", "--propagation", "private", "sh", "-c", script, binary, configFile],
+    {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...daemonSetEnv() },
+      encoding: "utf8",
+    },
+  );
   return { status: result.status, output: `${result.stdout}${result.stderr}${result.error ?? ""}` };
 }
 
@@ -55,7 +72,8 @@ describe("otelcol validate on the collector config, with every component it uses
     // A cold build takes longer than CI's budget leaves (knative/README.md, "What was verified"):
     // the check runs where the collector has been built, and says how to build it where not.
     binary = otelcolBinaryPath(MANIFEST);
-    if (!existsSync(binary)) skip = `the validating collector is not built (${BUILD_COMMAND}; cold: about half an hour on 2 busy cores)`;
+    if (!existsSync(binary))
+      skip = `the validating collector is not built (${BUILD_COMMAND}; cold: about half an hour on 2 busy cores)`;
   });
 
   it("builds every module at one release, not older than the cluster's collector", (t) => {
@@ -63,7 +81,10 @@ describe("otelcol validate on the collector config, with every component it uses
     const version = readOtelcolManifest(MANIFEST).dist.version;
     const pinned = /:(\d+\.\d+\.\d+)$/.exec(pinnedVersions().get("OTEL_COLLECTOR_IMAGE")!)![1]!;
     const [a, b] = [version, pinned].map((v) => v.split(".").map(Number));
-    assert.ok(a![1]! >= b![1]!, `the validating collector ${version} is older than the cluster's ${pinned}`);
+    assert.ok(
+      a![1]! >= b![1]!,
+      `the validating collector ${version} is older than the cluster's ${pinned}`,
+    );
   });
 
   it("accepts monitoring/config/otel-collector.yaml", (t) => {
@@ -76,13 +97,22 @@ describe("otelcol validate on the collector config, with every component it uses
     if (skip) return t.skip(skip);
     const dir = await tempDir("otelcol-config");
     const unknownSetting = path.join(dir, "unknown-setting.yaml");
-    writeFileSync(unknownSetting, readText(CONFIG).replace("    auth_type: serviceAccount\n", "    auth_type: serviceAccount\n    pod_labels: true\n"));
+    writeFileSync(
+      unknownSetting,
+      readText(CONFIG).replace(
+        "    auth_type: serviceAccount\n",
+        "    auth_type: serviceAccount\n    pod_labels: true\n",
+      ),
+    );
     const bad = validate(binary, unknownSetting);
     assert.notEqual(bad.status, 0);
     assert.match(bad.output, /k8sattributes[\s\S]*pod_labels/);
 
     const missingComponent = path.join(dir, "missing-component.yaml");
-    writeFileSync(missingComponent, readText(CONFIG).replace("exporters: [otlp/tempo]", "exporters: [otlp/tempo, zipkin]"));
+    writeFileSync(
+      missingComponent,
+      readText(CONFIG).replace("exporters: [otlp/tempo]", "exporters: [otlp/tempo, zipkin]"),
+    );
     const missing = validate(binary, missingComponent);
     assert.notEqual(missing.status, 0);
     assert.match(missing.output, /zipkin/);

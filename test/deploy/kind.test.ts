@@ -2,14 +2,29 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe as suite, it } from "node:test";
-import { builtFunctions, deploymentYamlFiles, findObject, inCi, loadYaml, loadYamlOne, pinnedVersions, readText, repoPath, toolAvailable } from "./support/repo.ts";
+import {
+  builtFunctions,
+  deploymentYamlFiles,
+  findObject,
+  inCi,
+  loadYaml,
+  loadYamlOne,
+  pinnedVersions,
+  readText,
+  repoPath,
+  toolAvailable,
+} from "./support/repo.ts";
 
 const SCRIPTS = ["kind/lib.sh", "kind/up.sh", "kind/down.sh", "kind/build-images.sh"];
 
 interface KindCluster {
   kind: string;
   apiVersion: string;
-  nodes: { role: string; image: string; extraPortMappings?: { containerPort: number; hostPort: number; listenAddress?: string }[] }[];
+  nodes: {
+    role: string;
+    image: string;
+    extraPortMappings?: { containerPort: number; hostPort: number; listenAddress?: string }[];
+  }[];
 }
 
 suite("kind cluster", () => {
@@ -17,7 +32,10 @@ suite("kind cluster", () => {
     const cluster = loadYamlOne<KindCluster>("kind/cluster.yaml");
     assert.equal(cluster.apiVersion, "kind.x-k8s.io/v1alpha4");
     assert.equal(cluster.kind, "Cluster");
-    assert.deepEqual(cluster.nodes.map((n) => n.role), ["control-plane", "worker", "worker"]);
+    assert.deepEqual(
+      cluster.nodes.map((n) => n.role),
+      ["control-plane", "worker", "worker"],
+    );
     const image = pinnedVersions().get("KIND_NODE_IMAGE")!;
     assert.match(image, /^kindest\/node:v\d+\.\d+\.\d+@sha256:[0-9a-f]{64}$/);
     for (const node of cluster.nodes) assert.equal(node.image, image);
@@ -46,18 +64,36 @@ suite("pinned versions", () => {
   });
 
   it("every image in kind/infra and monitoring is a pinned one, and every pinned image is used", () => {
-    const versions = [...pinnedVersions().entries()].filter(([key]) => key.endsWith("_IMAGE") && key !== "KIND_NODE_IMAGE" && key !== "REGISTRY_IMAGE");
+    const versions = [...pinnedVersions().entries()].filter(
+      ([key]) => key.endsWith("_IMAGE") && key !== "KIND_NODE_IMAGE" && key !== "REGISTRY_IMAGE",
+    );
     const pinned = new Set(versions.map(([, value]) => value));
     const used = new Set<string>();
-    for (const file of deploymentYamlFiles().filter((f) => f.startsWith("kind/infra/") || f.startsWith("monitoring/"))) {
-      for (const [, image] of JSON.stringify(loadYaml(file).map((d) => d.value)).matchAll(/"image":"([^"]+)"/g)) used.add(image!);
+    for (const file of deploymentYamlFiles().filter(
+      (f) => f.startsWith("kind/infra/") || f.startsWith("monitoring/"),
+    )) {
+      for (const [, image] of JSON.stringify(loadYaml(file).map((d) => d.value)).matchAll(
+        /"image":"([^"]+)"/g,
+      ))
+        used.add(image!);
     }
-    assert.deepEqual([...used].filter((i) => !pinned.has(i)), [], "images not in kind/versions.env");
-    assert.deepEqual([...pinned].filter((i) => !used.has(i)), [], "pinned but unused");
+    assert.deepEqual(
+      [...used].filter((i) => !pinned.has(i)),
+      [],
+      "images not in kind/versions.env",
+    );
+    assert.deepEqual(
+      [...pinned].filter((i) => !used.has(i)),
+      [],
+      "pinned but unused",
+    );
   });
 
   it("the Kafka version in the Kafka resource is the pinned one", () => {
-    assert.equal(findObject("Kafka", "rag-kafka", "kafka")!.spec.kafka.version, pinnedVersions().get("KAFKA_VERSION"));
+    assert.equal(
+      findObject("Kafka", "rag-kafka", "kafka")!.spec.kafka.version,
+      pinnedVersions().get("KAFKA_VERSION"),
+    );
   });
 });
 
@@ -75,7 +111,10 @@ suite("scripts", () => {
       t.skip("shellcheck not installed (apt-get install shellcheck)");
       return;
     }
-    const result = spawnSync("shellcheck", ["-x", "-s", "bash", ...SCRIPTS], { cwd: repoPath(), encoding: "utf8" });
+    const result = spawnSync("shellcheck", ["-x", "-s", "bash", ...SCRIPTS], {
+      cwd: repoPath(),
+      encoding: "utf8",
+    });
     assert.equal(result.status, 0, result.stdout + result.stderr);
   });
 
@@ -83,11 +122,16 @@ suite("scripts", () => {
     const lib = readText("kind/lib.sh");
     const listed = /FUNCTIONS=\(([^)]*)\)/.exec(lib)![1]!.trim().split(/\s+/);
     assert.deepEqual(listed, builtFunctions());
-    assert.match(readText("kind/build-images.sh"), /docker build --build-arg "FUNCTION=\$\{name\}"/);
+    assert.match(
+      readText("kind/build-images.sh"),
+      /docker build --build-arg "FUNCTION=\$\{name\}"/,
+    );
   });
 
   it("never write the OpenAI key to a file or a command line", () => {
-    const lines = readText("kind/up.sh").split("\n").filter((line) => line.includes("OPENAI_API_KEY") && !line.trimStart().startsWith("#"));
+    const lines = readText("kind/up.sh")
+      .split("\n")
+      .filter((line) => line.includes("OPENAI_API_KEY") && !line.trimStart().startsWith("#"));
     assert.ok(lines.length > 0);
     for (const line of lines) {
       assert.doesNotMatch(line, /(>|\btee\b|--from-literal=OPENAI_API_KEY)/, line);
@@ -97,11 +141,24 @@ suite("scripts", () => {
 
   it("install what they install from pinned URLs", () => {
     const up = readText("kind/up.sh");
-    for (const variable of ["KNATIVE_SERVING_VERSION", "KNATIVE_KOURIER_VERSION", "KNATIVE_EVENTING_VERSION", "KNATIVE_KAFKA_VERSION", "STRIMZI_VERSION"]) {
+    for (const variable of [
+      "KNATIVE_SERVING_VERSION",
+      "KNATIVE_KOURIER_VERSION",
+      "KNATIVE_EVENTING_VERSION",
+      "KNATIVE_KAFKA_VERSION",
+      "STRIMZI_VERSION",
+    ]) {
       assert.ok(up.includes(`\${${variable}}`), `${variable} not used by up.sh`);
     }
     assert.doesNotMatch(up, /releases\/latest|\/latest\/download/);
-    for (const file of ["eventing-kafka-controller.yaml", "eventing-kafka-source.yaml", "eventing-kafka-sink.yaml", "serving-core.yaml", "kourier.yaml", "eventing-core.yaml"]) {
+    for (const file of [
+      "eventing-kafka-controller.yaml",
+      "eventing-kafka-source.yaml",
+      "eventing-kafka-sink.yaml",
+      "serving-core.yaml",
+      "kourier.yaml",
+      "eventing-core.yaml",
+    ]) {
       assert.ok(up.includes(file), file);
     }
   });

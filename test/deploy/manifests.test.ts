@@ -6,8 +6,21 @@ import assert from "node:assert/strict";
 import { describe as suite, it } from "node:test";
 import { Deployment } from "kubernetes-models/apps/v1";
 import { CrdValidator, strictify } from "./support/crd-schema.ts";
-import { describe, deploymentYamlFiles, findObject, inCi, kubernetesManifests, loadYaml, sharedSchemas, type K8sObject } from "./support/repo.ts";
-import { SHARED_SCHEMA_KINDS, sharedSchemasPresent, validateObjects } from "./support/validate-manifests.ts";
+import {
+  describe,
+  deploymentYamlFiles,
+  findObject,
+  inCi,
+  kubernetesManifests,
+  loadYaml,
+  sharedSchemas,
+  type K8sObject,
+} from "./support/repo.ts";
+import {
+  SHARED_SCHEMA_KINDS,
+  sharedSchemasPresent,
+  validateObjects,
+} from "./support/validate-manifests.ts";
 
 function mustFind(kind: string, name: string): K8sObject {
   const object = findObject(kind, name);
@@ -32,13 +45,16 @@ suite("deployment manifests", () => {
     const outcomes = await validateObjects(docs.map((d) => d.value));
     const problems: string[] = [];
     outcomes.forEach((outcome, i) => {
-      if (outcome.status === "invalid") problems.push(`${describe(docs[i]!)}:\n    ${outcome.errors.join("\n    ")}`);
+      if (outcome.status === "invalid")
+        problems.push(`${describe(docs[i]!)}:\n    ${outcome.errors.join("\n    ")}`);
     });
     assert.deepEqual(problems, [], problems.join("\n"));
   });
 
   it("KafkaSource and Strimzi objects were checked against ../shared/schemas", async (t) => {
-    const docs = kubernetesManifests().filter((d) => SHARED_SCHEMA_KINDS.has(`${d.value.apiVersion}/${d.value.kind}`));
+    const docs = kubernetesManifests().filter((d) =>
+      SHARED_SCHEMA_KINDS.has(`${d.value.apiVersion}/${d.value.kind}`),
+    );
     assert.ok(docs.length >= 5, "the KafkaSource, Kafka, KafkaNodePool and two KafkaTopics");
     if (!sharedSchemasPresent()) {
       if (inCi) assert.fail(`${sharedSchemas} absent in CI`);
@@ -46,7 +62,10 @@ suite("deployment manifests", () => {
       return;
     }
     const outcomes = await validateObjects(docs.map((d) => d.value));
-    assert.deepEqual(outcomes.map((o) => o.status), docs.map(() => "valid"));
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      docs.map(() => "valid"),
+    );
   });
 
   it("names are unique per kind and namespace", () => {
@@ -65,7 +84,10 @@ suite("validation rejects broken manifests", () => {
   it("kubernetes-models' validate() alone accepts unknown fields (why the type check exists)", () => {
     const deployment = new Deployment({
       metadata: { name: "x" },
-      spec: { selector: { matchLabels: { a: "b" } }, template: { spec: { containers: [{ name: "c", image: "i" }] } } },
+      spec: {
+        selector: { matchLabels: { a: "b" } },
+        template: { spec: { containers: [{ name: "c", image: "i" }] } },
+      },
     });
     (deployment.spec as unknown as Record<string, unknown>).replicaz = 2;
     assert.doesNotThrow(() => deployment.validate());
@@ -122,7 +144,10 @@ suite("validation rejects broken manifests", () => {
     const kafka = mustFind("Kafka", "rag-kafka");
     kafka.spec.kafka.listener = [];
     const outcomes = await validateObjects([source, sourceWrongType, topic, pool, kafka]);
-    assert.deepEqual(outcomes.map((o) => o.status), ["invalid", "invalid", "invalid", "invalid", "invalid"]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ["invalid", "invalid", "invalid", "invalid", "invalid"],
+    );
     assert.match(JSON.stringify(outcomes[0]), /unknown field \\"retries\\"/);
   });
 
@@ -138,14 +163,30 @@ suite("validation rejects broken manifests", () => {
           properties: {
             labels: { type: "object", additionalProperties: { type: "string" } },
             config: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-            port: { "x-kubernetes-int-or-string": true, anyOf: [{ type: "integer" }, { type: "string" }] },
+            port: {
+              "x-kubernetes-int-or-string": true,
+              anyOf: [{ type: "integer" }, { type: "string" }],
+            },
           },
         },
       },
     });
-    assert.deepEqual(validator.validate({ apiVersion: "x/v1", kind: "X", spec: { labels: { a: "b" }, config: { anything: 1 }, port: "http" } } as never), []);
-    assert.match(validator.validate({ apiVersion: "x/v1", kind: "X", spec: { other: 1 } } as never).join(), /unknown field "other"/);
-    assert.match(validator.validate({ apiVersion: "x/v1", kind: "X", spec: { port: [] } } as never).join(), /must be integer,string/);
+    assert.deepEqual(
+      validator.validate({
+        apiVersion: "x/v1",
+        kind: "X",
+        spec: { labels: { a: "b" }, config: { anything: 1 }, port: "http" },
+      } as never),
+      [],
+    );
+    assert.match(
+      validator.validate({ apiVersion: "x/v1", kind: "X", spec: { other: 1 } } as never).join(),
+      /unknown field "other"/,
+    );
+    assert.match(
+      validator.validate({ apiVersion: "x/v1", kind: "X", spec: { port: [] } } as never).join(),
+      /must be integer,string/,
+    );
     assert.deepEqual(strictify({ type: "object" }), { type: "object" });
   });
 });

@@ -15,7 +15,15 @@ import {
   recordedNames,
   RULE_FILES,
 } from "./support/promql.ts";
-import { findObject, inCi, isObject, loadYamlOne, readText, repoPath, toolAvailable } from "./support/repo.ts";
+import {
+  findObject,
+  inCi,
+  isObject,
+  loadYamlOne,
+  readText,
+  repoPath,
+  toolAvailable,
+} from "./support/repo.ts";
 import { renderDashboard } from "../../monitoring/grafana/dashboards/generate.ts";
 import { dashboards } from "../../monitoring/grafana/dashboards/panels.ts";
 import { FUNCTIONS_SOURCE, readCatalog, storedNames } from "./support/metrics-catalog.ts";
@@ -40,7 +48,9 @@ suite("PromQL", () => {
   it("the rule files pass promtool check rules", (t) => {
     if (!requireTool(t, "promtool")) return;
     for (const file of RULE_FILES) {
-      const result = spawnSync("promtool", ["check", "rules", repoPath(file)], { encoding: "utf8" });
+      const result = spawnSync("promtool", ["check", "rules", repoPath(file)], {
+        encoding: "utf8",
+      });
       assert.equal(result.status, 0, `${file}:\n${result.stdout}${result.stderr}`);
     }
   });
@@ -48,7 +58,10 @@ suite("PromQL", () => {
   it("every expression in dashboards, rules and datasources parses", (t) => {
     if (!requireTool(t, "promtool")) return;
     const expressions = allExpressions();
-    assert.ok(expressions.length > 40, `expected the dashboards' and rules' expressions, found ${expressions.length}`);
+    assert.ok(
+      expressions.length > 40,
+      `expected the dashboards' and rules' expressions, found ${expressions.length}`,
+    );
     assert.deepEqual(promtoolParse(expressions), []);
   });
 
@@ -66,24 +79,34 @@ suite("PromQL", () => {
     const known = new Set([...catalogNames(), ...recordedNames()]);
     const unknown: string[] = [];
     for (const expression of allExpressions()) {
-      for (const name of metricNames(expression.expr)) if (!known.has(name)) unknown.push(`${name} (${expression.source})`);
+      for (const name of metricNames(expression.expr))
+        if (!known.has(name)) unknown.push(`${name} (${expression.source})`);
     }
     assert.deepEqual(unknown, []);
   });
 
   it("metricNames finds metrics and ignores functions, labels, keywords and durations", () => {
     assert.deepEqual(
-      metricNames('sum by (le, service_name) (rate(a_bucket{service_name=~"x|y"}[5m])) / on (job) group_left b_total offset 5m > bool 0.5'),
+      metricNames(
+        'sum by (le, service_name) (rate(a_bucket{service_name=~"x|y"}[5m])) / on (job) group_left b_total offset 5m > bool 0.5',
+      ),
       ["a_bucket", "b_total"],
     );
     assert.deepEqual(metricNames("count(x unless x offset 1m)"), ["x"]);
-    assert.deepEqual(metricNames("rag:search_errors:ratio_rate5m > (14.4 * 0.005)"), ["rag:search_errors:ratio_rate5m"]);
+    assert.deepEqual(metricNames("rag:search_errors:ratio_rate5m > (14.4 * 0.005)"), [
+      "rag:search_errors:ratio_rate5m",
+    ]);
   });
 
   it("the functions' contract metrics are all on a dashboard or in a rule", () => {
     const used = new Set(allExpressions().flatMap((e) => metricNames(e.expr)));
-    const missing = readCatalog().sources[FUNCTIONS_SOURCE]!.metrics.filter((m) => !storedNames(m).some((n) => used.has(n)));
-    assert.deepEqual(missing.map((m) => m.name), []);
+    const missing = readCatalog().sources[FUNCTIONS_SOURCE]!.metrics.filter(
+      (m) => !storedNames(m).some((n) => used.has(n)),
+    );
+    assert.deepEqual(
+      missing.map((m) => m.name),
+      [],
+    );
   });
 });
 
@@ -91,22 +114,38 @@ suite("dashboards", () => {
   it("the committed JSON is what panels.ts generates (npm run dashboards)", () => {
     for (const dashboard of dashboards) {
       const committed = readText(`monitoring/grafana/dashboards/${dashboard.file}`);
-      assert.equal(committed, `${JSON.stringify(renderDashboard(dashboard), null, 2)}\n`, `${dashboard.file} is stale: run npm run dashboards`);
+      assert.equal(
+        committed,
+        `${JSON.stringify(renderDashboard(dashboard), null, 2)}\n`,
+        `${dashboard.file} is stale: run npm run dashboards`,
+      );
     }
   });
 
   it("Cold starts comes first and is Grafana's home dashboard", () => {
-    const kustomization = loadYamlOne<{ configMapGenerator: { name: string; files: string[] }[] }>("monitoring/kustomization.yaml");
-    const files = kustomization.configMapGenerator.find((g) => g.name === "grafana-dashboards")!.files;
-    assert.deepEqual(files, DASHBOARD_FILES.map((f) => `grafana/dashboards/${f}`));
+    const kustomization = loadYamlOne<{ configMapGenerator: { name: string; files: string[] }[] }>(
+      "monitoring/kustomization.yaml",
+    );
+    const files = kustomization.configMapGenerator.find(
+      (g) => g.name === "grafana-dashboards",
+    )!.files;
+    assert.deepEqual(
+      files,
+      DASHBOARD_FILES.map((f) => `grafana/dashboards/${f}`),
+    );
     assert.equal(readDashboard(DASHBOARD_FILES[0]!).title, "Cold starts");
     const grafana = findObject("Deployment", "grafana", "observability")!;
     const env = grafana.spec.template.spec.containers[0].env as { name: string; value: string }[];
-    assert.equal(env.find((e) => e.name === "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")?.value, "/var/lib/grafana/dashboards/knative-rag/cold-starts.json");
+    assert.equal(
+      env.find((e) => e.name === "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")?.value,
+      "/var/lib/grafana/dashboards/knative-rag/cold-starts.json",
+    );
   });
 
   it("the Cold starts dashboard covers cold starts, init time, scaling and the activator queue", () => {
-    const exprs = dashboardExpressions("cold-starts.json").map((e) => e.raw).join("\n");
+    const exprs = dashboardExpressions("cold-starts.json")
+      .map((e) => e.raw)
+      .join("\n");
     for (const needle of [
       "faas_coldstarts_total",
       "faas_init_duration_seconds_bucket",
@@ -118,11 +157,19 @@ suite("dashboards", () => {
     ]) {
       assert.ok(exprs.includes(needle), `Cold starts dashboard lacks ${needle}`);
     }
-    for (const q of ["0.5", "0.95", "0.99"]) assert.ok(exprs.includes(`histogram_quantile(${q}, sum by (le, service_name) (rate(faas_init_duration`), `init p${q}`);
+    for (const q of ["0.5", "0.95", "0.99"])
+      assert.ok(
+        exprs.includes(
+          `histogram_quantile(${q}, sum by (le, service_name) (rate(faas_init_duration`,
+        ),
+        `init p${q}`,
+      );
   });
 
   it("uids are unique and every panel uses a provisioned datasource", () => {
-    const datasources = loadYamlOne<{ datasources: { uid: string }[] }>("monitoring/grafana/provisioning/datasources/datasources.yaml");
+    const datasources = loadYamlOne<{ datasources: { uid: string }[] }>(
+      "monitoring/grafana/provisioning/datasources/datasources.yaml",
+    );
     const uids = new Set(datasources.datasources.map((d) => d.uid));
     const dashboardUids = new Set<string>();
     for (const file of DASHBOARD_FILES) {
@@ -130,12 +177,20 @@ suite("dashboards", () => {
       assert.ok(!dashboardUids.has(dashboard.uid), `duplicate dashboard uid ${dashboard.uid}`);
       dashboardUids.add(dashboard.uid);
       for (const panel of dashboard.panels.filter((p) => p.type !== "row")) {
-        assert.ok(uids.has(panel.datasource?.uid ?? ""), `${file} / ${panel.title}: datasource ${panel.datasource?.uid}`);
-        for (const target of panel.targets ?? []) assert.ok(uids.has(target.datasource?.uid ?? ""), `${file} / ${panel.title}`);
+        assert.ok(
+          uids.has(panel.datasource?.uid ?? ""),
+          `${file} / ${panel.title}: datasource ${panel.datasource?.uid}`,
+        );
+        for (const target of panel.targets ?? [])
+          assert.ok(uids.has(target.datasource?.uid ?? ""), `${file} / ${panel.title}`);
         const variables = new Set((dashboard.templating?.list ?? []).map((v) => v.name));
         for (const target of panel.targets ?? []) {
           for (const [, name] of target.expr.matchAll(/\$(\w+)/g)) {
-            if (!name!.startsWith("__")) assert.ok(variables.has(name!), `${file} / ${panel.title}: undefined variable $${name}`);
+            if (!name!.startsWith("__"))
+              assert.ok(
+                variables.has(name!),
+                `${file} / ${panel.title}: undefined variable $${name}`,
+              );
           }
         }
       }
@@ -145,7 +200,10 @@ suite("dashboards", () => {
 
 suite("datasources and correlation", () => {
   const file = "monitoring/grafana/provisioning/datasources/datasources.yaml";
-  const config = () => loadYamlOne<{ datasources: { name: string; type: string; uid: string; url: string; jsonData: any }[] }>(file);
+  const config = () =>
+    loadYamlOne<{
+      datasources: { name: string; type: string; uid: string; url: string; jsonData: any }[];
+    }>(file);
 
   it("metrics -> traces, traces -> logs, traces -> metrics and logs -> traces are wired", () => {
     const byUid = new Map(config().datasources.map((d) => [d.uid, d]));
@@ -153,7 +211,9 @@ suite("datasources and correlation", () => {
     const tempo = byUid.get("tempo")!;
     const loki = byUid.get("loki")!;
     assert.deepEqual(
-      prometheus.jsonData.exemplarTraceIdDestinations.map((d: { name: string; datasourceUid: string }) => `${d.name}->${d.datasourceUid}`),
+      prometheus.jsonData.exemplarTraceIdDestinations.map(
+        (d: { name: string; datasourceUid: string }) => `${d.name}->${d.datasourceUid}`,
+      ),
       ["trace_id->tempo", "traceID->tempo"],
     );
     assert.equal(tempo.jsonData.tracesToLogsV2.datasourceUid, "loki");
@@ -189,9 +249,15 @@ suite("datasources and correlation", () => {
 suite("collector, Tempo, Prometheus", () => {
   it("every pipeline component of the collector is defined, and exports go to real Services", () => {
     const config = loadYamlOne<Record<string, any>>("monitoring/config/otel-collector.yaml");
-    for (const [name, pipeline] of Object.entries(config.service.pipelines as Record<string, Record<string, string[]>>)) {
+    for (const [name, pipeline] of Object.entries(
+      config.service.pipelines as Record<string, Record<string, string[]>>,
+    )) {
       for (const section of ["receivers", "processors", "exporters"]) {
-        for (const component of pipeline[section] ?? []) assert.ok(config[section]?.[component] !== undefined, `${name}: ${section}.${component} undefined`);
+        for (const component of pipeline[section] ?? [])
+          assert.ok(
+            config[section]?.[component] !== undefined,
+            `${name}: ${section}.${component} undefined`,
+          );
       }
     }
     const endpoints = [
@@ -204,9 +270,16 @@ suite("collector, Tempo, Prometheus", () => {
       const [service, namespace] = host!.split(".");
       const object = findObject("Service", service!, namespace);
       assert.ok(object, `no Service for ${endpoint}`);
-      assert.ok((object.spec.ports as { port: number }[]).some((p) => p.port === Number(port)), `${endpoint}: no such port`);
+      assert.ok(
+        (object.spec.ports as { port: number }[]).some((p) => p.port === Number(port)),
+        `${endpoint}: no such port`,
+      );
     }
-    assert.equal(config.exporters.prometheusremotewrite.resource_to_telemetry_conversion.enabled, true, "dashboards select on service_name");
+    assert.equal(
+      config.exporters.prometheusremotewrite.resource_to_telemetry_conversion.enabled,
+      true,
+      "dashboards select on service_name",
+    );
   });
 
   it("the collector's scrape jobs match the labels and ports of what they scrape", () => {
@@ -228,18 +301,36 @@ suite("collector, Tempo, Prometheus", () => {
     assert.ok(args.includes("--web.enable-remote-write-receiver"));
     assert.ok(args.includes("--enable-feature=exemplar-storage"));
     const config = loadYamlOne<{ rule_files: string[] }>("monitoring/config/prometheus.yml");
-    const generated = loadYamlOne<{ configMapGenerator: { name: string; files: string[] }[] }>("monitoring/kustomization.yaml").configMapGenerator;
-    const mounted = generated.find((g) => g.name === "prometheus-config")!.files.map((f) => f.split("/").pop());
-    for (const rule of config.rule_files) assert.ok(mounted.includes(rule.split("/").pop()), `${rule} not in the prometheus-config ConfigMap`);
-    for (const rule of RULE_FILES) assert.ok(config.rule_files.some((r) => r.endsWith(rule.split("/").pop()!)), `${rule} not loaded`);
+    const generated = loadYamlOne<{ configMapGenerator: { name: string; files: string[] }[] }>(
+      "monitoring/kustomization.yaml",
+    ).configMapGenerator;
+    const mounted = generated
+      .find((g) => g.name === "prometheus-config")!
+      .files.map((f) => f.split("/").pop());
+    for (const rule of config.rule_files)
+      assert.ok(
+        mounted.includes(rule.split("/").pop()),
+        `${rule} not in the prometheus-config ConfigMap`,
+      );
+    for (const rule of RULE_FILES)
+      assert.ok(
+        config.rule_files.some((r) => r.endsWith(rule.split("/").pop()!)),
+        `${rule} not loaded`,
+      );
     const tempo = loadYamlOne<Record<string, any>>("monitoring/config/tempo.yaml");
     assert.equal(tempo.metrics_generator.storage.remote_write[0].send_exemplars, true);
     assert.ok(tempo.metrics_generator.processor.span_metrics.dimensions.includes("faas.coldstart"));
   });
 
   it("kustomize inputs exist and every ConfigMap a workload mounts is generated", () => {
-    const kustomization = loadYamlOne<{ resources: string[]; configMapGenerator: { name: string; files: string[] }[] }>("monitoring/kustomization.yaml");
-    for (const file of [...kustomization.resources, ...kustomization.configMapGenerator.flatMap((g) => g.files)]) {
+    const kustomization = loadYamlOne<{
+      resources: string[];
+      configMapGenerator: { name: string; files: string[] }[];
+    }>("monitoring/kustomization.yaml");
+    for (const file of [
+      ...kustomization.resources,
+      ...kustomization.configMapGenerator.flatMap((g) => g.files),
+    ]) {
       assert.ok(existsSync(repoPath("monitoring", file)), `monitoring/${file} missing`);
     }
     const generated = new Set(kustomization.configMapGenerator.map((g) => g.name));
@@ -247,7 +338,11 @@ suite("collector, Tempo, Prometheus", () => {
       for (const name of ["otel-collector", "tempo", "loki", "prometheus", "grafana"]) {
         const workload = findObject(kind, name, "observability");
         for (const volume of workload?.spec.template.spec.volumes ?? []) {
-          if (volume.configMap) assert.ok(generated.has(volume.configMap.name), `${name} mounts ${volume.configMap.name}, which is not generated`);
+          if (volume.configMap)
+            assert.ok(
+              generated.has(volume.configMap.name),
+              `${name} mounts ${volume.configMap.name}, which is not generated`,
+            );
         }
       }
     }

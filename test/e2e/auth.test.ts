@@ -1,12 +1,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
-const SECRETS = { writer: "writer-0123456789abcdef", reader: "reader-0123456789abcdef", admin: "admin-0123456789abcdef" };
-const API_KEYS = [`writer:${SECRETS.writer}:team-a:rw`, `reader:${SECRETS.reader}:team-a:r`, `admin:${SECRETS.admin}:*:rw`].join("; ");
+const SECRETS = {
+  writer: "writer-0123456789abcdef",
+  reader: "reader-0123456789abcdef",
+  admin: "admin-0123456789abcdef",
+};
+const API_KEYS = [
+  `writer:${SECRETS.writer}:team-a:rw`,
+  `reader:${SECRETS.reader}:team-a:r`,
+  `admin:${SECRETS.admin}:*:rw`,
+].join("; ");
 type Who = keyof typeof SECRETS;
 
 // The four real bundles with API_KEYS set on ingest and search, talking real HTTP.
@@ -16,26 +28,50 @@ describe("API keys and namespace authorization on the running functions", () => 
 
   before(async () => {
     const ports = await freePorts(FUNCTION_NAMES);
-    stack = await startLocalStack({ ports, dataDir: await tempDir("auth"), env: { API_KEYS }, onLog: (_n, line) => logs.push(line) });
+    stack = await startLocalStack({
+      ports,
+      dataDir: await tempDir("auth"),
+      env: { API_KEYS },
+      onLog: (_n, line) => logs.push(line),
+    });
   });
   after(async () => {
     await stack?.stop();
     if (process.exitCode) console.log(logs.join("\n"));
   });
 
-  const bearer = (who?: Who): Record<string, string> => (who ? { authorization: `Bearer ${SECRETS[who]}` } : {});
+  const bearer = (who?: Who): Record<string, string> =>
+    who ? { authorization: `Bearer ${SECRETS[who]}` } : {};
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
-  const ingest = (who: Who | undefined, namespace: string, id: string, text = `Document ${id} about autoscaling.`) =>
-    post(`${stack.urls.ingest}/ingest`, { text, namespace, id }, bearer(who));
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
+  const ingest = (
+    who: Who | undefined,
+    namespace: string,
+    id: string,
+    text = `Document ${id} about autoscaling.`,
+  ) => post(`${stack.urls.ingest}/ingest`, { text, namespace, id }, bearer(who));
   const search = (who: Who | undefined, namespace: string, query = "autoscaling") =>
-    post(`${stack.urls.search}/search`, { query, namespace, mode: "keyword", top_k: 10 }, bearer(who));
+    post(
+      `${stack.urls.search}/search`,
+      { query, namespace, mode: "keyword", top_k: 10 },
+      bearer(who),
+    );
   const pageIngest = (who: Who | undefined, namespace: string, id: string) =>
-    post(`${stack.urls.search}/api/ingest`, { text: `Page document ${id} about autoscaling.`, namespace, id }, bearer(who));
-  const errorOf = async (response: Response) => ((await response.json()) as { error: string }).error;
+    post(
+      `${stack.urls.search}/api/ingest`,
+      { text: `Page document ${id} about autoscaling.`, namespace, id },
+      bearer(who),
+    );
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: string }).error;
 
   it("keeps health endpoints and the page itself open, and the page knows a key is needed", async () => {
-    for (const url of [stack.urls.ingest, stack.urls.search]) assert.equal((await fetch(`${url}/health/readiness`)).status, 200);
+    for (const url of [stack.urls.ingest, stack.urls.search])
+      assert.equal((await fetch(`${url}/health/readiness`)).status, 200);
     const page = await fetch(stack.urls.search);
     assert.equal(page.status, 200);
     const html = await page.text();
@@ -49,7 +85,12 @@ describe("API keys and namespace authorization on the running functions", () => 
       () => search(undefined, "team-a"),
       () => fetch(`${stack.urls.search}/namespaces`),
       () => pageIngest(undefined, "team-a", "anon"),
-      () => fetch(`${stack.urls.ingest}/`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: "{}" }),
+      () =>
+        fetch(`${stack.urls.ingest}/`, {
+          method: "POST",
+          headers: { "content-type": "application/cloudevents+json" },
+          body: "{}",
+        }),
     ];
     for (const send of routes) {
       const response = await send();
@@ -57,11 +98,22 @@ describe("API keys and namespace authorization on the running functions", () => 
       assert.equal(response.headers.get("www-authenticate"), 'Bearer realm="knative-rag"');
       assert.match(await errorOf(response), /API key is required/);
     }
-    const unknown = await post(`${stack.urls.ingest}/ingest`, { text: "x" }, { authorization: `Bearer ${"z".repeat(24)}` });
+    const unknown = await post(
+      `${stack.urls.ingest}/ingest`,
+      { text: "x" },
+      { authorization: `Bearer ${"z".repeat(24)}` },
+    );
     assert.equal(unknown.status, 401);
-    assert.equal(unknown.headers.get("www-authenticate"), 'Bearer realm="knative-rag", error="invalid_token"');
+    assert.equal(
+      unknown.headers.get("www-authenticate"),
+      'Bearer realm="knative-rag", error="invalid_token"',
+    );
     assert.match(await errorOf(unknown), /not valid/);
-    const basic = await post(`${stack.urls.search}/search`, { query: "x" }, { authorization: "Basic d3JpdGVyOng=" });
+    const basic = await post(
+      `${stack.urls.search}/search`,
+      { query: "x" },
+      { authorization: "Basic d3JpdGVyOng=" },
+    );
     assert.equal(basic.status, 401);
     assert.match(basic.headers.get("www-authenticate")!, /error="invalid_request"/);
   });
@@ -74,23 +126,45 @@ describe("API keys and namespace authorization on the running functions", () => 
     const readOnly = await ingest("reader", "team-a", "r1");
     assert.equal(readOnly.status, 403);
     assert.equal(await errorOf(readOnly), 'API key "reader" may not write namespace "team-a"');
-    const rawText = await fetch(`${stack.urls.ingest}/ingest?namespace=team-b&id=raw`, { method: "POST", headers: { "content-type": "text/plain", ...bearer("writer") }, body: "raw text" });
+    const rawText = await fetch(`${stack.urls.ingest}/ingest?namespace=team-b&id=raw`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", ...bearer("writer") },
+      body: "raw text",
+    });
     assert.equal(rawText.status, 403, "the namespace from the query string is checked too");
     assert.equal((await ingest("admin", "team-b", "b2")).status, 202);
   });
 
   it("lets a key read only its namespaces, and lists only those", async () => {
-    await waitFor("a1 to be searchable", async () => {
-      const response = await search("reader", "team-a");
-      assert.equal(response.status, 200);
-      return ((await response.json()) as { sources: { document_id: string }[] }).sources.some((s) => s.document_id === "a1") || undefined;
-    }, 30_000);
+    await waitFor(
+      "a1 to be searchable",
+      async () => {
+        const response = await search("reader", "team-a");
+        assert.equal(response.status, 200);
+        return (
+          ((await response.json()) as { sources: { document_id: string }[] }).sources.some(
+            (s) => s.document_id === "a1",
+          ) || undefined
+        );
+      },
+      30_000,
+    );
     const forbidden = await search("reader", "team-b");
     assert.equal(forbidden.status, 403);
     assert.equal(await errorOf(forbidden), 'API key "reader" may not read namespace "team-b"');
     const listed = async (who: Who) =>
-      ((await (await fetch(`${stack.urls.search}/namespaces`, { headers: bearer(who) })).json()) as { namespaces: { namespace: string }[] }).namespaces.map((n) => n.namespace).sort();
-    await waitFor("team-b to be indexed", async () => (await listed("admin")).includes("team-b") || undefined, 30_000);
+      (
+        (await (
+          await fetch(`${stack.urls.search}/namespaces`, { headers: bearer(who) })
+        ).json()) as { namespaces: { namespace: string }[] }
+      ).namespaces
+        .map((n) => n.namespace)
+        .sort();
+    await waitFor(
+      "team-b to be indexed",
+      async () => (await listed("admin")).includes("team-b") || undefined,
+      30_000,
+    );
     assert.deepEqual(await listed("reader"), ["team-a"]);
     assert.deepEqual(await listed("admin"), ["team-a", "team-b"]);
   });
@@ -112,6 +186,9 @@ describe("API keys and namespace authorization on the running functions", () => 
     assert.equal((await ingest("writer", "team-b", "refused")).status, 403);
     assert.equal((await search("writer", "team-b")).status, 403);
     await waitFor("the three refusals in the log", () => refusals() >= before + 3);
-    assert.ok(!logs.some((line) => Object.values(SECRETS).some((secret) => line.includes(secret))), "a secret reached the logs");
+    assert.ok(
+      !logs.some((line) => Object.values(SECRETS).some((secret) => line.includes(secret))),
+      "a secret reached the logs",
+    );
   });
 });

@@ -33,15 +33,25 @@ function accepts(host: string, port: number): Promise<boolean> {
 }
 
 /** `npm start` without the build step: the CLI's `up`, as a real process, until it says it runs. */
-async function withUp(env: Record<string, string>, check: (ports: Record<string, number>) => Promise<void>): Promise<void> {
+async function withUp(
+  env: Record<string, string>,
+  check: (ports: Record<string, number>) => Promise<void>,
+): Promise<void> {
   const ports = await freePorts([...FUNCTION_NAMES, "otlp"] as const);
-  const portEnv = Object.fromEntries(FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]));
+  const portEnv = Object.fromEntries(
+    FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]),
+  );
   const { child, output } = await spawnUp({ ...portEnv, OTLP_PORT: String(ports.otlp), ...env });
   try {
-    await waitFor("`up` to report the stack running", () => {
-      if (child.exitCode !== null) throw new Error(`up exited with ${child.exitCode}:\n${output.join("\n")}`);
-      return output.some((line) => line.startsWith("knative-rag is running")) || undefined;
-    }, 60_000);
+    await waitFor(
+      "`up` to report the stack running",
+      () => {
+        if (child.exitCode !== null)
+          throw new Error(`up exited with ${child.exitCode}:\n${output.join("\n")}`);
+        return output.some((line) => line.startsWith("knative-rag is running")) || undefined;
+      },
+      60_000,
+    );
     await check(ports);
   } finally {
     const exited = once(child, "exit");
@@ -50,22 +60,41 @@ async function withUp(env: Record<string, string>, check: (ports: Record<string,
   }
 }
 
-describe("npm start's bind address", { skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first" }, () => {
+describe("npm start's bind address", {
+  skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first",
+}, () => {
   const external = externalAddress();
 
-  it("listens on loopback only by default", { skip: external ? false : "this machine has no non-loopback IPv4 address" }, async () => {
+  it("listens on loopback only by default", {
+    skip: external ? false : "this machine has no non-loopback IPv4 address",
+  }, async () => {
     await withUp({}, async (ports) => {
       for (const name of FUNCTION_NAMES) {
         assert.equal(await accepts("127.0.0.1", ports[name]!), true, `${name} answers on loopback`);
-        assert.equal(await accepts(external!, ports[name]!), false, `${name} is reachable from the network at ${external}`);
+        assert.equal(
+          await accepts(external!, ports[name]!),
+          false,
+          `${name} is reachable from the network at ${external}`,
+        );
       }
-      assert.equal(await accepts(external!, ports.otlp!), false, "the OTLP receiver is reachable from the network");
+      assert.equal(
+        await accepts(external!, ports.otlp!),
+        false,
+        "the OTLP receiver is reachable from the network",
+      );
     });
   });
 
-  it("listens on every interface with BIND_ADDRESS=0.0.0.0", { skip: external ? false : "this machine has no non-loopback IPv4 address" }, async () => {
+  it("listens on every interface with BIND_ADDRESS=0.0.0.0", {
+    skip: external ? false : "this machine has no non-loopback IPv4 address",
+  }, async () => {
     await withUp({ BIND_ADDRESS: "0.0.0.0" }, async (ports) => {
-      for (const name of FUNCTION_NAMES) assert.equal(await accepts(external!, ports[name]!), true, `${name} answers at ${external}`);
+      for (const name of FUNCTION_NAMES)
+        assert.equal(
+          await accepts(external!, ports[name]!),
+          true,
+          `${name} answers at ${external}`,
+        );
     });
   });
 });

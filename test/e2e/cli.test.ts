@@ -14,21 +14,43 @@ import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /** The bundled CLI as a new user runs it; resolves with its exit code and output, whatever the code. */
-function cli(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, ["dist/cli.mjs", ...args], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      ["dist/cli.mjs", ...args],
+      { env: { ...process.env, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(stdin ?? "");
   });
 }
 
-describe("the CLI's messages to a new user", { skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first" }, async () => {
+describe("the CLI's messages to a new user", {
+  skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first",
+}, async () => {
   const dataDir = await tempDir("cli");
   const sink = await startEventSink();
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: join(dataDir, "spool"), logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: join(dataDir, "spool"),
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => publisher.close());
-  const ingestUrl = await serveApp(createIngestApp({ objectStore: new FilesystemObjectStore(dataDir, "documents"), publisher, logger: silentLogger, maxDocumentBytes: 100_000 }));
+  const ingestUrl = await serveApp(
+    createIngestApp({
+      objectStore: new FilesystemObjectStore(dataDir, "documents"),
+      publisher,
+      logger: silentLogger,
+      maxDocumentBytes: 100_000,
+    }),
+  );
   const search = createPageTestApp(join(dataDir, "search"), {});
   const searchUrl = await serveApp(search.app);
   const env = { INGEST_URL: ingestUrl, SEARCH_URL: searchUrl };
@@ -43,7 +65,10 @@ describe("the CLI's messages to a new user", { skip: existsSync("dist/cli.mjs") 
     const { code, stdout } = await cli(["ingest", folder, "--namespace", "notes"], env);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /2 accepted, 0 unchanged, 0 failed/);
-    assert.match(stdout, /2 other file\(s\) skipped: only \.md \.markdown \.txt \.text files are documents/);
+    assert.match(
+      stdout,
+      /2 other file\(s\) skipped: only \.md \.markdown \.txt \.text files are documents/,
+    );
   });
 
   it("ingest of a path that does not exist says so", async () => {
@@ -53,7 +78,11 @@ describe("the CLI's messages to a new user", { skip: existsSync("dist/cli.mjs") 
   });
 
   it("ingest from standard input prints the same summary as files, not raw JSON", async () => {
-    const { code, stdout } = await cli(["ingest", "-", "--namespace", "stdin"], env, "Text piped in.");
+    const { code, stdout } = await cli(
+      ["ingest", "-", "--namespace", "stdin"],
+      env,
+      "Text piped in.",
+    );
     assert.equal(code, 0, stdout);
     assert.match(stdout, /^stdin: accepted as [\w-]+\n1 accepted, 0 unchanged, 0 failed\n$/);
   });
@@ -68,6 +97,9 @@ describe("the CLI's messages to a new user", { skip: existsSync("dist/cli.mjs") 
     await search.index("handbook", "doc-1", "Knative scales a revision to zero.", "Scaling");
     const { code, stdout } = await cli(["search", "scale to zero", "--namespace", "handbok"], env);
     assert.equal(code, 0, stdout);
-    assert.match(stdout, /Namespace "handbok" has no documents; namespaces with documents: handbook \(choose one with --namespace\)/);
+    assert.match(
+      stdout,
+      /Namespace "handbok" has no documents; namespaces with documents: handbook \(choose one with --namespace\)/,
+    );
   });
 });

@@ -19,12 +19,21 @@ interface Accepted {
  * its event is delivered after the restart.
  */
 describe("ingest group commit under kill -9", () => {
-  it("keeps every document answered 202 and delivers its event after a restart", { timeout: 60_000 }, async () => {
+  it("keeps every document answered 202 and delivers its event after a restart", {
+    timeout: 60_000,
+  }, async () => {
     assertBuilt();
     const dataDir = await tempDir("group-commit-kill");
     const sink = await startEventSink();
     sink.respondWith(503); // events stay in the spool until the restart
-    const env = { DATA_DIR: dataDir, K_SINK: sink.url, OBSERVABILITY_ENABLED: "false", LOG_LEVEL: "warn", SPOOL_MAX_ATTEMPTS: "1000", SPOOL_MAX_BACKOFF_MS: "50" };
+    const env = {
+      DATA_DIR: dataDir,
+      K_SINK: sink.url,
+      OBSERVABILITY_ENABLED: "false",
+      LOG_LEVEL: "warn",
+      SPOOL_MAX_ATTEMPTS: "1000",
+      SPOOL_MAX_BACKOFF_MS: "50",
+    };
     const first = await startFunctionProcess("ingest", env);
     const accepted: Accepted[] = [];
     let answered!: () => void;
@@ -48,14 +57,26 @@ describe("ingest group commit under kill -9", () => {
     for (const a of survivors) {
       const bytes = await objects.get(a.key);
       assert.ok(bytes, `object of ${a.document_id} v${a.version} lost`);
-      assert.match(Buffer.from(bytes).toString(), new RegExp(`document ${a.document_id.slice(4)}"`));
+      assert.match(
+        Buffer.from(bytes).toString(),
+        new RegExp(`document ${a.document_id.slice(4)}"`),
+      );
     }
 
     sink.respondWith(202);
     const second = await startFunctionProcess("ingest", env);
     try {
-      const delivered = (a: Accepted) => sink.received.some((r) => r.body.includes(`"document_id":"${a.document_id}"`) && r.body.includes(`"version":${a.version}`));
-      await waitFor("the event of every document answered 202", () => survivors.every(delivered) || undefined, 30_000);
+      const delivered = (a: Accepted) =>
+        sink.received.some(
+          (r) =>
+            r.body.includes(`"document_id":"${a.document_id}"`) &&
+            r.body.includes(`"version":${a.version}`),
+        );
+      await waitFor(
+        "the event of every document answered 202",
+        () => survivors.every(delivered) || undefined,
+        30_000,
+      );
     } finally {
       await second.stop();
     }

@@ -7,14 +7,21 @@ import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
 import { createSearchApp } from "../../functions/search/app.ts";
 import { OpenAiAnswerer } from "../../functions/shared/backends/answerer/openai.ts";
 import { MemoryCache } from "../../functions/shared/backends/cache/memory.ts";
-import { DependencyError, DependencyRejected } from "../../functions/shared/runtime/dependency-error.ts";
+import {
+  DependencyError,
+  DependencyRejected,
+} from "../../functions/shared/runtime/dependency-error.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { OpenAiEmbedder } from "../../functions/shared/backends/embedder/openai.ts";
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
 import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
 import { openAiClientFromConfig } from "../../functions/shared/backends/openai/client.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
-import { documentKey, sha256Hex, type StoredDocument } from "../../functions/shared/domain/document.ts";
+import {
+  documentKey,
+  sha256Hex,
+  type StoredDocument,
+} from "../../functions/shared/domain/document.ts";
 import { chunkId } from "../../functions/shared/domain/ids.ts";
 import { EmbedClient } from "../../functions/shared/embed-client.ts";
 import { startOpenAiCompatibleServer } from "../stack/openai-compatible-server.ts";
@@ -29,7 +36,12 @@ const DIMENSIONS = 64;
 
 const openAi = await startOpenAiCompatibleServer({ dimensions: DIMENSIONS });
 const client = openAiClientFromConfig(
-  { OPENAI_BASE_URL: openAi.baseUrl, OPENAI_API_KEY: openAi.apiKey, OPENAI_TIMEOUT_MS: 5000, OPENAI_MAX_RETRIES: MAX_RETRIES },
+  {
+    OPENAI_BASE_URL: openAi.baseUrl,
+    OPENAI_API_KEY: openAi.apiKey,
+    OPENAI_TIMEOUT_MS: 5000,
+    OPENAI_MAX_RETRIES: MAX_RETRIES,
+  },
   "test",
 );
 const embedApp = createEmbedApp({
@@ -38,7 +50,8 @@ const embedApp = createEmbedApp({
   logger: silentLogger,
   cacheTtlSeconds: 60,
   maxInputs: 100,
-  maxInputChars: 10_000, maxRequestChars: 100_000,
+  maxInputChars: 10_000,
+  maxRequestChars: 100_000,
 });
 const embedServer = serve({ fetch: embedApp.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((resolve) => embedServer.once("listening", resolve));
@@ -85,20 +98,50 @@ const search = async () => {
   const response = await searchApp.request("/search", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: `How do Kafka topics scale? (${++queries})`, namespace: "upstream" }),
+    body: JSON.stringify({
+      query: `How do Kafka topics scale? (${++queries})`,
+      namespace: "upstream",
+    }),
   });
-  return { status: response.status, body: (await response.json()) as { retryable?: boolean; answer?: string } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { retryable?: boolean; answer?: string },
+  };
 };
 let events = 0;
 const indexDocument = async (text: string) => {
   const documentId = `doc-${++events}`;
-  const document: StoredDocument = { document_id: documentId, namespace: "upstream", version: 1, text, metadata: {}, sha256: sha256Hex(text), size: text.length, created_at: new Date().toISOString() };
+  const document: StoredDocument = {
+    document_id: documentId,
+    namespace: "upstream",
+    version: 1,
+    text,
+    metadata: {},
+    sha256: sha256Hex(text),
+    size: text.length,
+    created_at: new Date().toISOString(),
+  };
   const key = documentKey("upstream", documentId, 1);
   await objectStore.put(key, JSON.stringify(document));
   const response = await indexApp.request("/", {
     method: "POST",
-    headers: { "ce-specversion": "1.0", "ce-id": `event-${events}`, "ce-source": "knative-rag/ingest", "ce-type": "rag.document.stored", "content-type": "application/json" },
-    body: JSON.stringify({ document_id: documentId, namespace: "upstream", version: 1, bucket: "documents", key, sha256: document.sha256, size: document.size, metadata: {} }),
+    headers: {
+      "ce-specversion": "1.0",
+      "ce-id": `event-${events}`,
+      "ce-source": "knative-rag/ingest",
+      "ce-type": "rag.document.stored",
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      document_id: documentId,
+      namespace: "upstream",
+      version: 1,
+      bucket: "documents",
+      key,
+      sha256: document.sha256,
+      size: document.size,
+      metadata: {},
+    }),
   });
   return { status: response.status, body: (await response.json()) as { retryable?: boolean } };
 };
@@ -106,7 +149,9 @@ const indexDocument = async (text: string) => {
 describe("OpenAI behind the functions", () => {
   it("a lasting 5xx costs one retry budget (1 + OPENAI_MAX_RETRIES calls) per embedding, not one per layer", async () => {
     openAi.failNext(100, { status: 503, retryAfterSeconds: 0 });
-    const calls = await openAiCallsDuring(() => assert.rejects(embedClient.embed(["a lasting outage"]), DependencyError));
+    const calls = await openAiCallsDuring(() =>
+      assert.rejects(embedClient.embed(["a lasting outage"]), DependencyError),
+    );
     openAi.failNext(0);
     assert.equal(calls.length, 1 + MAX_RETRIES, `OpenAI saw ${calls.length} calls`);
   });
@@ -115,7 +160,11 @@ describe("OpenAI behind the functions", () => {
     openAi.failNext(1, { status: 400, path: "/v1/embeddings" });
     let response: Response | undefined;
     const calls = await openAiCallsDuring(async () => {
-      response = await fetch(`${embedUrl}/embed`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: ["too long for the model"] }) });
+      response = await fetch(`${embedUrl}/embed`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: ["too long for the model"] }),
+      });
     });
     assert.equal(response!.status, 422);
     assert.equal(response!.headers.get("retry-after"), null);
@@ -142,7 +191,15 @@ describe("OpenAI behind the functions", () => {
   it("search asks the chat model for at most LLM_MAX_TOKENS and answers 422 when it rejects the prompt", async () => {
     const vector = new HashingEmbedder(DIMENSIONS).embedOne("Kafka topics scale by partitions.");
     await vectorStore.replaceDocument("upstream", "kafka", [
-      { id: chunkId("upstream", "kafka", 0), document_id: "kafka", namespace: "upstream", chunk_index: 0, content: "Kafka topics scale by partitions.", metadata: {}, vector },
+      {
+        id: chunkId("upstream", "kafka", 0),
+        document_id: "kafka",
+        namespace: "upstream",
+        chunk_index: 0,
+        content: "Kafka topics scale by partitions.",
+        metadata: {},
+        vector,
+      },
     ]);
     await indexState.bumpGeneration("upstream");
     const calls = await openAiCallsDuring(async () => assert.equal((await search()).status, 200));
@@ -160,7 +217,9 @@ describe("OpenAI behind the functions", () => {
     assert.equal(rejected.status, 422);
     assert.equal(rejected.body.retryable, false);
     openAi.failNext(100, { status: 503, retryAfterSeconds: 0, path: "/v1/embeddings" });
-    const calls = await openAiCallsDuring(async () => assert.equal((await indexDocument("A document while OpenAI is down.")).status, 503));
+    const calls = await openAiCallsDuring(async () =>
+      assert.equal((await indexDocument("A document while OpenAI is down.")).status, 503),
+    );
     openAi.failNext(0);
     assert.equal(calls.length, 1 + MAX_RETRIES);
     assert.equal((await indexDocument("A document once OpenAI is back.")).status, 200);

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -17,7 +21,12 @@ describe("pipeline end to end on embedded defaults", () => {
 
   before(async () => {
     dataDir = await tempDir("e2e");
-    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env: { LOG_LEVEL: "info" }, onLog: (_n, line) => logs.push(line) });
+    stack = await startLocalStack({
+      ports: await freePorts(FUNCTION_NAMES),
+      dataDir,
+      env: { LOG_LEVEL: "info" },
+      onLog: (_n, line) => logs.push(line),
+    });
   });
   after(async () => {
     await stack?.stop();
@@ -25,7 +34,11 @@ describe("pipeline end to end on embedded defaults", () => {
   });
 
   const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
   const ingest = async (body: unknown) => {
     const response = await postJson(`${stack.urls.ingest}/ingest`, body);
     assert.equal(response.status, 202);
@@ -34,10 +47,16 @@ describe("pipeline end to end on embedded defaults", () => {
   const search = async (body: Record<string, unknown>) => {
     const response = await postJson(`${stack.urls.search}/search`, body);
     assert.equal(response.status, 200, await response.clone().text());
-    return (await response.json()) as { answer: string; sources: { document_id: string; score: number }[]; metadata: { cache_hit: boolean; mode: string } };
+    return (await response.json()) as {
+      answer: string;
+      sources: { document_id: string; score: number }[];
+      metadata: { cache_hit: boolean; mode: string };
+    };
   };
   const namespaceStats = async (namespace: string) => {
-    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
+    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as {
+      namespaces: { namespace: string; documents: number; chunks: number }[];
+    };
     return namespaces.find((n) => n.namespace === namespace);
   };
   const searchable = (documentId: string, namespace: string, query: string) =>
@@ -50,7 +69,8 @@ describe("pipeline end to end on embedded defaults", () => {
   const corpusIndexed = () =>
     (indexing ??= (async () => {
       await submitCorpus(stack.urls.ingest);
-      for (const [id, text] of Object.entries(corpus)) await searchable(id, "e2e", openingWords(text));
+      for (const [id, text] of Object.entries(corpus))
+        await searchable(id, "e2e", openingWords(text));
     })());
 
   it("ingests over HTTP and as a CloudEvent, and every document becomes searchable", async () => {
@@ -61,27 +81,51 @@ describe("pipeline end to end on embedded defaults", () => {
   for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {
     it(`ranks the expected document first in ${mode} mode`, async () => {
       await corpusIndexed();
-      const result = await search({ query: "how does knative scale a revision to zero pods", namespace: "e2e", mode, top_k: 3 });
+      const result = await search({
+        query: "how does knative scale a revision to zero pods",
+        namespace: "e2e",
+        mode,
+        top_k: 3,
+      });
       assert.equal(result.sources[0]!.document_id, "knative");
       assert.equal(result.metadata.mode, mode === "bm25" ? "keyword" : mode);
       assert.match(result.answer, /\[1\]/);
-      for (let i = 1; i < result.sources.length; i++) assert.ok(result.sources[i - 1]!.score >= result.sources[i]!.score);
+      for (let i = 1; i < result.sources.length; i++)
+        assert.ok(result.sources[i - 1]!.score >= result.sources[i]!.score);
     });
   }
 
   it("never duplicates a chunk when the stored event is delivered again", async () => {
     await corpusIndexed();
     const statsBefore = await namespaceStats("e2e");
-    const receipt = JSON.parse(await readFile(join(dataDir, "objects/documents", receiptKey("e2e", "kafka")), "utf8")) as { version: number };
+    const receipt = JSON.parse(
+      await readFile(join(dataDir, "objects/documents", receiptKey("e2e", "kafka")), "utf8"),
+    ) as { version: number };
     const key = documentKey("e2e", "kafka", receipt.version);
-    const stored = JSON.parse(await readFile(join(dataDir, "objects/documents", key), "utf8")) as { sha256: string; size: number };
+    const stored = JSON.parse(await readFile(join(dataDir, "objects/documents", key), "utf8")) as {
+      sha256: string;
+      size: number;
+    };
     const redeliver = () =>
-      postJson(`${stack.urls["index-document"]}/`, { document_id: "kafka", namespace: "e2e", version: receipt.version, bucket: "documents", key, sha256: stored.sha256, size: stored.size, metadata: {} }, {
-        "ce-specversion": "1.0",
-        "ce-id": "redelivered-1",
-        "ce-source": "knative-rag/ingest",
-        "ce-type": "rag.document.stored",
-      });
+      postJson(
+        `${stack.urls["index-document"]}/`,
+        {
+          document_id: "kafka",
+          namespace: "e2e",
+          version: receipt.version,
+          bucket: "documents",
+          key,
+          sha256: stored.sha256,
+          size: stored.size,
+          metadata: {},
+        },
+        {
+          "ce-specversion": "1.0",
+          "ce-id": "redelivered-1",
+          "ce-source": "knative-rag/ingest",
+          "ce-type": "rag.document.stored",
+        },
+      );
     const skipped = await redeliver();
     assert.equal(skipped.status, 200);
     assert.equal(((await skipped.json()) as { status: string }).status, "skipped");
@@ -99,17 +143,35 @@ describe("pipeline end to end on embedded defaults", () => {
     const badIngest = await postJson(`${stack.urls.ingest}/ingest`, { metadata: {} });
     assert.equal(badIngest.status, 400);
     assert.match(((await badIngest.json()) as { error: string }).error, /text/);
-    const badEvent = await postJson(`${stack.urls["index-document"]}/`, { document_id: "x" }, { "ce-specversion": "1.0", "ce-id": "1", "ce-source": "/s", "ce-type": "rag.document.stored" });
+    const badEvent = await postJson(
+      `${stack.urls["index-document"]}/`,
+      { document_id: "x" },
+      {
+        "ce-specversion": "1.0",
+        "ce-id": "1",
+        "ce-source": "/s",
+        "ce-type": "rag.document.stored",
+      },
+    );
     assert.equal(badEvent.status, 400);
     assert.match(((await badEvent.json()) as { error: string }).error, /sha256/);
-    const tooLarge = await fetch(`${stack.urls.ingest}/ingest`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x".repeat(6 * 1024 * 1024) });
+    const tooLarge = await fetch(`${stack.urls.ingest}/ingest`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "x".repeat(6 * 1024 * 1024),
+    });
     assert.equal(tooLarge.status, 413);
   });
 
   it("loses nothing when ingest is killed while index-document is down", async () => {
     await stack.stopFunction("index-document");
     const ids = ["spool-1", "spool-2", "spool-3"];
-    for (const id of ids) await ingest({ text: `Spooled document ${id} about durable delivery of events.`, namespace: "spool", id });
+    for (const id of ids)
+      await ingest({
+        text: `Spooled document ${id} about durable delivery of events.`,
+        namespace: "spool",
+        id,
+      });
     await stack.stopFunction("ingest", "SIGKILL");
     await stack.startFunction("index-document");
     await stack.startFunction("ingest");

@@ -50,16 +50,34 @@ describe("the README's ingest examples", () => {
   const examples = readmeCurls().filter((c) => c.includes(`${INGEST_URL}/`) && !c.includes("$"));
 
   it("are in the README: binary and structured rag.document.submitted events", () => {
-    assert.ok(examples.some((c) => c.includes("ce-type: rag.document.submitted")), "a binary-mode example");
-    assert.ok(examples.some((c) => c.includes("application/cloudevents+json")), "a structured-mode example");
+    assert.ok(
+      examples.some((c) => c.includes("ce-type: rag.document.submitted")),
+      "a binary-mode example",
+    );
+    assert.ok(
+      examples.some((c) => c.includes("application/cloudevents+json")),
+      "a structured-mode example",
+    );
   });
 
   it("each is accepted by ingest, and each publishes its document", async () => {
     const dataDir = await tempDir("readme-examples");
     const sink = await startEventSink();
-    const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: join(dataDir, "spool"), logger: silentLogger, minBackoffMs: 20 });
+    const publisher = new HttpSpoolPublisher({
+      sink: sink.url,
+      spoolDir: join(dataDir, "spool"),
+      logger: silentLogger,
+      minBackoffMs: 20,
+    });
     after(() => publisher.close());
-    const url = await serveApp(createIngestApp({ objectStore: new FilesystemObjectStore(dataDir, "documents"), publisher, logger: silentLogger, maxDocumentBytes: 100_000 }));
+    const url = await serveApp(
+      createIngestApp({
+        objectStore: new FilesystemObjectStore(dataDir, "documents"),
+        publisher,
+        logger: silentLogger,
+        maxDocumentBytes: 100_000,
+      }),
+    );
 
     const documents = new Set<string>();
     for (const example of examples) {
@@ -69,25 +87,41 @@ describe("the README's ingest examples", () => {
       assert.equal(accepted.duplicate, false, example);
       documents.add(accepted.document_id);
     }
-    await waitFor("one rag.document.stored event per example", () => sink.received.length >= documents.size || undefined);
-    const published = sink.received.map((r) => (JSON.parse(r.body) as { document_id: string }).document_id);
+    await waitFor(
+      "one rag.document.stored event per example",
+      () => sink.received.length >= documents.size || undefined,
+    );
+    const published = sink.received.map(
+      (r) => (JSON.parse(r.body) as { document_id: string }).document_id,
+    );
     assert.deepEqual(new Set(published), documents);
     assert.ok(sink.received.every((r) => r.headers["ce-type"] === EVENT_TYPE.documentStored));
   });
 });
 
 describe("the README's search examples", () => {
-  const examples = readmeCurls().filter((c) => c.includes(`${SEARCH_URL}/search`) && !c.includes("$"));
+  const examples = readmeCurls().filter(
+    (c) => c.includes(`${SEARCH_URL}/search`) && !c.includes("$"),
+  );
 
   it("each is answered by search, the matching document first", async () => {
     assert.ok(examples.length > 0, "the quick start shows a search");
     const search = createPageTestApp(await tempDir("readme-search"), {});
-    await search.index("default", "scale-to-zero", "A Knative function wakes up from zero when a request arrives: the activator holds it.", "Scale to zero");
+    await search.index(
+      "default",
+      "scale-to-zero",
+      "A Knative function wakes up from zero when a request arrives: the activator holds it.",
+      "Scale to zero",
+    );
     const url = await serveApp(search.app);
     for (const example of examples) {
       const { status, body } = await runCurl(example, url);
       assert.equal(status, 200, `${example}\n→ ${status} ${body}`);
-      assert.equal((JSON.parse(body) as { sources: { document_id: string }[] }).sources[0]?.document_id, "scale-to-zero", example);
+      assert.equal(
+        (JSON.parse(body) as { sources: { document_id: string }[] }).sources[0]?.document_id,
+        "scale-to-zero",
+        example,
+      );
     }
   });
 });

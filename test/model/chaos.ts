@@ -9,7 +9,11 @@ const cases = Number(process.env.CHAOS_CASES ?? 10);
 const steps = Number(process.env.CHAOS_STEPS ?? 80);
 const dataDir = await tempDir("chaos");
 const logs: string[] = [];
-const stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, onLog: (_n, line) => logs.push(line) });
+const stack = await startLocalStack({
+  ports: await freePorts(FUNCTION_NAMES),
+  dataDir,
+  onLog: (_n, line) => logs.push(line),
+});
 const totals = { cases: 0, steps: 0, accepted: 0, kills: 0, redeliveries: 0, lost: 0 };
 let failed = false;
 try {

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { runModel } from "./pipeline-model.ts";
@@ -16,7 +20,11 @@ describe("model: search serves the last accepted version of every id (four real 
 
   before(async () => {
     dataDir = await tempDir("model");
-    stack = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, onLog: (_n, line) => logs.push(line) });
+    stack = await startLocalStack({
+      ports: await freePorts(FUNCTION_NAMES),
+      dataDir,
+      onLog: (_n, line) => logs.push(line),
+    });
   });
   after(async () => {
     await stack?.stop();
@@ -24,8 +32,16 @@ describe("model: search serves the last accepted version of every id (four real 
   });
 
   for (const seed of [SEED, SEED + 1]) {
-    it(`seed ${seed}: ${STEPS} random steps, then exactly the model's documents`, { timeout: 180_000 }, async () => {
-      const report = await runModel({ stack, dataDir, seed, steps: STEPS, namespace: `model-${seed}` });
+    it(`seed ${seed}: ${STEPS} random steps, then exactly the model's documents`, {
+      timeout: 180_000,
+    }, async () => {
+      const report = await runModel({
+        stack,
+        dataDir,
+        seed,
+        steps: STEPS,
+        namespace: `model-${seed}`,
+      });
       console.log(`model ${JSON.stringify(report)}`);
       assert.equal(report.lost, 0);
       assert.ok(report.accepted >= STEPS / 2);

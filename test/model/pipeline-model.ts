@@ -38,13 +38,30 @@ interface Version {
   key: string;
 }
 
-const WORDS = ["autoscaling", "partition", "revision", "activator", "broker", "trigger", "replica", "offset", "vector", "chunk", "cache", "span"];
+const WORDS = [
+  "autoscaling",
+  "partition",
+  "revision",
+  "activator",
+  "broker",
+  "trigger",
+  "replica",
+  "offset",
+  "vector",
+  "chunk",
+  "cache",
+  "span",
+];
 const LONG_ID = `a${":".repeat(127)}`;
 
 /** A seeded generator, so a seed replays the same sequence of operations. */
 function random(seed: number) {
   const next = mulberry32(seed);
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]! };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
+  };
 }
 
 export async function runModel(run: ModelRun): Promise<ModelReport> {
@@ -52,8 +69,19 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
   const { stack, namespace } = run;
   const latest = new Map<string, Version>();
   const history = new Map<string, Version[]>();
-  const report: ModelReport = { seed: run.seed, steps: run.steps, accepted: 0, ids: 0, kills: 0, redeliveries: 0, lost: 0 };
-  const texts = Array.from({ length: 10 }, (_, i) => `marker ${rng.pick(WORDS)} ${rng.pick(WORDS)} text number ${i} of seed ${run.seed}.`);
+  const report: ModelReport = {
+    seed: run.seed,
+    steps: run.steps,
+    accepted: 0,
+    ids: 0,
+    kills: 0,
+    redeliveries: 0,
+    lost: 0,
+  };
+  const texts = Array.from(
+    { length: 10 },
+    (_, i) => `marker ${rng.pick(WORDS)} ${rng.pick(WORDS)} text number ${i} of seed ${run.seed}.`,
+  );
   const ids = [...Array.from({ length: 8 }, (_, i) => `doc-${i}`), LONG_ID];
 
   /** One submission; undefined when the connection failed (ingest killed): not accepted. */
@@ -68,7 +96,8 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
     } catch {
       return undefined;
     }
-    if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 202)
+      throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
     const accepted = (await response.json()) as { version: number; key: string };
     const version = { version: accepted.version, text, key: accepted.key };
     report.accepted++;
@@ -92,13 +121,29 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
   }
 
   async function redeliver(id: string, version: Version): Promise<void> {
-    const data = { document_id: id, namespace, version: version.version, bucket: "documents", key: version.key, sha256: sha256Hex(version.text), size: Buffer.byteLength(version.text), metadata: {} };
+    const data = {
+      document_id: id,
+      namespace,
+      version: version.version,
+      bucket: "documents",
+      key: version.key,
+      sha256: sha256Hex(version.text),
+      size: Buffer.byteLength(version.text),
+      metadata: {},
+    };
     const response = await fetch(`${stack.urls["index-document"]}/`, {
       method: "POST",
-      headers: { "content-type": "application/json", "ce-specversion": "1.0", "ce-id": `redelivery-${report.redeliveries}`, "ce-source": "knative-rag/ingest", "ce-type": "rag.document.stored" },
+      headers: {
+        "content-type": "application/json",
+        "ce-specversion": "1.0",
+        "ce-id": `redelivery-${report.redeliveries}`,
+        "ce-source": "knative-rag/ingest",
+        "ce-type": "rag.document.stored",
+      },
       body: JSON.stringify(data),
     }).catch(() => undefined);
-    if (response && response.status !== 200 && response.status !== 503) throw new Error(`redelivery answered ${response.status}: ${await response.text()}`);
+    if (response && response.status !== 200 && response.status !== 503)
+      throw new Error(`redelivery answered ${response.status}: ${await response.text()}`);
     report.redeliveries++;
   }
 
@@ -106,26 +151,38 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
     const known = [...latest.keys()];
     const someId = () => (known.length > 0 ? rng.pick(known) : rng.pick(ids));
     const op = rng.int(100);
-    if (op < 25) await ingest(rng.pick(ids), rng.pick(texts)); // a new id or a new content
+    if (op < 25)
+      await ingest(rng.pick(ids), rng.pick(texts)); // a new id or a new content
     else if (op < 35) {
       const id = someId(); // an old content of this id again
       await ingest(id, rng.pick(history.get(id)?.map((v) => v.text) ?? texts));
-    } else if (op < 45) await ingest(rng.pick(ids), latest.get(someId())?.text ?? rng.pick(texts)); // one text, another id
+    } else if (op < 45)
+      await ingest(rng.pick(ids), latest.get(someId())?.text ?? rng.pick(texts)); // one text, another id
     else if (op < 55) {
       const id = someId(); // identical resubmission
       await ingest(id, latest.get(id)?.text ?? rng.pick(texts));
     } else if (op < 70) {
       const id = rng.pick(ids); // concurrent versions of one id
-      await concurrently(Array.from({ length: 2 + rng.int(4) }, () => [id, rng.pick(texts)] as [string, string]));
+      await concurrently(
+        Array.from({ length: 2 + rng.int(4) }, () => [id, rng.pick(texts)] as [string, string]),
+      );
     } else if (op < 82) {
       const id = someId();
       const past = history.get(id);
       if (past) await redeliver(id, rng.pick(past));
     } else if (op < 91) {
-      await concurrently(Array.from({ length: 3 + rng.int(4) }, () => [rng.pick(ids), rng.pick(texts)] as [string, string]), true);
+      await concurrently(
+        Array.from(
+          { length: 3 + rng.int(4) },
+          () => [rng.pick(ids), rng.pick(texts)] as [string, string],
+        ),
+        true,
+      );
     } else {
       // index-document killed -9 while the spool delivers a burst.
-      const burst = Array.from({ length: 3 + rng.int(4) }, () => ingest(rng.pick(ids), rng.pick(texts)));
+      const burst = Array.from({ length: 3 + rng.int(4) }, () =>
+        ingest(rng.pick(ids), rng.pick(texts)),
+      );
       await Promise.all(burst);
       await stack.stopFunction("index-document", "SIGKILL");
       report.kills++;
@@ -146,41 +203,66 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
       60_000,
     );
   } catch (error) {
-    report.lost = [...expected].filter(([id, texts]) => JSON.stringify(served.get(id)) !== JSON.stringify(texts)).length;
+    report.lost = [...expected].filter(
+      ([id, texts]) => JSON.stringify(served.get(id)) !== JSON.stringify(texts),
+    ).length;
     const diff = [...new Set([...expected.keys(), ...served.keys()])]
       .filter((id) => JSON.stringify(served.get(id)) !== JSON.stringify(expected.get(id)))
-      .map((id) => `  ${id.slice(0, 20)}: expected ${JSON.stringify(expected.get(id))}, served ${JSON.stringify(served.get(id))}`);
+      .map(
+        (id) =>
+          `  ${id.slice(0, 20)}: expected ${JSON.stringify(expected.get(id))}, served ${JSON.stringify(served.get(id))}`,
+      );
     throw new Error(`${(error as Error).message} (seed ${run.seed}):\n${diff.join("\n")}`);
   }
   await assertNoLeftovers(run.dataDir);
   return report;
 }
 
-async function servedBySearch(stack: LocalStack, namespace: string, report: ModelReport): Promise<Map<string, string[]>> {
+async function servedBySearch(
+  stack: LocalStack,
+  namespace: string,
+  report: ModelReport,
+): Promise<Map<string, string[]>> {
   // A new word each time keeps the answer out of the search cache (keyword search ORs the words).
   const response = await fetch(`${stack.urls.search}/search`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: `marker nocache${report.accepted}x${Date.now()}`, namespace, mode: "keyword", top_k: 50 }),
+    body: JSON.stringify({
+      query: `marker nocache${report.accepted}x${Date.now()}`,
+      namespace,
+      mode: "keyword",
+      top_k: 50,
+    }),
   });
   if (response.status !== 200) return new Map();
-  const { sources } = (await response.json()) as { sources: { document_id: string; content: string }[] };
+  const { sources } = (await response.json()) as {
+    sources: { document_id: string; content: string }[];
+  };
   const served = new Map<string, string[]>();
-  for (const s of sources) served.set(s.document_id, [...(served.get(s.document_id) ?? []), s.content]);
+  for (const s of sources)
+    served.set(s.document_id, [...(served.get(s.document_id) ?? []), s.content]);
   return served;
 }
 
 function sameContents(a: Map<string, string[]>, b: Map<string, string[]>): boolean {
-  return a.size === b.size && [...b].every(([id, texts]) => JSON.stringify(a.get(id)) === JSON.stringify(texts));
+  return (
+    a.size === b.size &&
+    [...b].every(([id, texts]) => JSON.stringify(a.get(id)) === JSON.stringify(texts))
+  );
 }
 
 /** Quiet means quiet: nothing pending or dead in the spool, no temporary files anywhere. */
 async function assertNoLeftovers(dataDir: string): Promise<void> {
   const folders = new SpoolFolders(ingestSpoolDir(dataDir));
-  await waitFor("the spool to empty", async () => (await folders.pendingFiles()).length === 0 || undefined, 30_000);
+  await waitFor(
+    "the spool to empty",
+    async () => (await folders.pendingFiles()).length === 0 || undefined,
+    30_000,
+  );
   const dead = await folders.list();
   if (dead.length > 0) throw new Error(`dead letters: ${JSON.stringify(dead)}`);
-  const litter = (await readdir(dataDir, { recursive: true })).map(String).filter((f) => f.endsWith(".tmp"));
+  const litter = (await readdir(dataDir, { recursive: true }))
+    .map(String)
+    .filter((f) => f.endsWith(".tmp"));
   if (litter.length > 0) throw new Error(`temporary files left: ${litter.join(", ")}`);
 }
-

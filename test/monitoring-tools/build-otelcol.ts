@@ -4,5 +4,9 @@ import { fileURLToPath } from "node:url";
 import { ensureOtelcolBinary } from "../stack/otelcol-binary.ts";
 
 const started = performance.now();
-const { binary, version } = await ensureOtelcolBinary(fileURLToPath(new URL("./otelcol-builder.yaml", import.meta.url)));
-console.log(`otelcol-validate ${version}: ${binary} ready after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+const { binary, version } = await ensureOtelcolBinary(
+  fileURLToPath(new URL("./otelcol-builder.yaml", import.meta.url)),
+);
+console.log(
+  `otelcol-validate ${version}: ${binary} ready after ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);

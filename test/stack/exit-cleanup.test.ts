@@ -11,12 +11,16 @@ const fixture = fileURLToPath(new URL("./fixtures/abandon-redis.ts", import.meta
 
 for (const how of ["exit", "throw", "signal"] as const) {
   test(`a process that ends by ${how} without stopping its servers leaves none behind`, async () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", fixture, how], { encoding: "utf8", timeout: 60_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", fixture, how], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     const line = run.stdout.split("\n").find((l) => l.startsWith("{"));
     assert.ok(line, `fixture printed no server: ${run.stderr}`);
     const { port, dir } = JSON.parse(line) as { port: number; dir: string };
     await waitFor(`redis on ${port} to stop answering`, async () => !(await tcpOpen(port)), 5000);
     assert.equal(existsSync(dir), false, `${dir} was left behind`);
-    if (how === "signal") assert.equal(run.status, 143, "SIGTERM still ends the process, with 128+15");
+    if (how === "signal")
+      assert.equal(run.status, 143, "SIGTERM still ends the process, with 128+15");
   });
 }

@@ -52,7 +52,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * requests fail (or, for a dependency nothing waits on, some documents later). Then every
  * accepted document must become searchable, once.
  */
-export async function runFault(real: RealStack, fault: Fault, options: FaultLoadOptions): Promise<FaultReport> {
+export async function runFault(
+  real: RealStack,
+  fault: Fault,
+  options: FaultLoadOptions,
+): Promise<FaultReport> {
   const namespace = `fault-${fault.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   const token = (i: number) => `${namespace.replaceAll("-", "")}doc${i}`;
   const accepted: string[] = [];
@@ -61,16 +65,23 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
   let documentsSinceStop = 0;
   let logsAtStop = 0;
   const deliveriesFailedSinceStop = () =>
-    real.logs.slice(logsAtStop).filter((line) => line.startsWith("index-document") && line.includes("request failed")).length;
+    real.logs
+      .slice(logsAtStop)
+      .filter((line) => line.startsWith("index-document") && line.includes("request failed"))
+      .length;
   let stoppedAt: number | undefined;
   let outageMs = 0;
   let outage: Promise<void> | undefined;
 
   const unexpected: string[] = [];
-  const countFailure = (kind: "ingestFailed" | "searchesFailed", response: Response | undefined) => {
+  const countFailure = (
+    kind: "ingestFailed" | "searchesFailed",
+    response: Response | undefined,
+  ) => {
     counts[kind]++;
     // What a client may rely on: a failing dependency is a 503 that says when to retry.
-    if (response?.status !== 503 || !(Number(response.headers.get("retry-after")) > 0)) unexpected.push(`${kind}: ${response?.status ?? "no answer"}`);
+    if (response?.status !== 503 || !(Number(response.headers.get("retry-after")) > 0))
+      unexpected.push(`${kind}: ${response?.status ?? "no answer"}`);
     if (stoppedAt !== undefined) failuresSinceStop++;
   };
   let searching = true;
@@ -80,7 +91,12 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
       counts.searches++;
       // A new query each time, so neither the search cache nor the embedding cache hides the backends.
       const response = await real
-        .postJson(`${real.functions.urls.search}/search`, { query: `${known} q${q}`, namespace, mode: "hybrid", top_k: 3 })
+        .postJson(`${real.functions.urls.search}/search`, {
+          query: `${known} q${q}`,
+          namespace,
+          mode: "hybrid",
+          top_k: 3,
+        })
         .catch(() => undefined);
       if (response?.status !== 200) countFailure("searchesFailed", response);
       await response?.arrayBuffer();
@@ -90,17 +106,28 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
 
   const submit = async (i: number) => {
     const id = `doc-${i}`;
-    const body = { id, namespace, text: `Document ${i} written during the ${fault.name} fault carries the token ${token(i)}. Pipelines keep what they accept.` };
-    return waitFor(`${namespace}/${id} to be accepted`, async () => {
-      counts.ingestRequests++;
-      const response = await real.postJson(`${real.functions.urls.ingest}/ingest`, body).catch(() => undefined);
-      if (response?.status === 202) return true;
-      const status = response?.status ?? "no answer";
-      if (typeof status === "number" && status < 500 && status !== 429) throw new Error(`ingest refused ${id}: ${status} ${await response!.text()}`);
-      await response?.arrayBuffer();
-      countFailure("ingestFailed", response);
-      return undefined;
-    }, 120_000).then(() => accepted.push(id));
+    const body = {
+      id,
+      namespace,
+      text: `Document ${i} written during the ${fault.name} fault carries the token ${token(i)}. Pipelines keep what they accept.`,
+    };
+    return waitFor(
+      `${namespace}/${id} to be accepted`,
+      async () => {
+        counts.ingestRequests++;
+        const response = await real
+          .postJson(`${real.functions.urls.ingest}/ingest`, body)
+          .catch(() => undefined);
+        if (response?.status === 202) return true;
+        const status = response?.status ?? "no answer";
+        if (typeof status === "number" && status < 500 && status !== 429)
+          throw new Error(`ingest refused ${id}: ${status} ${await response!.text()}`);
+        await response?.arrayBuffer();
+        countFailure("ingestFailed", response);
+        return undefined;
+      },
+      120_000,
+    ).then(() => accepted.push(id));
   };
 
   try {
@@ -115,7 +142,8 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
             () =>
               (fault.missedBy === "nothing"
                 ? documentsSinceStop >= options.restartAfterDocuments
-                : failuresSinceStop + deliveriesFailedSinceStop() >= options.restartAfterFailures) || undefined,
+                : failuresSinceStop + deliveriesFailedSinceStop() >=
+                  options.restartAfterFailures) || undefined,
             120_000,
           );
           await fault.start();
@@ -137,8 +165,16 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
     `the ${accepted.length} documents accepted during the ${fault.name} fault to be searchable`,
     async () => {
       for (const id of [...lost]) {
-        const response = await real.postJson(`${real.functions.urls.search}/search`, { query: token(Number(id.slice(4))), namespace, mode: "keyword", top_k: 1 });
-        const found = response.status === 200 && ((await response.json()) as { sources: { document_id: string }[] }).sources[0]?.document_id === id;
+        const response = await real.postJson(`${real.functions.urls.search}/search`, {
+          query: token(Number(id.slice(4))),
+          namespace,
+          mode: "keyword",
+          top_k: 1,
+        });
+        const found =
+          response.status === 200 &&
+          ((await response.json()) as { sources: { document_id: string }[] }).sources[0]
+            ?.document_id === id;
         if (found) lost.delete(id);
       }
       return lost.size === 0 || undefined;
@@ -147,7 +183,16 @@ export async function runFault(real: RealStack, fault: Fault, options: FaultLoad
   ).catch(() => undefined);
   const documents = (await real.namespaceStats(namespace))?.documents ?? 0;
   const deliveriesFailed = deliveriesFailedSinceStop();
-  return { fault: fault.name, accepted: accepted.length, lost: lost.size, duplicated: Math.max(0, documents - (accepted.length - lost.size)), ...counts, deliveriesFailed, outageMs, unexpected };
+  return {
+    fault: fault.name,
+    accepted: accepted.length,
+    lost: lost.size,
+    duplicated: Math.max(0, documents - (accepted.length - lost.size)),
+    ...counts,
+    deliveriesFailed,
+    outageMs,
+    unexpected,
+  };
 }
 
 export function faultTable(reports: FaultReport[]): string {

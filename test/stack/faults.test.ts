@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { faultTable, runFault, type Fault, type FaultLoadOptions, type FaultReport } from "./fault-load.ts";
+import {
+  faultTable,
+  runFault,
+  type Fault,
+  type FaultLoadOptions,
+  type FaultReport,
+} from "./fault-load.ts";
 import { startRealStack, type RealStack } from "./real-stack.ts";
 import { startOtelCollector, type OtelCollector } from "./servers.ts";
 import { freePort } from "../support/free-port.ts";
@@ -8,7 +14,13 @@ import { freePort } from "../support/free-port.ts";
 // Each dependency of the real stack stopped in the middle of an ingest + search load and started
 // again: nothing accepted may be lost or indexed twice. The table goes to the README's Reliability
 // section. pipeline.test.ts checks what outlasts the delivery's retries (the dead-letter topic).
-const load: FaultLoadOptions = { documents: 12, paceMs: 50, restartAfterFailures: 2, restartAfterDocuments: 5, settleTimeoutMs: 60_000 };
+const load: FaultLoadOptions = {
+  documents: 12,
+  paceMs: 50,
+  restartAfterFailures: 2,
+  restartAfterDocuments: 5,
+  settleTimeoutMs: 60_000,
+};
 
 describe("faults on the real stack: each dependency stopped mid-load and restarted", () => {
   let real: RealStack;
@@ -17,7 +29,9 @@ describe("faults on the real stack: each dependency stopped mid-load and restart
 
   before(async () => {
     // Metrics go nowhere (a closed port): the collector is here to be stopped, not read.
-    collector = await startOtelCollector({ remoteWriteUrl: `http://127.0.0.1:${await freePort()}/api/v1/write` });
+    collector = await startOtelCollector({
+      remoteWriteUrl: `http://127.0.0.1:${await freePort()}/api/v1/write`,
+    });
     real = await startRealStack({
       otlpEndpoint: collector.otlpUrl,
       persistentS3: true,
@@ -35,9 +49,18 @@ describe("faults on the real stack: each dependency stopped mid-load and restart
 
   // Servers are started in before(), so each fault reaches its server when it runs.
   const faults: Fault[] = [
-    { name: "OTel collector", stop: () => collector.stop(), start: () => collector.start(), missedBy: "nothing" },
+    {
+      name: "OTel collector",
+      stop: () => collector.stop(),
+      start: () => collector.start(),
+      missedBy: "nothing",
+    },
     { name: "Redis", stop: () => real.redis.stop(), start: () => real.redis.start() },
-    { name: "OpenAI-compatible server", stop: () => real.openai.stop(), start: () => real.openai.start() },
+    {
+      name: "OpenAI-compatible server",
+      stop: () => real.openai.stop(),
+      start: () => real.openai.start(),
+    },
     { name: "Weaviate", stop: () => real.weaviate.stop(), start: () => real.weaviate.start() },
     { name: "S3", stop: () => real.s3.stop(), start: () => real.s3.start() },
     { name: "Kafka", stop: () => real.kafka.stop(), start: () => real.kafka.start() },

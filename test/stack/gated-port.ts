@@ -30,7 +30,9 @@ export async function gatedPort(port: number, targetPort: number): Promise<Gated
     client.once("error", () => target.destroy());
     target.once("error", () => client.destroy());
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(port, "127.0.0.1", resolve),
+  );
   return {
     port: (server.address() as AddressInfo).port,
     open: () => void (isOpen = true),
@@ -38,10 +40,11 @@ export async function gatedPort(port: number, targetPort: number): Promise<Gated
       isOpen = false;
       for (const socket of sockets) socket.destroy();
     },
-    stop: () => new Promise<void>((resolve) => {
-      isOpen = false;
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        isOpen = false;
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -18,7 +18,16 @@ export async function ensureKafkaJars(version: string): Promise<string> {
   rmSync(staging, { recursive: true, force: true });
   await runCommand(
     "mvn",
-    ["-q", "-B", "-f", POM, "dependency:copy-dependencies", `-Dkafka.version=${version}`, `-DoutputDirectory=${staging}`, "-DincludeScope=runtime"],
+    [
+      "-q",
+      "-B",
+      "-f",
+      POM,
+      "dependency:copy-dependencies",
+      `-Dkafka.version=${version}`,
+      `-DoutputDirectory=${staging}`,
+      "-DincludeScope=runtime",
+    ],
     { timeoutMs: 10 * 60_000 },
   );
   rmSync(lib, { recursive: true, force: true });

@@ -19,7 +19,9 @@ after(() => kafka?.cleanup());
 test("every request kafkajs implements shares a protocol version with the broker", async () => {
   const brokerRanges = await fetchApiVersions(kafka.brokers[0] ?? "");
   const apiKeys = require("kafkajs/src/protocol/requests/apiKeys") as Record<string, number>;
-  const requests = require("kafkajs/src/protocol/requests") as { requests: Record<string, { versions: string[] }> };
+  const requests = require("kafkajs/src/protocol/requests") as {
+    requests: Record<string, { versions: string[] }>;
+  };
   const unusable: string[] = [];
   const negotiated: string[] = [];
   for (const [name, definition] of Object.entries(requests.requests)) {
@@ -29,11 +31,19 @@ test("every request kafkajs implements shares a protocol version with the broker
     const range = brokerRanges[key];
     const chosen = range ? Math.min(Math.max(...clientVersions), range.maxVersion) : -1; // kafkajs' own rule (protocol/requests lookup)
     if (!range || chosen < range.minVersion || !clientVersions.includes(chosen)) {
-      unusable.push(`${name} (kafkajs v${clientVersions.join(",")}; broker ${range ? `v${range.minVersion}-${range.maxVersion}` : "none"})`);
+      unusable.push(
+        `${name} (kafkajs v${clientVersions.join(",")}; broker ${range ? `v${range.minVersion}-${range.maxVersion}` : "none"})`,
+      );
     } else negotiated.push(`${name} v${chosen}`);
   }
-  process.stderr.write(`[stack] kafka ${kafka.version} / kafkajs negotiated: ${negotiated.join(", ")}\n`);
-  assert.deepEqual(unusable, [], `kafkajs requests the broker no longer accepts: ${unusable.join("; ")}`);
+  process.stderr.write(
+    `[stack] kafka ${kafka.version} / kafkajs negotiated: ${negotiated.join(", ")}\n`,
+  );
+  assert.deepEqual(
+    unusable,
+    [],
+    `kafkajs requests the broker no longer accepts: ${unusable.join("; ")}`,
+  );
 });
 
 async function fetchApiVersions(address: string): Promise<VersionRanges> {

@@ -17,11 +17,18 @@ export async function kafkaIsReady(brokers: string[]): Promise<boolean> {
     retry: { retries: 0 },
   });
   const admin = kafka.admin();
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 2, initialRetryTime: 100 } });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    retry: { retries: 2, initialRetryTime: 100 },
+  });
   try {
     await admin.connect();
     await admin.listTopics();
-    await admin.createTopics({ topics: [{ topic: READY_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic: READY_TOPIC, numPartitions: 1 }],
+      waitForLeaders: true,
+    });
     await admin.describeGroups([READY_TOPIC]);
     await producer.connect();
     await producer.send({ topic: READY_TOPIC, acks: -1, messages: [{ value: "ready" }] });

@@ -4,9 +4,16 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { CloudEvent, HTTP } from "cloudevents";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
-import { startKafkaRelay, type KafkaRelay, type KafkaRelayOptions } from "../../dev/kafka-relay/relay.ts";
+import {
+  startKafkaRelay,
+  type KafkaRelay,
+  type KafkaRelayOptions,
+} from "../../dev/kafka-relay/relay.ts";
 import { KafkaPublisher } from "../../functions/shared/backends/events/kafka.ts";
-import { headerStrings, recordToCloudEvent } from "../../functions/shared/backends/events/kafka-record.ts";
+import {
+  headerStrings,
+  recordToCloudEvent,
+} from "../../functions/shared/backends/events/kafka-record.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { createLogger } from "../../functions/shared/runtime/logger.ts";
 import { silentLogger } from "../support/silent-logger.ts";
@@ -23,14 +30,26 @@ async function scriptedSink() {
     request.on("data", (c: Buffer) => chunks.push(c));
     request.on("end", () => {
       const status = script.shift() ?? 200;
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString(), status, at: performance.now() });
+      received.push({
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString(),
+        status,
+        at: performance.now(),
+      });
       const retryAfter = status === 429 || status === 503 ? { "retry-after": "1" } : {};
-      response.writeHead(status, { "content-type": "application/json", ...retryAfter }).end(JSON.stringify({ error: `scripted ${status}` }));
+      response
+        .writeHead(status, { "content-type": "application/json", ...retryAfter })
+        .end(JSON.stringify({ error: `scripted ${status}` }));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const close = () => new Promise<void>((r) => server.close(() => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, received, script, close };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    received,
+    script,
+    close,
+  };
 }
 
 describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => {
@@ -57,8 +76,22 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     return relay;
   };
   const publish = async (topic: string, documentId: string) => {
-    publisher = new KafkaPublisher({ brokers: kafka.brokers, topic, clientId: "relay-test", logger: silentLogger, publishTimeoutMs: 5000 });
-    const event = new CloudEvent({ type: "rag.document.stored", source: "knative-rag/ingest", subject: documentId, datacontenttype: "application/json", partitionkey: documentId, traceparent: TRACEPARENT, data: { document_id: documentId } });
+    publisher = new KafkaPublisher({
+      brokers: kafka.brokers,
+      topic,
+      clientId: "relay-test",
+      logger: silentLogger,
+      publishTimeoutMs: 5000,
+    });
+    const event = new CloudEvent({
+      type: "rag.document.stored",
+      source: "knative-rag/ingest",
+      subject: documentId,
+      datacontenttype: "application/json",
+      partitionkey: documentId,
+      traceparent: TRACEPARENT,
+      data: { document_id: documentId },
+    });
     await publisher.publish(event);
     await publisher.close();
     return event;
@@ -70,14 +103,22 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void records.push(message) });
-    await waitFor(`${count} dead letters on ${topic}`, () => records.length >= count || undefined, 15_000);
+    await waitFor(
+      `${count} dead letters on ${topic}`,
+      () => records.length >= count || undefined,
+      15_000,
+    );
     await consumer.disconnect();
     return records;
   };
 
   before(async () => {
     kafka = await startKafka();
-    client = new Kafka({ clientId: "relay-test", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
+    client = new Kafka({
+      clientId: "relay-test",
+      brokers: kafka.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     sink = await scriptedSink();
   });
   after(async () => {
@@ -89,14 +130,21 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
   it("POSTs the record as a binary-mode CloudEvent with the record's traceparent as the HTTP traceparent", async () => {
     await relayOn("relay-plain");
     const event = await publish("relay-plain", "doc-1");
-    const [delivery] = await waitFor("the delivery", () => (deliveriesOf(event.id).length ? deliveriesOf(event.id) : undefined), 15_000);
+    const [delivery] = await waitFor(
+      "the delivery",
+      () => (deliveriesOf(event.id).length ? deliveriesOf(event.id) : undefined),
+      15_000,
+    );
     assert.equal(delivery!.headers["ce-type"], "rag.document.stored");
     assert.equal(delivery!.headers["ce-subject"], "doc-1");
     assert.equal(delivery!.headers["ce-partitionkey"], "doc-1");
     assert.equal(delivery!.headers["ce-traceparent"], TRACEPARENT);
     assert.equal(delivery!.headers.traceparent, TRACEPARENT);
     assert.match(String(delivery!.headers["content-type"]), /^application\/json/);
-    const received = HTTP.toEvent({ headers: delivery!.headers, body: delivery!.body }) as CloudEvent<unknown>;
+    const received = HTTP.toEvent({
+      headers: delivery!.headers,
+      body: delivery!.body,
+    }) as CloudEvent<unknown>;
     assert.deepEqual(received.data, { document_id: "doc-1" });
   });
 
@@ -104,14 +152,25 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     const relay = await relayOn("relay-retry", { retry: 4 });
     sink.script.push(503, 404, 409, 429);
     const event = await publish("relay-retry", "doc-2");
-    await waitFor("the 2xx", () => deliveriesOf(event.id).some((d) => d.status === 200) || undefined, 15_000);
-    assert.deepEqual(deliveriesOf(event.id).map((d) => d.status), [503, 404, 409, 429, 200]);
+    await waitFor(
+      "the 2xx",
+      () => deliveriesOf(event.id).some((d) => d.status === 200) || undefined,
+      15_000,
+    );
+    assert.deepEqual(
+      deliveriesOf(event.id).map((d) => d.status),
+      [503, 404, 409, 429, 200],
+    );
     await relay.stop();
     const again = await relayOn("relay-retry");
     // A later record with the same key (same partition, so delivered in order after it): once it
     // arrives, the restarted relay has read past the committed record.
     const marker = await publish("relay-retry", "doc-2");
-    await waitFor("the later record", () => deliveriesOf(marker.id).some((d) => d.status === 200) || undefined, 30_000);
+    await waitFor(
+      "the later record",
+      () => deliveriesOf(marker.id).some((d) => d.status === 200) || undefined,
+      30_000,
+    );
     assert.equal(deliveriesOf(event.id).length, 5, "the committed record came again");
     await again.stop();
   });
@@ -122,11 +181,19 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     const event = await publish("relay-reject", "doc-3");
     const [dead] = await deadLetters("relay-reject-dlq", 1);
     assert.equal(deliveriesOf(event.id).length, 1);
-    const failed = recordToCloudEvent(dead!, "relay-reject-dlq", 0, "/test") as CloudEvent<unknown> & Record<string, unknown>;
+    const failed = recordToCloudEvent(
+      dead!,
+      "relay-reject-dlq",
+      0,
+      "/test",
+    ) as CloudEvent<unknown> & Record<string, unknown>;
     assert.equal(failed.id, event.id);
     assert.equal(failed.knativeerrorcode, "400");
     assert.equal(failed.knativeerrordest, sink.url);
-    assert.deepEqual(JSON.parse(Buffer.from(String(failed.knativeerrordata), "base64").toString()), { error: "scripted 400" });
+    assert.deepEqual(
+      JSON.parse(Buffer.from(String(failed.knativeerrordata), "base64").toString()),
+      { error: "scripted 400" },
+    );
     assert.equal(headerStrings(dead!.headers).traceparent, TRACEPARENT);
     assert.equal(dead!.key?.toString(), "doc-3");
   });
@@ -136,7 +203,18 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     sink.script.push(500, 500, 500, 500);
     const event = await publish("relay-exhaust", "doc-4");
     const [dead] = await deadLetters("relay-exhaust-dlq", 1);
-    assert.deepEqual(deliveriesOf(event.id).map((d) => d.status), [500, 500, 500, 500]);
-    assert.equal((recordToCloudEvent(dead!, "relay-exhaust-dlq", 0, "/test") as unknown as Record<string, unknown>).knativeerrorcode, "500");
+    assert.deepEqual(
+      deliveriesOf(event.id).map((d) => d.status),
+      [500, 500, 500, 500],
+    );
+    assert.equal(
+      (
+        recordToCloudEvent(dead!, "relay-exhaust-dlq", 0, "/test") as unknown as Record<
+          string,
+          unknown
+        >
+      ).knativeerrorcode,
+      "500",
+    );
   });
 });

@@ -24,7 +24,10 @@ test("kafkajs creates a topic, produces idempotently with acks=-1, and a group c
   const topic = "documents";
   const admin = client.admin();
   await admin.connect();
-  assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }), true);
+  assert.equal(
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true }),
+    true,
+  );
   assert.ok((await admin.listTopics()).includes(topic));
 
   const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -32,7 +35,11 @@ test("kafkajs creates a topic, produces idempotently with acks=-1, and a group c
   const sent = await producer.send({
     topic,
     acks: -1,
-    messages: [1, 2, 3].map((n) => ({ key: `doc-${n}`, value: `chunk ${n}`, headers: { "ce-type": "rag.chunk", "ce-id": `id-${n}` } })),
+    messages: [1, 2, 3].map((n) => ({
+      key: `doc-${n}`,
+      value: `chunk ${n}`,
+      headers: { "ce-type": "rag.chunk", "ce-id": `id-${n}` },
+    })),
   });
   assert.ok(sent.every((r) => r.errorCode === 0));
   await producer.disconnect();
@@ -70,7 +77,10 @@ test("stop() then start() keeps the port and the data", async () => {
 
 test("the broker logged no rejected request versions", () => {
   const log = readFileSync(kafka.logFile, "utf8");
-  assert.doesNotMatch(log, /UnsupportedVersionException|InvalidRequestException|UNSUPPORTED_VERSION/);
+  assert.doesNotMatch(
+    log,
+    /UnsupportedVersionException|InvalidRequestException|UNSUPPORTED_VERSION/,
+  );
 });
 
 interface Received {
@@ -84,11 +94,16 @@ async function consumeN(consumer: Consumer, topic: string, n: number): Promise<R
   const received: Received[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`got ${received.length} of ${n} messages`)), 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`got ${received.length} of ${n} messages`)),
+        30_000,
+      );
       void consumer.run({
         autoCommit: true,
         eachMessage: async ({ message }) => {
-          const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
+          const headers = Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]),
+          );
           received.push({ value: String(message.value), headers });
           if (received.length === n) {
             clearTimeout(timer);

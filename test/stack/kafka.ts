@@ -40,10 +40,23 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaServe
   mkdirSync(dataDir);
 
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin", "java") : "java";
-  const jvm = ["-Xms128m", "-Xmx512m", "-Djava.awt.headless=true", `-Dlog4j2.configurationFile=${log4j}`, "-cp", join(lib, "*")];
+  const jvm = [
+    "-Xms128m",
+    "-Xmx512m",
+    "-Djava.awt.headless=true",
+    `-Dlog4j2.configurationFile=${log4j}`,
+    "-cp",
+    join(lib, "*"),
+  ];
   const began = performance.now();
-  await runCommand(java, [...jvm, "kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c", properties], { timeoutMs: 60_000 });
-  progress(`kafka ${version} storage formatted in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+  await runCommand(
+    java,
+    [...jvm, "kafka.tools.StorageTool", "format", "-t", newClusterId(), "-c", properties],
+    { timeoutMs: 60_000 },
+  );
+  progress(
+    `kafka ${version} storage formatted in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+  );
 
   const server = managedProcess({
     name: `kafka ${version} on ${brokers[0]}`,

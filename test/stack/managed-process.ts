@@ -95,7 +95,9 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
       await sleep(POLL_MS);
     }
     const probe = lastProbeError ? `; last readiness check: ${lastProbeError}` : "";
-    const why = exitReason ?? `not ready after ${seconds(began)}s (time-out ${spec.readyTimeoutMs / 1000}s${probe})`;
+    const why =
+      exitReason ??
+      `not ready after ${seconds(began)}s (time-out ${spec.readyTimeoutMs / 1000}s${probe})`;
     proc.ref(); // keep node alive until the exit is seen
     if (proc.pid) signalGroup(proc.pid, "SIGKILL");
     await exited;
@@ -108,7 +110,10 @@ export function managedProcess(spec: ProcessSpec): ManagedProcess {
     const began = performance.now();
     proc.ref(); // keep node alive until the exit is seen
     signalGroup(proc.pid, "SIGTERM");
-    const graceful = await Promise.race([exited.then(() => true), sleep(spec.stopTimeoutMs ?? 15_000, { unref: true }).then(() => false)]);
+    const graceful = await Promise.race([
+      exited.then(() => true),
+      sleep(spec.stopTimeoutMs ?? 15_000, { unref: true }).then(() => false),
+    ]);
     if (!graceful) {
       progress(`${spec.name} ignored SIGTERM for ${seconds(began)}s, killing it`);
       signalGroup(proc.pid, "SIGKILL");

@@ -14,10 +14,16 @@ export async function ensureMotoServer(version: string): Promise<string> {
   const began = performance.now();
   progress(`installing moto[server]==${version} into ${venv}`);
   rmSync(venv, { recursive: true, force: true });
-  await runCommand(process.env.STACK_PYTHON || "python3", ["-m", "venv", venv], { timeoutMs: 120_000 });
-  await runCommand(join(venv, "bin", "python"), ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `moto[server]==${version}`], {
-    timeoutMs: 15 * 60_000,
+  await runCommand(process.env.STACK_PYTHON || "python3", ["-m", "venv", venv], {
+    timeoutMs: 120_000,
   });
+  await runCommand(
+    join(venv, "bin", "python"),
+    ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `moto[server]==${version}`],
+    {
+      timeoutMs: 15 * 60_000,
+    },
+  );
   writeFileSync(complete, `moto[server]==${version}\n`);
   progress(`moto ${version} installed in ${((performance.now() - began) / 1000).toFixed(0)}s`);
   return server;

@@ -11,7 +11,10 @@ export interface OpenAiCompatibleServer {
   /** Every request received, answered or refused, in order. */
   requests: { path: string; body: unknown; status: number }[];
   /** The next `count` requests (to `path`, or to any path) answer `status` with Retry-After. */
-  failNext(count: number, options?: { status?: number; retryAfterSeconds?: number; path?: string }): void;
+  failNext(
+    count: number,
+    options?: { status?: number; retryAfterSeconds?: number; path?: string },
+  ): void;
   /** The next `count` requests are answered only after `ms` (for client time-outs). */
   stallNext(count: number, ms: number): void;
   stop(): Promise<void>;
@@ -38,7 +41,9 @@ interface Failure {
  * hashing embedder's, and a chat answer quotes the first sentence of the numbered source that
  * shares the most words with the question, citing it as [n], or says the sources do not answer.
  */
-export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServerOptions = {}): Promise<OpenAiCompatibleServer> {
+export async function startOpenAiCompatibleServer(
+  options: OpenAiCompatibleServerOptions = {},
+): Promise<OpenAiCompatibleServer> {
   const apiKey = options.apiKey ?? "sk-test-openai-compatible";
   const requests: OpenAiCompatibleServer["requests"] = [];
   let failure: Failure | undefined;
@@ -46,22 +51,43 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
   const app = new Hono();
 
   app.use("/v1/*", async (c, next) => {
-    const body = c.req.method === "POST" ? await c.req.raw.clone().json().catch(() => undefined) : undefined;
+    const body =
+      c.req.method === "POST"
+        ? await c.req.raw
+            .clone()
+            .json()
+            .catch(() => undefined)
+        : undefined;
     const record = { path: c.req.path, body, status: 0 };
     requests.push(record);
     if (c.req.header("authorization") !== `Bearer ${apiKey}`) {
       record.status = 401;
-      return openAiError(c, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
+      return openAiError(
+        c,
+        401,
+        "Incorrect API key provided.",
+        "invalid_request_error",
+        "invalid_api_key",
+      );
     }
     if (stall.remaining > 0) {
       stall.remaining--;
       await new Promise((r) => setTimeout(r, stall.ms));
     }
-    if (failure && failure.remaining > 0 && (failure.path === undefined || failure.path === c.req.path)) {
+    if (
+      failure &&
+      failure.remaining > 0 &&
+      (failure.path === undefined || failure.path === c.req.path)
+    ) {
       failure.remaining--;
       record.status = failure.status;
       c.header("retry-after", String(failure.retryAfterSeconds));
-      const type = failure.status === 429 ? "rate_limit_exceeded" : failure.status < 500 ? "invalid_request_error" : "server_error";
+      const type =
+        failure.status === 429
+          ? "rate_limit_exceeded"
+          : failure.status < 500
+            ? "invalid_request_error"
+            : "server_error";
       return openAiError(c, failure.status, `simulated ${failure.status} for a test`, type, type);
     }
     await next();
@@ -70,12 +96,26 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
   });
 
   app.post("/v1/embeddings", async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as { model?: unknown; input?: unknown; dimensions?: unknown; encoding_format?: unknown } | undefined;
+    const body = (await c.req.json().catch(() => undefined)) as
+      | { model?: unknown; input?: unknown; dimensions?: unknown; encoding_format?: unknown }
+      | undefined;
     const inputs = typeof body?.input === "string" ? [body.input] : body?.input;
-    if (typeof body?.model !== "string" || !Array.isArray(inputs) || inputs.length === 0 || !inputs.every((t) => typeof t === "string")) {
-      return openAiError(c, 400, "'model' and 'input' (a string or an array of strings) are required.", "invalid_request_error", null);
+    if (
+      typeof body?.model !== "string" ||
+      !Array.isArray(inputs) ||
+      inputs.length === 0 ||
+      !inputs.every((t) => typeof t === "string")
+    ) {
+      return openAiError(
+        c,
+        400,
+        "'model' and 'input' (a string or an array of strings) are required.",
+        "invalid_request_error",
+        null,
+      );
     }
-    const dimensions = typeof body.dimensions === "number" ? body.dimensions : (options.dimensions ?? 64);
+    const dimensions =
+      typeof body.dimensions === "number" ? body.dimensions : (options.dimensions ?? 64);
     const embedder = new HashingEmbedder(dimensions);
     const base64 = body.encoding_format === "base64";
     const tokens = inputs.reduce((sum: number, text: string) => sum + tokenize(text).length, 0);
@@ -84,16 +124,34 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
       model: body.model,
       data: inputs.map((text: string, index: number) => {
         const vector = embedder.embedOne(text);
-        return { object: "embedding", index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString("base64") : vector };
+        return {
+          object: "embedding",
+          index,
+          embedding: base64
+            ? Buffer.from(new Float32Array(vector).buffer).toString("base64")
+            : vector,
+        };
       }),
       usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
   });
 
   app.post("/v1/chat/completions", async (c) => {
-    const body = (await c.req.json().catch(() => undefined)) as { model?: unknown; messages?: { role: string; content: string }[] } | undefined;
-    if (typeof body?.model !== "string" || !Array.isArray(body.messages) || body.messages.length === 0) {
-      return openAiError(c, 400, "'model' and a non-empty 'messages' array are required.", "invalid_request_error", null);
+    const body = (await c.req.json().catch(() => undefined)) as
+      | { model?: unknown; messages?: { role: string; content: string }[] }
+      | undefined;
+    if (
+      typeof body?.model !== "string" ||
+      !Array.isArray(body.messages) ||
+      body.messages.length === 0
+    ) {
+      return openAiError(
+        c,
+        400,
+        "'model' and a non-empty 'messages' array are required.",
+        "invalid_request_error",
+        null,
+      );
     }
     const prompt = body.messages.map((m) => m.content).join("\n");
     const content = groundedAnswer(body.messages.at(-1)!.content);
@@ -104,8 +162,19 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
       object: "chat.completion",
       created: Math.floor(Date.now() / 1000),
       model: `${body.model}-compatible-test`,
-      choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, finish_reason: "stop", logprobs: null }],
-      usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content, refusal: null },
+          finish_reason: "stop",
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
     });
   });
 
@@ -140,7 +209,13 @@ export async function startOpenAiCompatibleServer(options: OpenAiCompatibleServe
   };
 }
 
-function openAiError(c: Context, status: number, message: string, type: string, code: string | null) {
+function openAiError(
+  c: Context,
+  status: number,
+  message: string,
+  type: string,
+  code: string | null,
+) {
   return c.json({ error: { message, type, param: null, code } }, status as 400);
 }
 
@@ -148,7 +223,9 @@ function openAiError(c: Context, status: number, message: string, type: string, 
 function groundedAnswer(userMessage: string): string {
   const question = /Question:\s*([\s\S]*)$/.exec(userMessage)?.[1] ?? "";
   const questionWords = new Set(tokenize(question).filter((w) => w.length > 3));
-  const sources = [...userMessage.matchAll(/^\[(\d+)\][^\n]*\n([\s\S]*?)(?=\n\n\[\d+\]|\n\nQuestion:)/gm)].map((m) => ({
+  const sources = [
+    ...userMessage.matchAll(/^\[(\d+)\][^\n]*\n([\s\S]*?)(?=\n\n\[\d+\]|\n\nQuestion:)/gm),
+  ].map((m) => ({
     n: Number(m[1]),
     content: m[2]!.trim(),
   }));

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
-export const REPO_COLLECTOR_CONFIG = fileURLToPath(new URL("../../monitoring/config/otel-collector.yaml", import.meta.url));
+export const REPO_COLLECTOR_CONFIG = fileURLToPath(
+  new URL("../../monitoring/config/otel-collector.yaml", import.meta.url),
+);
 const PIPELINE = "metrics/otlp";
 /** Asks the Kubernetes API for pod metadata: there is none on loopback. */
 const NEEDS_KUBERNETES = new Set(["k8sattributes"]);
@@ -22,7 +24,10 @@ interface CollectorConfig {
   processors: Section;
   exporters: Section;
   extensions: Section;
-  service: { extensions: string[]; pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }> };
+  service: {
+    extensions: string[];
+    pipelines: Record<string, { receivers: string[]; processors: string[]; exporters: string[] }>;
+  };
 }
 
 /**
@@ -37,20 +42,39 @@ interface CollectorConfig {
  * - extensions.health_check on a free loopback port; the collector's own metrics are off (they
  *   would listen on the fixed port 8888).
  */
-export function testCollectorConfig(endpoints: TestCollectorEndpoints, file = REPO_COLLECTOR_CONFIG): CollectorConfig {
+export function testCollectorConfig(
+  endpoints: TestCollectorEndpoints,
+  file = REPO_COLLECTOR_CONFIG,
+): CollectorConfig {
   const repo = parse(readFileSync(file, "utf8")) as CollectorConfig;
   const pipeline = repo.service.pipelines[PIPELINE];
   if (!pipeline) throw new Error(`${file}: no pipeline ${PIPELINE}`);
   const processors = pipeline.processors.filter((name) => !NEEDS_KUBERNETES.has(name));
-  const processorConfigs = Object.fromEntries(processors.map((name) => [name, required(repo.processors, name, file)]));
-  if (processorConfigs.batch) processorConfigs.batch = { ...processorConfigs.batch, timeout: "200ms" };
-  const exporters = Object.fromEntries(pipeline.exporters.map((name) => [name, { ...required(repo.exporters, name, file), endpoint: endpoints.remoteWriteUrl }]));
-  if (pipeline.receivers.join() !== "otlp") throw new Error(`${file}: ${PIPELINE} receives from ${pipeline.receivers.join(", ")}; expected otlp`);
+  const processorConfigs = Object.fromEntries(
+    processors.map((name) => [name, required(repo.processors, name, file)]),
+  );
+  if (processorConfigs.batch)
+    processorConfigs.batch = { ...processorConfigs.batch, timeout: "200ms" };
+  const exporters = Object.fromEntries(
+    pipeline.exporters.map((name) => [
+      name,
+      { ...required(repo.exporters, name, file), endpoint: endpoints.remoteWriteUrl },
+    ]),
+  );
+  if (pipeline.receivers.join() !== "otlp")
+    throw new Error(
+      `${file}: ${PIPELINE} receives from ${pipeline.receivers.join(", ")}; expected otlp`,
+    );
   return {
     receivers: { otlp: { protocols: { http: { endpoint: endpoints.otlpHttp } } } },
     processors: processorConfigs,
     exporters,
-    extensions: { health_check: { ...required(repo.extensions, "health_check", file), endpoint: endpoints.health } },
+    extensions: {
+      health_check: {
+        ...required(repo.extensions, "health_check", file),
+        endpoint: endpoints.health,
+      },
+    },
     service: {
       extensions: ["health_check"],
       pipelines: { [PIPELINE]: { receivers: ["otlp"], processors, exporters: pipeline.exporters } },

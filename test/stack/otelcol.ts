@@ -31,7 +31,11 @@ export async function startOtelCollector(options: OtelCollectorOptions): Promise
   const ports = await freePorts(["otlpHttp", "health"] as const);
   const host = "127.0.0.1";
   const configFile = join(dir, "otel-collector.yaml");
-  const config = testCollectorConfig({ otlpHttp: `${host}:${ports.otlpHttp}`, health: `${host}:${ports.health}`, remoteWriteUrl: options.remoteWriteUrl });
+  const config = testCollectorConfig({
+    otlpHttp: `${host}:${ports.otlpHttp}`,
+    health: `${host}:${ports.health}`,
+    remoteWriteUrl: options.remoteWriteUrl,
+  });
   writeFileSync(configFile, stringify(config));
   const server = managedProcess({
     name: `otelcol ${version} on ${host}:${ports.otlpHttp}`,

@@ -15,7 +15,11 @@ export function tcpOpen(port: number, timeoutMs = 1000): Promise<boolean> {
 }
 
 /** True when GET url answers with one of the given statuses (any status when none is given). */
-export async function httpAnswers(url: string, statuses: readonly number[] = [], timeoutMs = 2000): Promise<boolean> {
+export async function httpAnswers(
+  url: string,
+  statuses: readonly number[] = [],
+  timeoutMs = 2000,
+): Promise<boolean> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();

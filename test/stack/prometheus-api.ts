@@ -17,8 +17,14 @@ export async function instantQuery(prometheusUrl: string, expr: string): Promise
     body: new URLSearchParams({ query: expr }),
     signal: AbortSignal.timeout(10_000),
   });
-  const body = (await response.json()) as { status: string; data?: QueryResult; errorType?: string; error?: string };
-  if (body.status !== "success" || !body.data) throw new Error(`${body.errorType ?? response.status}: ${body.error ?? "no data"} in ${expr}`);
+  const body = (await response.json()) as {
+    status: string;
+    data?: QueryResult;
+    errorType?: string;
+    error?: string;
+  };
+  if (body.status !== "success" || !body.data)
+    throw new Error(`${body.errorType ?? response.status}: ${body.error ?? "no data"} in ${expr}`);
   return body.data;
 }
 
@@ -29,8 +35,14 @@ export async function seriesCount(prometheusUrl: string, expr: string): Promise<
 }
 
 /** The label names (values merged) of every series matching a selector. */
-export async function seriesLabels(prometheusUrl: string, match: string): Promise<Map<string, Set<string>>> {
-  const response = await fetch(`${prometheusUrl}/api/v1/series?${new URLSearchParams({ "match[]": match })}`, { signal: AbortSignal.timeout(10_000) });
+export async function seriesLabels(
+  prometheusUrl: string,
+  match: string,
+): Promise<Map<string, Set<string>>> {
+  const response = await fetch(
+    `${prometheusUrl}/api/v1/series?${new URLSearchParams({ "match[]": match })}`,
+    { signal: AbortSignal.timeout(10_000) },
+  );
   const body = (await response.json()) as { status: string; data: Record<string, string>[] };
   const labels = new Map<string, Set<string>>();
   for (const series of body.data) {

@@ -2,8 +2,12 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 
-export const REPO_PROMETHEUS_CONFIG = fileURLToPath(new URL("../../monitoring/config/prometheus.yml", import.meta.url));
-export const REPO_RULES = fileURLToPath(new URL("../../monitoring/rules/slo.rules.yaml", import.meta.url));
+export const REPO_PROMETHEUS_CONFIG = fileURLToPath(
+  new URL("../../monitoring/config/prometheus.yml", import.meta.url),
+);
+export const REPO_RULES = fileURLToPath(
+  new URL("../../monitoring/rules/slo.rules.yaml", import.meta.url),
+);
 /** Rules evaluated every second instead of every 30 s, so recorded series exist soon after traffic. */
 export const TEST_EVALUATION_INTERVAL = "1s";
 
@@ -19,7 +23,11 @@ interface PrometheusConfig {
  * exemplar settings as written; evaluation_interval 1s; the rule file is the copy below; the
  * self-scrape points at this server's address.
  */
-export function testPrometheusConfig(listen: string, rulesFile: string, file = REPO_PROMETHEUS_CONFIG): PrometheusConfig {
+export function testPrometheusConfig(
+  listen: string,
+  rulesFile: string,
+  file = REPO_PROMETHEUS_CONFIG,
+): PrometheusConfig {
   const repo = parse(readFileSync(file, "utf8")) as PrometheusConfig;
   return {
     ...repo,

@@ -3,7 +3,12 @@
 // redis_exporter, MinIO, cAdvisor or Tempo's metrics generator, none of which runs here.
 import { allExpressions, recordingRules, type Expression } from "../deploy/support/promql.ts";
 import { vectorSelectors, type VectorSelector } from "../deploy/support/promql-selectors.ts";
-import { FUNCTIONS_SOURCE, readCatalog, storedNames, type CatalogMetric } from "../deploy/support/metrics-catalog.ts";
+import {
+  FUNCTIONS_SOURCE,
+  readCatalog,
+  storedNames,
+  type CatalogMetric,
+} from "../deploy/support/metrics-catalog.ts";
 
 export function functionMetrics(): CatalogMetric[] {
   return readCatalog().sources[FUNCTIONS_SOURCE]!.metrics;
@@ -56,21 +61,29 @@ export function livePlan(expressions: Expression[] = allExpressions()): LivePlan
     const recordedExpr = recorded.get(name);
     if (recordedExpr !== undefined) {
       if (seen.has(name)) return `${name} records itself`;
-      const inner = vectorSelectors(recordedExpr).map((s) => foreign(s, new Set([...seen, name]))).filter(Boolean);
+      const inner = vectorSelectors(recordedExpr)
+        .map((s) => foreign(s, new Set([...seen, name])))
+        .filter(Boolean);
       return inner.length > 0 ? `${name} is recorded from ${inner.join("; ")}` : undefined;
     }
     const entry = catalog.get(name);
     if (!entry) return `${selector.text} is in no catalog source`;
-    if (!entry.sources.includes(FUNCTIONS_SOURCE)) return `${name} comes from ${entry.sources.join(", ")}`;
-    const alien = selector.matchers.map((m) => m.label).filter((label) => !entry.functionLabels.has(label));
-    if (alien.length > 0) return `${selector.text} selects on ${alien.join(", ")}, labels of ${entry.sources.filter((s) => s !== FUNCTIONS_SOURCE).join(", ")}`;
+    if (!entry.sources.includes(FUNCTIONS_SOURCE))
+      return `${name} comes from ${entry.sources.join(", ")}`;
+    const alien = selector.matchers
+      .map((m) => m.label)
+      .filter((label) => !entry.functionLabels.has(label));
+    if (alien.length > 0)
+      return `${selector.text} selects on ${alien.join(", ")}, labels of ${entry.sources.filter((s) => s !== FUNCTIONS_SOURCE).join(", ")}`;
     return undefined;
   };
 
   const plan: LivePlan = { checked: [], skipped: [] };
   for (const expression of expressions) {
     const selectors = vectorSelectors(expression.expr);
-    const reasons = [...new Set(selectors.map((s) => foreign(s)).filter((r): r is string => r !== undefined))];
+    const reasons = [
+      ...new Set(selectors.map((s) => foreign(s)).filter((r): r is string => r !== undefined)),
+    ];
     if (reasons.length > 0) {
       plan.skipped.push({ ...expression, reason: reasons.join("; ") });
       continue;

@@ -10,18 +10,30 @@ import type { OpenAiCompatibleServer } from "./openai-compatible-server.ts";
 const NAMESPACE = "promql-live";
 
 const postJson = (url: string, body: unknown) =>
-  fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
-async function expectStatus(response: Promise<Response>, status: number, what: string): Promise<unknown> {
+async function expectStatus(
+  response: Promise<Response>,
+  status: number,
+  what: string,
+): Promise<unknown> {
   const res = await response;
   const text = await res.text();
   assert.equal(res.status, status, `${what}: ${text}`);
   return text ? JSON.parse(text) : undefined;
 }
 
-export async function driveTraffic(stack: LocalStack, openai: OpenAiCompatibleServer): Promise<void> {
+export async function driveTraffic(
+  stack: LocalStack,
+  openai: OpenAiCompatibleServer,
+): Promise<void> {
   const { ingest, search } = stack.urls;
-  const searchFor = (query: string, mode: string) => postJson(`${search}/search`, { query, namespace: NAMESPACE, mode, top_k: 3 });
+  const searchFor = (query: string, mode: string) =>
+    postJson(`${search}/search`, { query, namespace: NAMESPACE, mode, top_k: 3 });
   const searchable = (id: string, word: string) =>
     waitFor(
       `${id} to be searchable`,
@@ -34,36 +46,74 @@ export async function driveTraffic(stack: LocalStack, openai: OpenAiCompatibleSe
     );
 
   // Ingest (JSON and raw text/plain), a duplicate, and the async hop to index-document.
-  const knative = { id: "activator", text: "The activator holds requests while a revision scales from zero.", namespace: NAMESPACE };
+  const knative = {
+    id: "activator",
+    text: "The activator holds requests while a revision scales from zero.",
+    namespace: NAMESPACE,
+  };
   await expectStatus(postJson(`${ingest}/ingest`, knative), 202, "ingest JSON");
   await expectStatus(
-    fetch(`${ingest}/ingest?namespace=${NAMESPACE}&id=kafka&title=Kafka`, { method: "POST", headers: { "content-type": "text/plain" }, body: "KafkaSource delivers each record to index-document." }),
+    fetch(`${ingest}/ingest?namespace=${NAMESPACE}&id=kafka&title=Kafka`, {
+      method: "POST",
+      headers: { "content-type": "text/plain" },
+      body: "KafkaSource delivers each record to index-document.",
+    }),
     202,
     "ingest text/plain",
   );
-  assert.equal(((await expectStatus(postJson(`${ingest}/ingest`, knative), 202, "ingest duplicate")) as { duplicate: boolean }).duplicate, true);
+  assert.equal(
+    (
+      (await expectStatus(postJson(`${ingest}/ingest`, knative), 202, "ingest duplicate")) as {
+        duplicate: boolean;
+      }
+    ).duplicate,
+    true,
+  );
   await searchable("activator", "activator");
   await searchable("kafka", "KafkaSource");
 
   // Every mode; the repeat is a search-cache hit, and vector after hybrid an embedding-cache hit.
-  for (const mode of ["hybrid", "vector", "keyword", "hybrid"]) await expectStatus(searchFor("how does the activator scale from zero", mode), 200, `search ${mode}`);
+  for (const mode of ["hybrid", "vector", "keyword", "hybrid"])
+    await expectStatus(
+      searchFor("how does the activator scale from zero", mode),
+      200,
+      `search ${mode}`,
+    );
 
   // Client errors.
   await expectStatus(postJson(`${search}/search`, {}), 400, "search without a query");
-  await expectStatus(postJson(`${ingest}/ingest`, { text: "x", namespace: "Not Valid" }), 400, "ingest into a bad namespace");
+  await expectStatus(
+    postJson(`${ingest}/ingest`, { text: "x", namespace: "Not Valid" }),
+    400,
+    "ingest into a bad namespace",
+  );
 
   // A 5xx on /search: the chat model fails once (no client retries: OPENAI_MAX_RETRIES=0).
   openai.failNext(1, { status: 500, path: "/v1/chat/completions" });
-  await expectStatus(searchFor("what does the activator hold", "keyword"), 503, "search while the model fails");
+  await expectStatus(
+    searchFor("what does the activator hold", "keyword"),
+    503,
+    "search while the model fails",
+  );
 
   // A 5xx on index-document: embeddings fail for all three of its calls to embed (the embed
   // client retries twice), so it answers 503; the event's redelivery then indexes the document.
   const requestsBefore = openai.requests.length;
   openai.failNext(3, { status: 500, path: "/v1/embeddings" });
-  await expectStatus(postJson(`${ingest}/ingest`, { id: "retried", text: "Redelivery indexes a document after a failed attempt.", namespace: NAMESPACE }), 202, "ingest for a failed index");
+  await expectStatus(
+    postJson(`${ingest}/ingest`, {
+      id: "retried",
+      text: "Redelivery indexes a document after a failed attempt.",
+      namespace: NAMESPACE,
+    }),
+    202,
+    "ingest for a failed index",
+  );
   await searchable("retried", "Redelivery");
   assert.ok(
-    openai.requests.slice(requestsBefore).some((r) => r.path === "/v1/embeddings" && r.status === 500),
+    openai.requests
+      .slice(requestsBefore)
+      .some((r) => r.path === "/v1/embeddings" && r.status === 500),
     "the embeddings failure was served to index-document's embed call",
   );
 }

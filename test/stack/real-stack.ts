@@ -1,10 +1,17 @@
 import assert from "node:assert/strict";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../functions/cli/local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  startLocalStack,
+  type LocalStack,
+} from "../../functions/cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { startKafkaRelayProcess, type RelayProcess } from "./kafka-relay-process.ts";
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from "./openai-compatible-server.ts";
+import {
+  startOpenAiCompatibleServer,
+  type OpenAiCompatibleServer,
+} from "./openai-compatible-server.ts";
 import {
   startKafka,
   startRedis,
@@ -48,13 +55,22 @@ export interface RealStack {
   postJson(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   ingest(body: unknown): Promise<{ document_id: string; duplicate: boolean }>;
   search(body: Record<string, unknown>): Promise<SearchResult>;
-  namespaceStats(namespace: string): Promise<{ namespace: string; documents: number; chunks: number } | undefined>;
-  searchable(documentId: string, namespace: string, query: string, timeoutMs?: number): Promise<true>;
+  namespaceStats(
+    namespace: string,
+  ): Promise<{ namespace: string; documents: number; chunks: number } | undefined>;
+  searchable(
+    documentId: string,
+    namespace: string,
+    query: string,
+    timeoutMs?: number,
+  ): Promise<true>;
   stop(): Promise<void>;
 }
 
 /** The functions' settings for the real servers: the adapters the cluster selects. */
-export function clusterEnv(servers: Pick<RealStack, "kafka" | "weaviate" | "s3" | "upstash" | "openai">): Record<string, string> {
+export function clusterEnv(
+  servers: Pick<RealStack, "kafka" | "weaviate" | "s3" | "upstash" | "openai">,
+): Record<string, string> {
   const { kafka, weaviate, s3, upstash, openai } = servers;
   return {
     OBJECT_STORE: "s3",
@@ -92,21 +108,51 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
   try {
     const redis = await startRedis();
     cleanups.push(() => redis.cleanup());
-    const [kafka, weaviate, s3, openai] = await Promise.all([startKafka(), startWeaviate(), startS3({ persistent: options.persistentS3 }), startOpenAiCompatibleServer()]);
-    cleanups.push(() => openai.stop(), () => kafka.cleanup(), () => weaviate.cleanup(), () => s3.cleanup());
+    const [kafka, weaviate, s3, openai] = await Promise.all([
+      startKafka(),
+      startWeaviate(),
+      startS3({ persistent: options.persistentS3 }),
+      startOpenAiCompatibleServer(),
+    ]);
+    cleanups.push(
+      () => openai.stop(),
+      () => kafka.cleanup(),
+      () => weaviate.cleanup(),
+      () => s3.cleanup(),
+    );
     const upstash = await startUpstashRestShim({ redisUrl: redis.url });
     cleanups.push(() => upstash.stop());
     const dataDir = await tempDir("real-stack");
-    const env = { LOG_LEVEL: "info", OTEL_BSP_SCHEDULE_DELAY: "100", ...clusterEnv({ kafka, weaviate, s3, upstash, openai }) };
+    const env = {
+      LOG_LEVEL: "info",
+      OTEL_BSP_SCHEDULE_DELAY: "100",
+      ...clusterEnv({ kafka, weaviate, s3, upstash, openai }),
+    };
     const logs: string[] = [];
-    const functions = await startLocalStack({ ports: await freePorts(FUNCTION_NAMES), dataDir, env, otlpEndpoint: options.otlpEndpoint, onLog: (_n, line) => logs.push(line) });
+    const functions = await startLocalStack({
+      ports: await freePorts(FUNCTION_NAMES),
+      dataDir,
+      env,
+      otlpEndpoint: options.otlpEndpoint,
+      onLog: (_n, line) => logs.push(line),
+    });
     cleanups.push(() => functions.stop());
-    const relay = await startKafkaRelayProcess({ KAFKA_BROKERS: kafka.brokers.join(","), RELAY_SINK: `${functions.urls["index-document"]}/`, ...options.relay });
+    const relay = await startKafkaRelayProcess({
+      KAFKA_BROKERS: kafka.brokers.join(","),
+      RELAY_SINK: `${functions.urls["index-document"]}/`,
+      ...options.relay,
+    });
     cleanups.push(() => relay.stop());
-    console.log(`real stack and functions up in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+    console.log(
+      `real stack and functions up in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+    );
 
     const postJson = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: JSON.stringify(body),
+      });
     const search = async (body: Record<string, unknown>) => {
       const response = await postJson(`${functions.urls.search}/search`, body);
       assert.equal(response.status, 200, await response.clone().text());
@@ -130,13 +176,18 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
         return (await response.json()) as { document_id: string; duplicate: boolean };
       },
       async namespaceStats(namespace) {
-        const { namespaces } = (await (await fetch(`${functions.urls.search}/namespaces`)).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
+        const { namespaces } = (await (
+          await fetch(`${functions.urls.search}/namespaces`)
+        ).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
         return namespaces.find((n) => n.namespace === namespace);
       },
       searchable: (documentId, namespace, query, timeoutMs = 30_000) =>
         waitFor(
           `${documentId} to be searchable`,
-          async () => (await search({ query, namespace, mode: "keyword", top_k: 10 })).sources.some((s) => s.document_id === documentId) || undefined,
+          async () =>
+            (await search({ query, namespace, mode: "keyword", top_k: 10 })).sources.some(
+              (s) => s.document_id === documentId,
+            ) || undefined,
           timeoutMs,
         ),
       stop,

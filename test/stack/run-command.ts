@@ -7,7 +7,11 @@ export interface RunOptions {
 }
 
 /** Runs a one-off tool (mvn, go, pip, Kafka's StorageTool) to completion; throws with its output when it fails. */
-export function runCommand(command: string, args: readonly string[], options: RunOptions): Promise<string> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
@@ -27,7 +31,10 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       clearTimeout(timer);
       if (code === 0) resolve(output);
       else {
-        const why = signal === "SIGKILL" ? `timed out after ${options.timeoutMs / 1000}s` : `failed (${signal ?? `code ${code}`})`;
+        const why =
+          signal === "SIGKILL"
+            ? `timed out after ${options.timeoutMs / 1000}s`
+            : `failed (${signal ?? `code ${code}`})`;
         reject(new Error(`${describe} ${why}:\n${output.split("\n").slice(-40).join("\n")}`));
       }
     });

@@ -31,7 +31,15 @@ after(async () => {
 test("create a bucket, put, head, get and list objects", async () => {
   await s3.send(new CreateBucketCommand({ Bucket: "documents" }));
   const body = JSON.stringify({ documentId: "d1", text: "héllo" });
-  await s3.send(new PutObjectCommand({ Bucket: "documents", Key: "ns/d1.json", Body: body, ContentType: "application/json", Metadata: { namespace: "ns" } }));
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: "documents",
+      Key: "ns/d1.json",
+      Body: body,
+      ContentType: "application/json",
+      Metadata: { namespace: "ns" },
+    }),
+  );
   await s3.send(new PutObjectCommand({ Bucket: "documents", Key: "ns/d2.json", Body: "{}" }));
   await s3.send(new PutObjectCommand({ Bucket: "documents", Key: "other/d3.json", Body: "{}" }));
 
@@ -44,11 +52,17 @@ test("create a bucket, put, head, get and list objects", async () => {
   assert.equal(await got.Body?.transformToString(), body);
 
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: "documents", Prefix: "ns/" }));
-  assert.deepEqual(listed.Contents?.map((o) => o.Key), ["ns/d1.json", "ns/d2.json"]);
+  assert.deepEqual(
+    listed.Contents?.map((o) => o.Key),
+    ["ns/d1.json", "ns/d2.json"],
+  );
 });
 
 test("head of a missing key is NotFound", async () => {
-  await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: "documents", Key: "nope" })), (err) => err instanceof NotFound);
+  await assert.rejects(
+    s3.send(new HeadObjectCommand({ Bucket: "documents", Key: "nope" })),
+    (err) => err instanceof NotFound,
+  );
 });
 
 test("stop() then start() keeps the port but not the store (moto is in-memory)", async () => {
@@ -65,15 +79,27 @@ test("a persistent server replays its recording at start(): objects survive a re
     endpoint: persistent.endpoint,
     region: persistent.region,
     forcePathStyle: true,
-    credentials: { accessKeyId: persistent.accessKeyId, secretAccessKey: persistent.secretAccessKey },
+    credentials: {
+      accessKeyId: persistent.accessKeyId,
+      secretAccessKey: persistent.secretAccessKey,
+    },
   });
   try {
     await client.send(new CreateBucketCommand({ Bucket: "documents" }));
     const body = JSON.stringify({ text: "kept across a restart, héllo" });
-    await client.send(new PutObjectCommand({ Bucket: "documents", Key: "ns/kept.json", Body: body, ContentType: "application/json" }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: "documents",
+        Key: "ns/kept.json",
+        Body: body,
+        ContentType: "application/json",
+      }),
+    );
     await persistent.stop();
     await persistent.start();
-    const got = await client.send(new GetObjectCommand({ Bucket: "documents", Key: "ns/kept.json" }));
+    const got = await client.send(
+      new GetObjectCommand({ Bucket: "documents", Key: "ns/kept.json" }),
+    );
     assert.equal(await got.Body?.transformToString(), body);
   } finally {
     client.destroy();

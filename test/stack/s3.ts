@@ -41,7 +41,12 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     name: `s3 (moto ${MOTO_VERSION}) on ${endpoint}`,
     command: binary,
     args: ["-H", "127.0.0.1", "-p", String(motoPort)],
-    env: { PYTHONUNBUFFERED: "1", ...(options.persistent ? { MOTO_ENABLE_RECORDING: "true", MOTO_RECORDER_FILEPATH: join(dir, "recording.jsonl") } : {}) },
+    env: {
+      PYTHONUNBUFFERED: "1",
+      ...(options.persistent
+        ? { MOTO_ENABLE_RECORDING: "true", MOTO_RECORDER_FILEPATH: join(dir, "recording.jsonl") }
+        : {}),
+    },
     cwd: dir,
     logFile: join(dir, "moto.log"),
     isReady: () => httpAnswers(`${motoUrl}/moto-api/`),
@@ -56,8 +61,13 @@ export async function startS3(options: S3Options = {}): Promise<S3Server> {
     await server.start();
     if (!gate) return;
     // Replayed to moto's own port: the recording's requests are rewritten to the replay request's host.
-    const replayed = await fetch(`${motoUrl}/moto-api/recorder/replay-recording`, { method: "POST" });
-    if (!replayed.ok) throw new Error(`moto could not replay its recording: ${replayed.status} ${await replayed.text()}`);
+    const replayed = await fetch(`${motoUrl}/moto-api/recorder/replay-recording`, {
+      method: "POST",
+    });
+    if (!replayed.ok)
+      throw new Error(
+        `moto could not replay its recording: ${replayed.status} ${await replayed.text()}`,
+      );
     gate.open();
   };
   const stop = async () => {

@@ -4,7 +4,11 @@
 export { startKafka, type KafkaOptions, type KafkaServer } from "./kafka.ts";
 export { startWeaviate, type WeaviateOptions, type WeaviateServer } from "./weaviate.ts";
 export { startRedis, type RedisOptions, type RedisServer } from "./redis.ts";
-export { startUpstashRestShim, type UpstashRestShim, type UpstashRestShimOptions } from "./upstash-rest-shim.ts";
+export {
+  startUpstashRestShim,
+  type UpstashRestShim,
+  type UpstashRestShimOptions,
+} from "./upstash-rest-shim.ts";
 export { startS3, type S3Options, type S3Server } from "./s3.ts";
 export { startPrometheus, type PrometheusOptions, type PrometheusServer } from "./prometheus.ts";
 export { startOtelCollector, type OtelCollector, type OtelCollectorOptions } from "./otelcol.ts";

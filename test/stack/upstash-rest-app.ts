@@ -11,7 +11,20 @@ export interface UpstashRestAppOptions {
 }
 
 // These would change the state of the one shared connection, or never answer.
-const REFUSED = new Set(["multi", "exec", "discard", "watch", "unwatch", "select", "subscribe", "psubscribe", "ssubscribe", "monitor", "quit", "reset"]);
+const REFUSED = new Set([
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+  "select",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "monitor",
+  "quit",
+  "reset",
+]);
 
 /**
  * The Upstash REST protocol in front of a real Redis: POST / with one command as a JSON array,
@@ -21,14 +34,19 @@ export function upstashRestApp({ redis, token }: UpstashRestAppOptions): Hono {
   const app = new Hono();
 
   app.use("*", async (c, next) => {
-    const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("_token");
+    const bearer =
+      c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? c.req.query("_token");
     if (bearer !== token) return c.json({ error: "Unauthorized" }, 401);
     return next();
   });
 
   app.post("/", async (c) => {
     const command = parseCommand(await readJson(c));
-    if (!command) return c.json({ error: "ERR a command is a non-empty JSON array of strings and numbers" }, 400);
+    if (!command)
+      return c.json(
+        { error: "ERR a command is a non-empty JSON array of strings and numbers" },
+        400,
+      );
     const refusal = refuse(command);
     if (refusal) return c.json({ error: refusal }, 400);
     try {
@@ -60,7 +78,11 @@ async function runBatch(c: Context, batch: Batch): Promise<Response> {
   try {
     const results = (await batch.exec()) ?? [];
     const base64 = wantsBase64(c);
-    return c.json(results.map(([err, result]) => (err ? { error: message(err) } : { result: encodeReply(result, base64) })));
+    return c.json(
+      results.map(([err, result]) =>
+        err ? { error: message(err) } : { result: encodeReply(result, base64) },
+      ),
+    );
   } catch (err) {
     // A transaction whose queueing failed (EXECABORT) answers as a whole.
     return c.json({ error: message(err) }, 400);

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { Redis } from "@upstash/redis";
-import { startRedis, startUpstashRestShim, type RedisServer, type UpstashRestShim } from "./servers.ts";
+import {
+  startRedis,
+  startUpstashRestShim,
+  type RedisServer,
+  type UpstashRestShim,
+} from "./servers.ts";
 
 // @upstash/redis itself is the judge of the protocol: its default base64 response encoding,
 // pipelines, transactions and its error path on a bad token.
@@ -48,7 +53,13 @@ test("incr, sadd and sismember, mget", async () => {
 });
 
 test("a pipeline returns each command's result in order", async () => {
-  const results = await redis.pipeline().set("p1", "one").incr("p-count").get("p1").smembers("tags").exec();
+  const results = await redis
+    .pipeline()
+    .set("p1", "one")
+    .incr("p-count")
+    .get("p1")
+    .smembers("tags")
+    .exec();
   assert.equal(results[0], "OK");
   assert.equal(results[1], 1);
   assert.equal(results[2], "one");
@@ -66,13 +77,26 @@ test("a Redis error comes back as an error", async () => {
 });
 
 test("a wrong token is refused with 401", async () => {
-  const res = await fetch(shim.url, { method: "POST", headers: { authorization: "Bearer wrong" }, body: '["get","k1"]' });
+  const res = await fetch(shim.url, {
+    method: "POST",
+    headers: { authorization: "Bearer wrong" },
+    body: '["get","k1"]',
+  });
   assert.equal(res.status, 401);
-  const intruder = new Redis({ url: shim.url, token: "wrong", retry: false, enableTelemetry: false });
+  const intruder = new Redis({
+    url: shim.url,
+    token: "wrong",
+    retry: false,
+    enableTelemetry: false,
+  });
   await assert.rejects(intruder.get("k1"), /Unauthorized/);
 });
 
 test("without base64 encoding the shim answers plain strings", async () => {
-  const res = await fetch(shim.url, { method: "POST", headers: { authorization: `Bearer ${shim.token}` }, body: '["get","k1"]' });
+  const res = await fetch(shim.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${shim.token}` },
+    body: '["get","k1"]',
+  });
   assert.deepEqual(await res.json(), { result: "v1" });
 });

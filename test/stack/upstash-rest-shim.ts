@@ -22,7 +22,9 @@ export interface UpstashRestShimOptions {
 }
 
 /** Serves the Upstash REST protocol on loopback, in this process, forwarding every command to a real Redis. */
-export async function startUpstashRestShim(options: UpstashRestShimOptions): Promise<UpstashRestShim> {
+export async function startUpstashRestShim(
+  options: UpstashRestShimOptions,
+): Promise<UpstashRestShim> {
   const began = performance.now();
   const token = options.token ?? randomBytes(16).toString("hex");
   // Few retries: with Redis stopped, a request fails in a moment with an {error} instead of hanging.
@@ -36,7 +38,9 @@ export async function startUpstashRestShim(options: UpstashRestShimOptions): Pro
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
-  progress(`upstash REST shim on ${url} -> ${options.redisUrl} ready in ${((performance.now() - began) / 1000).toFixed(1)}s`);
+  progress(
+    `upstash REST shim on ${url} -> ${options.redisUrl} ready in ${((performance.now() - began) / 1000).toFixed(1)}s`,
+  );
 
   async function stop(): Promise<void> {
     await new Promise<void>((resolve) => {

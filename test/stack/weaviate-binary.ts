@@ -10,12 +10,20 @@ export async function ensureWeaviateBinary(version: string): Promise<string> {
   const server = join(bin, "weaviate-server");
   if (existsSync(server)) return server;
   const began = performance.now();
-  progress(`building weaviate-server ${version} with go install into ${bin} (takes minutes the first time)`);
+  progress(
+    `building weaviate-server ${version} with go install into ${bin} (takes minutes the first time)`,
+  );
   // go install writes the binary only once the build succeeded, so a half build is never taken.
-  await runCommand("go", ["install", `github.com/weaviate/weaviate/cmd/weaviate-server@v${version}`], {
-    env: { GOBIN: bin },
-    timeoutMs: 40 * 60_000,
-  });
-  progress(`weaviate-server ${version} built in ${((performance.now() - began) / 1000).toFixed(0)}s`);
+  await runCommand(
+    "go",
+    ["install", `github.com/weaviate/weaviate/cmd/weaviate-server@v${version}`],
+    {
+      env: { GOBIN: bin },
+      timeoutMs: 40 * 60_000,
+    },
+  );
+  progress(
+    `weaviate-server ${version} built in ${((performance.now() - began) / 1000).toFixed(0)}s`,
+  );
   return server;
 }

@@ -15,9 +15,18 @@ type Chunk = {
 };
 
 const chunks: { properties: Chunk; vectors: number[] }[] = [
-  { properties: { text: "knative scales functions to zero", documentId: "d1" }, vectors: [1, 0, 0, 0] },
-  { properties: { text: "kafka keeps an ordered log of events", documentId: "d2" }, vectors: [0, 1, 0, 0] },
-  { properties: { text: "weaviate answers vector and keyword queries", documentId: "d3" }, vectors: [0, 0, 1, 0] },
+  {
+    properties: { text: "knative scales functions to zero", documentId: "d1" },
+    vectors: [1, 0, 0, 0],
+  },
+  {
+    properties: { text: "kafka keeps an ordered log of events", documentId: "d2" },
+    vectors: [0, 1, 0, 0],
+  },
+  {
+    properties: { text: "weaviate answers vector and keyword queries", documentId: "d3" },
+    vectors: [0, 0, 1, 0],
+  },
 ];
 
 before(async () => {
@@ -30,7 +39,12 @@ after(async () => {
 });
 
 function connect(s: WeaviateServer): Promise<WeaviateClient> {
-  return weaviate.connectToCustom({ httpHost: s.httpHost, httpPort: s.httpPort, grpcHost: s.grpcHost, grpcPort: s.grpcPort });
+  return weaviate.connectToCustom({
+    httpHost: s.httpHost,
+    httpPort: s.httpPort,
+    grpcHost: s.grpcHost,
+    grpcPort: s.grpcPort,
+  });
 }
 
 test("the client sees a ready server of the pinned version", async () => {
@@ -53,7 +67,9 @@ test("a collection without vectorizer takes objects with our vectors", async () 
 });
 
 test("nearVector finds the closest vector", async () => {
-  const res = await client.collections.get<Chunk>("Chunk").query.nearVector([0, 0.9, 0.1, 0], { limit: 1 });
+  const res = await client.collections
+    .get<Chunk>("Chunk")
+    .query.nearVector([0, 0.9, 0.1, 0], { limit: 1 });
   assert.equal(res.objects[0]?.properties.documentId, "d2");
 });
 

@@ -58,7 +58,8 @@ export async function startWeaviate(options: WeaviateOptions = {}): Promise<Weav
     },
     logFile: join(dir, "weaviate.log"),
     isReady: async () =>
-      (await httpAnswers(`http://${host}:${ports.http}/v1/.well-known/ready`, [200])) && (await tcpOpen(ports.grpc)),
+      (await httpAnswers(`http://${host}:${ports.http}/v1/.well-known/ready`, [200])) &&
+      (await tcpOpen(ports.grpc)),
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
     stopTimeoutMs: 20_000,
   });

@@ -2,7 +2,9 @@
  * How many times the event loop got a turn (a setImmediate callback ran) while `work` was
  * pending: 0 means it held the loop from start to end, so probes and other requests waited.
  */
-export async function loopTurnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
+export async function loopTurnsDuring<T>(
+  work: () => Promise<T>,
+): Promise<{ result: T; turns: number }> {
   let turns = 0;
   let done = false;
   const tick = () => {

@@ -25,9 +25,20 @@ export async function inProcessPipeline(name: string) {
   const dataDir = await tempDir(name);
   const sink = await startEventSink();
   const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20, pollMs: 50 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: `${dataDir}/spool`,
+    logger: silentLogger,
+    minBackoffMs: 20,
+    pollMs: 50,
+  });
   const maxDocumentBytes = 100_000;
-  const ingestApp = createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes });
+  const ingestApp = createIngestApp({
+    objectStore,
+    publisher,
+    logger: silentLogger,
+    maxDocumentBytes,
+  });
   const vectorStore = new EmbeddedVectorStore(dataDir);
   const indexState = new FileIndexState(dataDir);
   const embedder = new HashingEmbedder(64);
@@ -35,7 +46,14 @@ export async function inProcessPipeline(name: string) {
     objectStore,
     vectorStore,
     indexState,
-    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: 64, embeddings: await embedder.embed(texts), cached: 0 }) },
+    embedClient: {
+      embed: async (texts) => ({
+        model: embedder.model,
+        dimensions: 64,
+        embeddings: await embedder.embed(texts),
+        cached: 0,
+      }),
+    },
     logger: silentLogger,
     chunking: { size: 800, overlap: 100 },
     embedBatchSize: 64,
@@ -49,16 +67,28 @@ export async function inProcessPipeline(name: string) {
     publisher,
     sink,
     async ingest(body: Record<string, unknown>): Promise<Accepted> {
-      const response = await ingestApp.request("/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      if (response.status !== 202) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+      const response = await ingestApp.request("/ingest", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      if (response.status !== 202)
+        throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
       return (await response.json()) as Accepted;
     },
     /** Posts a recorded event (or a variation of it) to index-document. */
-    async deliver(request: ReceivedRequest, data?: (data: Record<string, unknown>) => Record<string, unknown>) {
+    async deliver(
+      request: ReceivedRequest,
+      data?: (data: Record<string, unknown>) => Record<string, unknown>,
+    ) {
       const headers = Object.fromEntries(
-        Object.entries(request.headers).filter(([name]) => name.startsWith("ce-") || name === "content-type"),
+        Object.entries(request.headers).filter(
+          ([name]) => name.startsWith("ce-") || name === "content-type",
+        ),
       ) as Record<string, string>;
-      const body = data ? JSON.stringify(data(JSON.parse(request.body) as Record<string, unknown>)) : request.body;
+      const body = data
+        ? JSON.stringify(data(JSON.parse(request.body) as Record<string, unknown>))
+        : request.body;
       const response = await indexApp.request("/", { method: "POST", headers, body });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
@@ -73,9 +103,16 @@ export async function inProcessPipeline(name: string) {
     },
     /** What search can find in the namespace: chunk contents by document id (every text has `marker`). */
     async served(namespace: string): Promise<Map<string, string[]>> {
-      const hits = await vectorStore.search({ namespace, mode: "keyword", text: "marker", topK: 1000, alpha: 0 });
+      const hits = await vectorStore.search({
+        namespace,
+        mode: "keyword",
+        text: "marker",
+        topK: 1000,
+        alpha: 0,
+      });
       const byId = new Map<string, string[]>();
-      for (const hit of hits) byId.set(hit.document_id, [...(byId.get(hit.document_id) ?? []), hit.content]);
+      for (const hit of hits)
+        byId.set(hit.document_id, [...(byId.get(hit.document_id) ?? []), hit.content]);
       return byId;
     },
     close: () => publisher.close(),

@@ -15,8 +15,13 @@ export interface UpProcess {
 export async function spawnUp(env: Record<string, string>): Promise<UpProcess> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   delete childEnv.OTEL_EXPORTER_OTLP_ENDPOINT;
-  const child = spawn(process.execPath, ["dist/cli.mjs", "up", "--no-seed", "--data-dir", await tempDir("up")], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["dist/cli.mjs", "up", "--no-seed", "--data-dir", await tempDir("up")],
+    { env: childEnv, stdio: ["ignore", "pipe", "pipe"] },
+  );
   const output: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => output.push(line));
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on("line", (line) => output.push(line));
   return { child, output };
 }

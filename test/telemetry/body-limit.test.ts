@@ -13,19 +13,34 @@ const MAX_SENT = 64 * 1024 * 1024;
  * takes it, until the server answers or MAX_SENT bytes went out. Resolves with the status and
  * how much was sent by then.
  */
-function postEndlessChunked(url: string, path: string, contentType: string): Promise<{ status: number | string; sent: number }> {
+function postEndlessChunked(
+  url: string,
+  path: string,
+  contentType: string,
+): Promise<{ status: number | string; sent: number }> {
   return new Promise((resolve) => {
     const target = new URL(url);
     let sent = 0;
     let answered = false;
-    const req = request({ host: target.hostname, port: target.port, method: "POST", path, headers: { "content-type": contentType } }, (res) => {
-      answered = true;
-      res.resume();
-      resolve({ status: res.statusCode ?? 0, sent });
-      req.destroy();
-    });
+    const req = request(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: "POST",
+        path,
+        headers: { "content-type": contentType },
+      },
+      (res) => {
+        answered = true;
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, sent });
+        req.destroy();
+      },
+    );
     req.on("error", (error) => resolve({ status: `error ${error.message}`, sent }));
-    req.write('{"specversion": "1.0", "id": "x", "source": "test", "type": "rag.document.stored", "data": "');
+    req.write(
+      '{"specversion": "1.0", "id": "x", "source": "test", "type": "rag.document.stored", "data": "',
+    );
     const pump = () => {
       while (!answered && sent < MAX_SENT) {
         sent += CHUNK.length;
@@ -45,9 +60,22 @@ for (const telemetry of ["true", "false"]) {
     before(async () => {
       assertBuilt();
       const dataDir = await tempDir("body-limit");
-      const env = { DATA_DIR: dataDir, LOG_LEVEL: "warn", OBSERVABILITY_ENABLED: telemetry, OTEL_TRACES_EXPORTER: "none", OTEL_METRICS_EXPORTER: "none" };
-      processes["index-document"] = await startFunctionProcess("index-document", { ...env, EMBED_URL: "http://127.0.0.1:9" });
-      processes.ingest = await startFunctionProcess("ingest", { ...env, K_SINK: "http://127.0.0.1:9/", MAX_DOCUMENT_BYTES: "1000" });
+      const env = {
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        OBSERVABILITY_ENABLED: telemetry,
+        OTEL_TRACES_EXPORTER: "none",
+        OTEL_METRICS_EXPORTER: "none",
+      };
+      processes["index-document"] = await startFunctionProcess("index-document", {
+        ...env,
+        EMBED_URL: "http://127.0.0.1:9",
+      });
+      processes.ingest = await startFunctionProcess("ingest", {
+        ...env,
+        K_SINK: "http://127.0.0.1:9/",
+        MAX_DOCUMENT_BYTES: "1000",
+      });
     });
     after(async () => {
       for (const p of Object.values(processes)) await p.stop("SIGKILL");
@@ -58,7 +86,10 @@ for (const telemetry of ["true", "false"]) {
         const { url } = processes[name]!;
         const result = await postEndlessChunked(url, "/", "application/cloudevents+json");
         assert.equal(result.status, 413);
-        assert.ok(result.sent < MAX_SENT, `answered only after the client gave up sending (${result.sent} bytes)`);
+        assert.ok(
+          result.sent < MAX_SENT,
+          `answered only after the client gave up sending (${result.sent} bytes)`,
+        );
         assert.equal((await fetch(`${url}/health/liveness`)).status, 200);
       });
     }

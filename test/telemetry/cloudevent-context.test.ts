@@ -3,7 +3,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { assertBuilt, named, startSpanCollector, type SpanCollector } from "./support/span-collector.ts";
+import {
+  assertBuilt,
+  named,
+  startSpanCollector,
+  type SpanCollector,
+} from "./support/span-collector.ts";
 import { startFunctionProcess, type FunctionProcess } from "./support/function-process.ts";
 
 // ingest accepts rag.document.submitted CloudEvents on POST /, so it shows the rule on a real process.
@@ -31,11 +36,19 @@ describe("a CloudEvent's traceparent extension wins over the delivery's HTTP tra
 
   const producer = { trace: "0af7651916cd43dd8448eb211c80319c", span: "b7ad6b7169203331" };
   const dataPlane = { trace: "11111111111111111111111111111111", span: "2222222222222222" };
-  const submission = (id: string) => ({ text: `Document ${id} about the CloudEvents distributed tracing extension.`, namespace: "ce", id });
+  const submission = (id: string) => ({
+    text: `Document ${id} about the CloudEvents distributed tracing extension.`,
+    namespace: "ce",
+    id,
+  });
 
   // Every case uses its own trace id, so the trace holds exactly that request's spans.
   async function serverSpan(traceId: string) {
-    const spans = await collector.trace(traceId, (found) => found.some((s) => s.name === "POST /") && found.some((s) => s.name === "messaging.publish"));
+    const spans = await collector.trace(
+      traceId,
+      (found) =>
+        found.some((s) => s.name === "POST /") && found.some((s) => s.name === "messaging.publish"),
+    );
     assert.equal(spans.filter((s) => s.kind === "server").length, 1);
     return named(spans, "POST /", "ingest");
   }
@@ -61,14 +74,24 @@ describe("a CloudEvent's traceparent extension wins over the delivery's HTTP tra
     assert.deepEqual(server.links, [{ trace_id: dataPlane.trace, span_id: dataPlane.span }]);
     assert.equal(server.attributes["faas.trigger"], "pubsub");
     assert.equal(server.attributes["faas.invocation_id"], "binary-1");
-    assert.equal(collector.spans.filter((s) => s.trace_id === dataPlane.trace).length, 0, "nothing is recorded in the data plane's trace");
+    assert.equal(
+      collector.spans.filter((s) => s.trace_id === dataPlane.trace).length,
+      0,
+      "nothing is recorded in the data plane's trace",
+    );
   });
 
   it("structured mode: parent = the body's traceparent, link to the HTTP traceparent", async () => {
-    const structuredProducer = { trace: "3333333333333333333333333333333a", span: "444444444444444b" };
+    const structuredProducer = {
+      trace: "3333333333333333333333333333333a",
+      span: "444444444444444b",
+    };
     const response = await fetch(`${ingest.url}/`, {
       method: "POST",
-      headers: { "content-type": "application/cloudevents+json", traceparent: `00-${dataPlane.trace}-${dataPlane.span}-01` },
+      headers: {
+        "content-type": "application/cloudevents+json",
+        traceparent: `00-${dataPlane.trace}-${dataPlane.span}-01`,
+      },
       body: JSON.stringify({
         specversion: "1.0",
         id: "structured-1",
@@ -108,11 +131,16 @@ describe("a CloudEvent's traceparent extension wins over the delivery's HTTP tra
   it("a plain HTTP request continues its traceparent and is an http trigger", async () => {
     const response = await fetch(`${ingest.url}/ingest`, {
       method: "POST",
-      headers: { "content-type": "application/json", traceparent: `00-${"8".repeat(31)}d-${"9".repeat(15)}e-01` },
+      headers: {
+        "content-type": "application/json",
+        traceparent: `00-${"8".repeat(31)}d-${"9".repeat(15)}e-01`,
+      },
       body: JSON.stringify(submission("plain")),
     });
     assert.equal(response.status, 202);
-    const spans = await collector.trace(`${"8".repeat(31)}d`, (found) => found.some((s) => s.name === "POST /ingest"));
+    const spans = await collector.trace(`${"8".repeat(31)}d`, (found) =>
+      found.some((s) => s.name === "POST /ingest"),
+    );
     const server = named(spans, "POST /ingest");
     assert.equal(server.parent_span_id, `${"9".repeat(15)}e`);
     assert.equal(server.attributes["faas.trigger"], "http");

@@ -31,7 +31,8 @@ describe("an unreachable collector costs requests neither errors nor delay", () 
 
   const collectors = {
     "a closed port": async () => `http://127.0.0.1:${await freePort()}`,
-    "a collector that never answers": async () => `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`,
+    "a collector that never answers": async () =>
+      `http://127.0.0.1:${(blackhole.address() as { port: number }).port}`,
   };
 
   for (const [what, endpoint] of Object.entries(collectors)) {
@@ -54,11 +55,17 @@ describe("an unreachable collector costs requests neither errors nor delay", () 
             body: JSON.stringify({ text: `document ${i} while the collector is gone` }),
           });
           assert.equal(response.status, 202, await response.clone().text());
-          assert.match(((await response.json()) as { trace_id: string }).trace_id, /^[0-9a-f]{32}$/);
+          assert.match(
+            ((await response.json()) as { trace_id: string }).trace_id,
+            /^[0-9a-f]{32}$/,
+          );
           durations.push(performance.now() - started);
           await new Promise((r) => setTimeout(r, 20));
         }
-        assert.ok(Math.max(...durations) < SLOW_MS, `slowest request took ${Math.max(...durations).toFixed(0)} ms`);
+        assert.ok(
+          Math.max(...durations) < SLOW_MS,
+          `slowest request took ${Math.max(...durations).toFixed(0)} ms`,
+        );
         const { code, ms } = await ingest.stop("SIGTERM");
         assert.equal(code, 0);
         assert.ok(ms < 1000 + SLOW_MS, `shutdown took ${ms} ms with a 1000 ms flush bound`);

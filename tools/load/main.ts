@@ -15,8 +15,12 @@ try {
   console.error(`load: ${(error as Error).message}\n\n${USAGE}`);
   process.exit(2);
 }
-const rates = options.steps.map((s) => (Number.isFinite(s.seconds) ? `${s.rate}/s for ${s.seconds} s` : `${s.rate}/s`)).join(", then ");
-console.error(`load: ${rates}; at most ${options.count} requests or ${options.durationSeconds} s; ingest ${options.ingestUrl.origin}, search ${options.searchUrl.origin}`);
+const rates = options.steps
+  .map((s) => (Number.isFinite(s.seconds) ? `${s.rate}/s for ${s.seconds} s` : `${s.rate}/s`))
+  .join(", then ");
+console.error(
+  `load: ${rates}; at most ${options.count} requests or ${options.durationSeconds} s; ingest ${options.ingestUrl.origin}, search ${options.searchUrl.origin}`,
+);
 const tty = process.stderr.isTTY;
 const summary = await runLoad(options, (s, inFlight) => {
   const line = `${s.elapsedSeconds.toFixed(0)} s  sent ${s.sent}  ${s.rateHeld.toFixed(1)} req/s  in flight ${inFlight}  errors ${s.errors}`;

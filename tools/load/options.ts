@@ -41,7 +41,10 @@ function isLoopback(url: URL): boolean {
 
 function positive(name: string, value: string, integer = true): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`--${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new Error(
+      `--${name} must be a positive ${integer ? "integer" : "number"}, got "${value}"`,
+    );
   return n;
 }
 
@@ -49,7 +52,10 @@ function parseSteps(text: string): Step[] {
   return text.split(",").map((part) => {
     const [rate, seconds] = part.split(":");
     if (seconds === undefined) throw new Error(`--steps: "${part}" is not rate:seconds`);
-    return { rate: positive("steps rate", rate!, false), seconds: positive("steps seconds", seconds, false) };
+    return {
+      rate: positive("steps rate", rate!, false),
+      seconds: positive("steps seconds", seconds, false),
+    };
   });
 }
 
@@ -60,12 +66,18 @@ function url(name: string, value: string, allowRemote: boolean): URL {
   } catch {
     throw new Error(`--${name}: "${value}" is not a URL`);
   }
-  if (!allowRemote && !isLoopback(parsed)) throw new Error(`--${name} ${parsed.host} is not loopback; load tests stay on loopback unless --allow-remote is given`);
+  if (!allowRemote && !isLoopback(parsed))
+    throw new Error(
+      `--${name} ${parsed.host} is not loopback; load tests stay on loopback unless --allow-remote is given`,
+    );
   return parsed;
 }
 
 /** argv + env → options; throws an Error naming the bad flag. */
-export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadOptions {
+export function parseLoadOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): LoadOptions {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -87,12 +99,23 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   });
   const allowRemote = values["allow-remote"] ?? false;
   const searchShare = Number(values["search-share"] ?? 0.5);
-  if (!(searchShare >= 0 && searchShare <= 1)) throw new Error(`--search-share must be within 0…1, got "${values["search-share"]}"`);
+  if (!(searchShare >= 0 && searchShare <= 1))
+    throw new Error(`--search-share must be within 0…1, got "${values["search-share"]}"`);
   const apiKey = values["api-key"] ?? env.KNATIVE_RAG_API_KEY;
   return {
-    ingestUrl: url("ingest-url", values["ingest-url"] ?? env.LOAD_INGEST_URL ?? "http://127.0.0.1:8081", allowRemote),
-    searchUrl: url("search-url", values["search-url"] ?? env.LOAD_SEARCH_URL ?? "http://127.0.0.1:8080", allowRemote),
-    steps: values.steps ? parseSteps(values.steps) : [{ rate: positive("rate", values.rate ?? "10", false), seconds: Number.POSITIVE_INFINITY }],
+    ingestUrl: url(
+      "ingest-url",
+      values["ingest-url"] ?? env.LOAD_INGEST_URL ?? "http://127.0.0.1:8081",
+      allowRemote,
+    ),
+    searchUrl: url(
+      "search-url",
+      values["search-url"] ?? env.LOAD_SEARCH_URL ?? "http://127.0.0.1:8080",
+      allowRemote,
+    ),
+    steps: values.steps
+      ? parseSteps(values.steps)
+      : [{ rate: positive("rate", values.rate ?? "10", false), seconds: Number.POSITIVE_INFINITY }],
     count: positive("count", values.count ?? "1000"),
     durationSeconds: positive("duration", values.duration ?? "60", false),
     searchShare,

@@ -13,7 +13,11 @@ export interface Step {
  * whether or not earlier ones have answered, as real traffic arrives. The last step repeats
  * until the count or the duration bound ends the run.
  */
-export function* sendTimes(steps: readonly Step[], maxCount: number, maxMs: number): Generator<number> {
+export function* sendTimes(
+  steps: readonly Step[],
+  maxCount: number,
+  maxMs: number,
+): Generator<number> {
   let startOfStep = 0;
   let sent = 0;
   for (let i = 0; sent < maxCount; i++) {
@@ -85,20 +89,36 @@ export class LoadRecorder {
       const sorted = [...latencies].sort((a, b) => a - b);
       const statuses = this.statuses.get(operation)!;
       const ok = Object.entries(statuses).reduce((n, [s, c]) => (Number(s) < 400 ? n + c : n), 0);
-      operations[operation] = { sent: sorted.length, ok, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), statuses };
+      operations[operation] = {
+        sent: sorted.length,
+        ok,
+        p50Ms: percentile(sorted, 50),
+        p99Ms: percentile(sorted, 99),
+        statuses,
+      };
     }
     const elapsedSeconds = elapsedMs / 1000;
-    return { sent: this.sent, elapsedSeconds, rateHeld: elapsedSeconds > 0 ? this.sent / elapsedSeconds : 0, errors: this.errors, operations };
+    return {
+      sent: this.sent,
+      elapsedSeconds,
+      rateHeld: elapsedSeconds > 0 ? this.sent / elapsedSeconds : 0,
+      errors: this.errors,
+      operations,
+    };
   }
 }
 
 export function formatSummary(summary: Summary): string {
-  const lines = [`sent ${summary.sent} in ${summary.elapsedSeconds.toFixed(1)} s: ${summary.rateHeld.toFixed(1)} req/s held, ${summary.errors} errors`];
+  const lines = [
+    `sent ${summary.sent} in ${summary.elapsedSeconds.toFixed(1)} s: ${summary.rateHeld.toFixed(1)} req/s held, ${summary.errors} errors`,
+  ];
   for (const [operation, s] of Object.entries(summary.operations)) {
     const statuses = Object.entries(s.statuses)
       .map(([status, count]) => `${status}×${count}`)
       .join(" ");
-    lines.push(`${operation.padEnd(7)} ${String(s.sent).padStart(6)} sent  p50 ${s.p50Ms.toFixed(1)} ms  p99 ${s.p99Ms.toFixed(1)} ms  ${statuses}`);
+    lines.push(
+      `${operation.padEnd(7)} ${String(s.sent).padStart(6)} sent  p50 ${s.p50Ms.toFixed(1)} ms  p99 ${s.p99Ms.toFixed(1)} ms  ${statuses}`,
+    );
   }
   return lines.join("\n");
 }

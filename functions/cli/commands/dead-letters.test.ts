@@ -12,8 +12,18 @@ describe("knative-rag dead-letters", () => {
     const dataDir = await tempDir("cli-dead-letters");
     const folders = new SpoolFolders(ingestSpoolDir(dataDir));
     await mkdir(folders.pending, { recursive: true });
-    await writeFile(join(folders.pending, "000000000000001-1-000000.json"), JSON.stringify({ id: "e-1" }));
-    await folders.moveToDead("000000000000001-1-000000.json", { event_id: "e-1", subject: "doc-1", attempts: 10, status: 503, response: "embed down", dead_lettered_at: new Date().toISOString() });
+    await writeFile(
+      join(folders.pending, "000000000000001-1-000000.json"),
+      JSON.stringify({ id: "e-1" }),
+    );
+    await folders.moveToDead("000000000000001-1-000000.json", {
+      event_id: "e-1",
+      subject: "doc-1",
+      attempts: 10,
+      status: 503,
+      response: "embed down",
+      dead_lettered_at: new Date().toISOString(),
+    });
 
     const printed: string[] = [];
     const log = mock.method(console, "log", (line: string) => printed.push(line));

@@ -21,14 +21,21 @@ export async function deadLetters(args: string[], options: DeadLettersOptions): 
     }
     if (letters.length === 0) console.log("no dead letters");
     for (const l of letters) {
-      const why = l.status !== undefined ? `HTTP ${l.status}${l.response ? `: ${l.response.slice(0, 160)}` : ""}` : (l.error ?? "unknown");
-      console.log(`${l.name}  ${l.dead_lettered_at ?? "?"}  ${l.subject ?? l.event_id ?? "?"}  after ${l.attempts ?? "?"} attempt(s)  ${why}`);
+      const why =
+        l.status !== undefined
+          ? `HTTP ${l.status}${l.response ? `: ${l.response.slice(0, 160)}` : ""}`
+          : (l.error ?? "unknown");
+      console.log(
+        `${l.name}  ${l.dead_lettered_at ?? "?"}  ${l.subject ?? l.event_id ?? "?"}  after ${l.attempts ?? "?"} attempt(s)  ${why}`,
+      );
     }
     return true;
   }
   if (action === "replay") {
     const replayed = await folders.replay(names);
-    console.log(`${replayed.length} dead letter(s) back in the spool; a running ingest delivers them within a second or two`);
+    console.log(
+      `${replayed.length} dead letter(s) back in the spool; a running ingest delivers them within a second or two`,
+    );
     return true;
   }
   throw new Error(`unknown action "${action}": use list or replay [<name>…]`);

@@ -21,11 +21,18 @@ export interface IngestResult {
 export async function ingestPaths(paths: string[], options: IngestOptions): Promise<IngestResult> {
   const result: IngestResult = { accepted: 0, duplicates: 0, failed: [] };
   if (paths.length === 1 && paths[0] === "-") {
-    const response = await postDocument(options, await readStdin(), { title: "stdin", type: "text" }, undefined);
+    const response = await postDocument(
+      options,
+      await readStdin(),
+      { title: "stdin", type: "text" },
+      undefined,
+    );
     if (response.duplicate) result.duplicates++;
     else result.accepted++;
     if (!options.quiet) {
-      console.log(`stdin: ${response.duplicate ? "unchanged" : "accepted"} as ${response.document_id}`);
+      console.log(
+        `stdin: ${response.duplicate ? "unchanged" : "accepted"} as ${response.document_id}`,
+      );
       printSummary(result);
     }
     return result;
@@ -33,14 +40,25 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
   const collected = await Promise.all(paths.map((p) => collectFiles(resolve(p))));
   const files = collected.flatMap((c) => c.files);
   const skipped = collected.reduce((sum, c) => sum + c.skipped, 0);
-  const skippedNote = skipped > 0 ? `${skipped} other file(s) skipped: only ${[...DOCUMENT_EXTENSIONS].join(" ")} files are documents` : "";
-  if (files.length === 0) throw new Error(`no ${[...DOCUMENT_EXTENSIONS].join(" ")} files under ${paths.join(", ")}${skipped > 0 ? ` (${skipped} other file(s))` : ""}`);
+  const skippedNote =
+    skipped > 0
+      ? `${skipped} other file(s) skipped: only ${[...DOCUMENT_EXTENSIONS].join(" ")} files are documents`
+      : "";
+  if (files.length === 0)
+    throw new Error(
+      `no ${[...DOCUMENT_EXTENSIONS].join(" ")} files under ${paths.join(", ")}${skipped > 0 ? ` (${skipped} other file(s))` : ""}`,
+    );
   const bar =
     !options.quiet && files.length > 1
-      ? new cliProgress.SingleBar({ format: "ingest [{bar}] {value}/{total} {file}", hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { format: "ingest [{bar}] {value}/{total} {file}", hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
       : undefined;
   bar?.start(files.length, 0, { file: "" });
-  const base = resolve(paths.length === 1 && (await stat(resolve(paths[0]!))).isDirectory() ? paths[0]! : ".");
+  const base = resolve(
+    paths.length === 1 && (await stat(resolve(paths[0]!))).isDirectory() ? paths[0]! : ".",
+  );
   for (const file of files) {
     const rel = relative(base, file) || basename(file);
     bar?.increment(0, { file: rel });
@@ -51,9 +69,15 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
       const response = await postDocument(options, text, { title, source: rel, type }, rel);
       if (response.duplicate) result.duplicates++;
       else result.accepted++;
-      if (!bar && !options.quiet) console.log(`${rel}: ${response.duplicate ? "unchanged" : "accepted"} as ${response.document_id}`);
+      if (!bar && !options.quiet)
+        console.log(
+          `${rel}: ${response.duplicate ? "unchanged" : "accepted"} as ${response.document_id}`,
+        );
     } catch (error) {
-      result.failed.push({ path: rel, error: error instanceof Error ? error.message : String(error) });
+      result.failed.push({
+        path: rel,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
     bar?.increment(1);
   }
@@ -66,7 +90,9 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
 }
 
 function printSummary(result: IngestResult): void {
-  console.log(`${result.accepted} accepted, ${result.duplicates} unchanged, ${result.failed.length} failed`);
+  console.log(
+    `${result.accepted} accepted, ${result.duplicates} unchanged, ${result.failed.length} failed`,
+  );
   for (const failure of result.failed) console.error(`  ${failure.path}: ${failure.error}`);
 }
 
@@ -75,14 +101,24 @@ interface Accepted {
   duplicate: boolean;
 }
 
-async function postDocument(options: IngestOptions, text: string, metadata: Record<string, string>, path: string | undefined): Promise<Accepted> {
+async function postDocument(
+  options: IngestOptions,
+  text: string,
+  metadata: Record<string, string>,
+  path: string | undefined,
+): Promise<Accepted> {
   const response = await fetch(new URL("/ingest", options.ingestUrl), {
     method: "POST",
-    headers: { "content-type": "application/json", ...apiKeyHeader(), ...(path ? { "idempotency-key": `file:${path}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...apiKeyHeader(),
+      ...(path ? { "idempotency-key": `file:${path}` } : {}),
+    },
     body: JSON.stringify({ text, metadata, namespace: options.namespace }),
   });
   const body = (await response.json()) as Accepted & { error?: string };
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
+  if (!response.ok)
+    throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
   return body;
 }
 
@@ -98,14 +134,21 @@ async function collectFiles(path: string): Promise<Collected> {
     throw error.code === "ENOENT" ? new Error(`${path} does not exist`) : error;
   });
   if (info.isFile()) return { files: [path], skipped: 0 };
-  const entries = (await readdir(path, { withFileTypes: true })).filter((e) => !e.name.startsWith("."));
+  const entries = (await readdir(path, { withFileTypes: true })).filter(
+    (e) => !e.name.startsWith("."),
+  );
   const nested = await Promise.all(
     entries.map((e): Collected | Promise<Collected> => {
       if (e.isDirectory()) return collectFiles(join(path, e.name));
-      return DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase()) ? { files: [join(path, e.name)], skipped: 0 } : { files: [], skipped: 1 };
+      return DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase())
+        ? { files: [join(path, e.name)], skipped: 0 }
+        : { files: [], skipped: 1 };
     }),
   );
-  return { files: nested.flatMap((n) => n.files).sort(), skipped: nested.reduce((sum, n) => sum + n.skipped, 0) };
+  return {
+    files: nested.flatMap((n) => n.files).sort(),
+    skipped: nested.reduce((sum, n) => sum + n.skipped, 0),
+  };
 }
 
 function firstHeading(text: string): string | undefined {

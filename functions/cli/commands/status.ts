@@ -6,10 +6,14 @@ export async function status(urls: Record<FunctionName, string>): Promise<boolea
   for (const [name, url] of Object.entries(urls)) {
     let state: string;
     try {
-      const response = await fetch(`${url}/health/readiness`, { signal: AbortSignal.timeout(3000) });
+      const response = await fetch(`${url}/health/readiness`, {
+        signal: AbortSignal.timeout(3000),
+      });
       const body = (await response.json()) as { status: string; checks: Record<string, string> };
       const failing = Object.entries(body.checks).filter(([, v]) => v !== "ok");
-      state = response.ok ? "ready" : `NOT READY ${failing.map(([k, v]) => `${k}: ${v}`).join("; ")}`;
+      state = response.ok
+        ? "ready"
+        : `NOT READY ${failing.map(([k, v]) => `${k}: ${v}`).join("; ")}`;
       if (!response.ok) allReady = false;
     } catch (error) {
       allReady = false;

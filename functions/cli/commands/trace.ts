@@ -34,7 +34,13 @@ async function listRecent(store: TraceStore, options: TraceOptions): Promise<boo
       const root = buildTraceTree(spans)[0]?.span;
       const start = Math.min(...spans.map((s) => s.start_ms));
       const end = Math.max(...spans.map((s) => s.start_ms + s.duration_ms));
-      return { trace_id: id, root: root ? `${root.service}: ${root.name}` : "?", spans: spans.length, duration_ms: end - start, started: new Date(start).toISOString() };
+      return {
+        trace_id: id,
+        root: root ? `${root.service}: ${root.name}` : "?",
+        spans: spans.length,
+        duration_ms: end - start,
+        started: new Date(start).toISOString(),
+      };
     }),
   );
   if (options.json) {
@@ -42,11 +48,15 @@ async function listRecent(store: TraceStore, options: TraceOptions): Promise<boo
     return true;
   }
   if (summaries.length === 0) {
-    console.log(`no traces under ${store.dir} yet: run \`knative-rag up\`, send a request, then \`knative-rag trace <trace_id>\`.`);
+    console.log(
+      `no traces under ${store.dir} yet: run \`knative-rag up\`, send a request, then \`knative-rag trace <trace_id>\`.`,
+    );
     return true;
   }
   for (const s of summaries) {
-    console.log(`${s.trace_id}  ${s.started}  ${`${s.duration_ms.toFixed(1)} ms`.padStart(10)}  ${String(s.spans).padStart(3)} spans  ${s.root}`);
+    console.log(
+      `${s.trace_id}  ${s.started}  ${`${s.duration_ms.toFixed(1)} ms`.padStart(10)}  ${String(s.spans).padStart(3)} spans  ${s.root}`,
+    );
   }
   return true;
 }

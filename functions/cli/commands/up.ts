@@ -1,21 +1,38 @@
 import { join } from "node:path";
-import { FUNCTION_NAMES, PORT_VARIABLES, startLocalStack, type FunctionName } from "../local-stack.ts";
+import {
+  FUNCTION_NAMES,
+  PORT_VARIABLES,
+  startLocalStack,
+  type FunctionName,
+} from "../local-stack.ts";
 import { packageRoot } from "../package-root.ts";
 import { DEFAULT_OTLP_PORT, startLocalReceiver } from "../traces/local-receiver.ts";
 import { ingestPaths } from "./ingest.ts";
 
-const DEFAULT_PORTS: Record<FunctionName, number> = { search: 8080, ingest: 8081, "index-document": 8082, embed: 8083 };
+const DEFAULT_PORTS: Record<FunctionName, number> = {
+  search: 8080,
+  ingest: 8081,
+  "index-document": 8082,
+  embed: 8083,
+};
 
 /** `knative-rag up`: the four functions on this machine, seeded with the sample corpus. */
 export async function up(options: { dataDir: string; seed: boolean }): Promise<void> {
   const ports = Object.fromEntries(
-    FUNCTION_NAMES.map((name) => [name, Number(process.env[PORT_VARIABLES[name]] ?? DEFAULT_PORTS[name])]),
+    FUNCTION_NAMES.map((name) => [
+      name,
+      Number(process.env[PORT_VARIABLES[name]] ?? DEFAULT_PORTS[name]),
+    ]),
   ) as Record<FunctionName, number>;
   console.log(`Starting ingest, index-document, embed and search (data in ${options.dataDir}) …`);
   // A collector of the user's own (OTEL_EXPORTER_OTLP_ENDPOINT) wins over the built-in receiver.
-  const receiver = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? undefined : await startLocalReceiver(options.dataDir);
+  const receiver = process.env.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? undefined
+    : await startLocalReceiver(options.dataDir);
   if (receiver && !process.env.OTLP_PORT && receiver.port !== DEFAULT_OTLP_PORT) {
-    console.log(`Port ${DEFAULT_OTLP_PORT} (OTLP) is taken, e.g. by a collector: the built-in trace receiver listens on ${receiver.port} instead (OTLP_PORT sets it).`);
+    console.log(
+      `Port ${DEFAULT_OTLP_PORT} (OTLP) is taken, e.g. by a collector: the built-in trace receiver listens on ${receiver.port} instead (OTLP_PORT sets it).`,
+    );
   }
   const stack = await startLocalStack({
     ports,
@@ -49,12 +66,23 @@ export async function up(options: { dataDir: string; seed: boolean }): Promise<v
 
   if (options.seed) {
     const samples = join(packageRoot(), "samples");
-    const result = await ingestPaths([samples], { ingestUrl: stack.urls.ingest, namespace: "default", quiet: true });
-    console.log(`Seeded namespace "default" with ${result.accepted} sample documents from samples/ (${result.duplicates} already there).`);
+    const result = await ingestPaths([samples], {
+      ingestUrl: stack.urls.ingest,
+      namespace: "default",
+      quiet: true,
+    });
+    console.log(
+      `Seeded namespace "default" with ${result.accepted} sample documents from samples/ (${result.duplicates} already there).`,
+    );
     // With API_KEYS set, seeding needs a key too: say so instead of a silent count of 0.
     if (result.failed.length > 0) {
-      const hint = process.env.API_KEYS && !process.env.KNATIVE_RAG_API_KEY ? " (API_KEYS is set: set KNATIVE_RAG_API_KEY to a key that may write namespace default)" : "";
-      console.error(`${result.failed.length} samples were not ingested, e.g. ${result.failed[0]!.path}: ${result.failed[0]!.error}${hint}`);
+      const hint =
+        process.env.API_KEYS && !process.env.KNATIVE_RAG_API_KEY
+          ? " (API_KEYS is set: set KNATIVE_RAG_API_KEY to a key that may write namespace default)"
+          : "";
+      console.error(
+        `${result.failed.length} samples were not ingested, e.g. ${result.failed[0]!.path}: ${result.failed[0]!.error}${hint}`,
+      );
     }
   }
 

@@ -5,7 +5,13 @@
  * nanosecond times may be numbers or strings.
  */
 
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | null
+  | AttributeValue[]
+  | { [key: string]: AttributeValue };
 
 export interface StoredSpan {
   trace_id: string;
@@ -33,7 +39,13 @@ export interface StoredMetric {
   name: string;
   unit: string;
   type: "sum" | "gauge" | "histogram" | "exponential_histogram" | "summary";
-  points: { attributes: Record<string, AttributeValue>; value?: number; count?: number; sum?: number; exemplars: number }[];
+  points: {
+    attributes: Record<string, AttributeValue>;
+    value?: number;
+    count?: number;
+    sum?: number;
+    exemplars: number;
+  }[];
 }
 
 export class OtlpDecodeError extends Error {
@@ -47,30 +59,48 @@ export function decodeTraces(body: unknown): StoredSpan[] {
   const resourceSpans = arrayField(body, "resourceSpans");
   return resourceSpans.flatMap((rs) => {
     const resource = attributes(((rs.resource ?? {}) as Json).attributes);
-    const service = typeof resource["service.name"] === "string" ? resource["service.name"] : "unknown_service";
+    const service =
+      typeof resource["service.name"] === "string" ? resource["service.name"] : "unknown_service";
     const instance = resource["faas.instance"] ?? resource["service.instance.id"];
     const version = resource["service.version"];
-    const origin = { service, ...(typeof instance === "string" ? { instance } : {}), ...(typeof version === "string" ? { version } : {}) };
-    return arrayField(rs, "scopeSpans").flatMap((ss) => arrayField(ss, "spans").map((span) => decodeSpan(span, origin)));
+    const origin = {
+      service,
+      ...(typeof instance === "string" ? { instance } : {}),
+      ...(typeof version === "string" ? { version } : {}),
+    };
+    return arrayField(rs, "scopeSpans").flatMap((ss) =>
+      arrayField(ss, "spans").map((span) => decodeSpan(span, origin)),
+    );
   });
 }
 
 export function decodeMetrics(body: unknown): StoredMetric[] {
   return arrayField(body, "resourceMetrics").flatMap((rm) => {
     const service = serviceName(rm);
-    return arrayField(rm, "scopeMetrics").flatMap((sm) => arrayField(sm, "metrics").map((metric) => decodeMetric(metric, service)));
+    return arrayField(rm, "scopeMetrics").flatMap((sm) =>
+      arrayField(sm, "metrics").map((metric) => decodeMetric(metric, service)),
+    );
   });
 }
 
-function decodeSpan(span: Json, origin: Pick<StoredSpan, "service" | "instance" | "version">): StoredSpan {
+function decodeSpan(
+  span: Json,
+  origin: Pick<StoredSpan, "service" | "instance" | "version">,
+): StoredSpan {
   const traceId = id(span.traceId, 16, "traceId");
   const spanId = id(span.spanId, 8, "spanId");
-  if (typeof span.name !== "string") throw new OtlpDecodeError(`span ${spanId}: name must be a string`);
+  if (typeof span.name !== "string")
+    throw new OtlpDecodeError(`span ${spanId}: name must be a string`);
   const start = nanos(span.startTimeUnixNano);
   const end = nanos(span.endTimeUnixNano);
   const parent = span.parentSpanId ? id(span.parentSpanId, 8, "parentSpanId") : undefined;
   const status = (span.status ?? {}) as Json;
-  const code = status.code === 2 || status.code === "STATUS_CODE_ERROR" ? "error" : status.code === 1 || status.code === "STATUS_CODE_OK" ? "ok" : "unset";
+  const code =
+    status.code === 2 || status.code === "STATUS_CODE_ERROR"
+      ? "error"
+      : status.code === 1 || status.code === "STATUS_CODE_OK"
+        ? "ok"
+        : "unset";
   return {
     trace_id: traceId,
     span_id: spanId,
@@ -81,19 +111,34 @@ function decodeSpan(span: Json, origin: Pick<StoredSpan, "service" | "instance" 
     start_ms: Number(start / 1000n) / 1000,
     duration_ms: Number(end - start) / 1e6,
     status: code,
-    ...(typeof status.message === "string" && status.message ? { status_message: status.message } : {}),
+    ...(typeof status.message === "string" && status.message
+      ? { status_message: status.message }
+      : {}),
     attributes: attributes(span.attributes),
-    links: optionalArray(span.links).map((link) => ({ trace_id: id(link.traceId, 16, "link traceId"), span_id: id(link.spanId, 8, "link spanId") })),
-    events: optionalArray(span.events).map((event) => ({ name: String(event.name ?? ""), attributes: attributes(event.attributes) })),
+    links: optionalArray(span.links).map((link) => ({
+      trace_id: id(link.traceId, 16, "link traceId"),
+      span_id: id(link.spanId, 8, "link spanId"),
+    })),
+    events: optionalArray(span.events).map((event) => ({
+      name: String(event.name ?? ""),
+      attributes: attributes(event.attributes),
+    })),
   };
 }
 
 function decodeMetric(metric: Json, service: string): StoredMetric {
-  const type = (["sum", "gauge", "histogram", "exponentialHistogram", "summary"] as const).find((t) => metric[t] !== undefined);
-  if (!type || typeof metric.name !== "string") throw new OtlpDecodeError("a metric needs a name and one of sum, gauge, histogram, exponentialHistogram, summary");
+  const type = (["sum", "gauge", "histogram", "exponentialHistogram", "summary"] as const).find(
+    (t) => metric[t] !== undefined,
+  );
+  if (!type || typeof metric.name !== "string")
+    throw new OtlpDecodeError(
+      "a metric needs a name and one of sum, gauge, histogram, exponentialHistogram, summary",
+    );
   const points = optionalArray((metric[type] as Json).dataPoints).map((p) => ({
     attributes: attributes(p.attributes),
-    ...(p.asDouble !== undefined || p.asInt !== undefined ? { value: Number(p.asDouble ?? p.asInt) } : {}),
+    ...(p.asDouble !== undefined || p.asInt !== undefined
+      ? { value: Number(p.asDouble ?? p.asInt) }
+      : {}),
     ...(p.count !== undefined ? { count: Number(p.count) } : {}),
     ...(p.sum !== undefined ? { sum: Number(p.sum) } : {}),
     exemplars: optionalArray(p.exemplars).length,
@@ -138,7 +183,9 @@ function spanKind(kind: unknown): StoredSpan["kind"] {
   if (typeof kind === "number") return KINDS[kind] ?? "unspecified";
   if (typeof kind === "string") {
     const name = kind.replace(/^SPAN_KIND_/, "").toLowerCase();
-    return (KINDS as readonly string[]).includes(name) ? (name as StoredSpan["kind"]) : "unspecified";
+    return (KINDS as readonly string[]).includes(name)
+      ? (name as StoredSpan["kind"])
+      : "unspecified";
   }
   return "unspecified";
 }
@@ -148,7 +195,9 @@ function id(value: unknown, bytes: number, what: string): string {
   if (new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(value)) return value.toLowerCase();
   const decoded = Buffer.from(value, "base64");
   if (decoded.length === bytes) return decoded.toString("hex");
-  throw new OtlpDecodeError(`${what} "${value}" is neither ${bytes * 2} hex digits nor ${bytes} base64 bytes`);
+  throw new OtlpDecodeError(
+    `${what} "${value}" is neither ${bytes * 2} hex digits nor ${bytes} base64 bytes`,
+  );
 }
 
 function nanos(value: unknown): bigint {
@@ -158,7 +207,8 @@ function nanos(value: unknown): bigint {
 }
 
 function arrayField(container: unknown, field: string): Json[] {
-  if (!container || typeof container !== "object") throw new OtlpDecodeError(`expected an object with "${field}"`);
+  if (!container || typeof container !== "object")
+    throw new OtlpDecodeError(`expected an object with "${field}"`);
   const value = (container as Json)[field];
   if (value === undefined) return [];
   if (!Array.isArray(value)) throw new OtlpDecodeError(`"${field}" must be an array`);

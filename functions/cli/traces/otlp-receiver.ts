@@ -2,7 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { decodeMetrics, decodeTraces, OtlpDecodeError, type StoredMetric, type StoredSpan } from "./otlp-json.ts";
+import {
+  decodeMetrics,
+  decodeTraces,
+  OtlpDecodeError,
+  type StoredMetric,
+  type StoredSpan,
+} from "./otlp-json.ts";
 import type { TraceStore } from "./trace-store.ts";
 
 export interface OtlpReceiverOptions {
@@ -31,7 +37,9 @@ const gunzipAsync = promisify(gunzip);
  */
 export async function startOtlpReceiver(options: OtlpReceiverOptions): Promise<OtlpReceiver> {
   const server = createServer((request, response) => {
-    handle(request, response, options).catch((error) => reply(response, 500, { error: String(error) }));
+    handle(request, response, options).catch((error) =>
+      reply(response, 500, { error: String(error) }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -49,24 +57,35 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions): Promise<O
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: OtlpReceiverOptions): Promise<void> {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: OtlpReceiverOptions,
+): Promise<void> {
   const path = new URL(request.url ?? "/", "http://receiver").pathname;
   if (request.method !== "POST" || (path !== "/v1/traces" && path !== "/v1/metrics")) {
-    return reply(response, 404, { error: `no route for ${request.method} ${path}; OTLP/HTTP is POST /v1/traces and POST /v1/metrics` });
+    return reply(response, 404, {
+      error: `no route for ${request.method} ${path}; OTLP/HTTP is POST /v1/traces and POST /v1/metrics`,
+    });
   }
   const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim();
   if (contentType !== "application/json") {
     request.resume();
-    return reply(response, 415, { error: `content-type "${contentType}" is not supported: this receiver decodes OTLP/JSON (application/json) only` });
+    return reply(response, 415, {
+      error: `content-type "${contentType}" is not supported: this receiver decodes OTLP/JSON (application/json) only`,
+    });
   }
   const body = await readBody(request);
-  if (body === undefined) return reply(response, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+  if (body === undefined)
+    return reply(response, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
   let payload: unknown;
   try {
     const raw = request.headers["content-encoding"] === "gzip" ? await gunzipAsync(body) : body;
     payload = JSON.parse(raw.toString("utf8"));
   } catch (error) {
-    return reply(response, 400, { error: `body is not (gzipped) JSON: ${error instanceof Error ? error.message : String(error)}` });
+    return reply(response, 400, {
+      error: `body is not (gzipped) JSON: ${error instanceof Error ? error.message : String(error)}`,
+    });
   }
   try {
     if (path === "/v1/traces") {
@@ -79,7 +98,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       options.onMetrics?.(metrics);
     }
   } catch (error) {
-    if (error instanceof OtlpDecodeError) return reply(response, 400, { error: `not an OTLP export request: ${error.message}` });
+    if (error instanceof OtlpDecodeError)
+      return reply(response, 400, { error: `not an OTLP export request: ${error.message}` });
     throw error;
   }
   reply(response, 200, {});

@@ -11,20 +11,29 @@ import type { StoredMetric, StoredSpan } from "./otlp-json.ts";
 export class TraceStore {
   readonly dir: string;
 
-  constructor(dataDir: string, private readonly maxTraces = 2000) {
+  constructor(
+    dataDir: string,
+    private readonly maxTraces = 2000,
+  ) {
     this.dir = join(dataDir, "traces");
   }
 
   async append(spans: StoredSpan[]): Promise<void> {
     const byTrace = new Map<string, string[]>();
-    for (const span of spans) byTrace.set(span.trace_id, [...(byTrace.get(span.trace_id) ?? []), JSON.stringify(span)]);
+    for (const span of spans)
+      byTrace.set(span.trace_id, [...(byTrace.get(span.trace_id) ?? []), JSON.stringify(span)]);
     await mkdir(this.dir, { recursive: true });
     // One append per trace and batch: a single write, so concurrent batches never interleave lines.
-    await Promise.all([...byTrace].map(([traceId, lines]) => appendFile(this.traceFile(traceId), `${lines.join("\n")}\n`)));
+    await Promise.all(
+      [...byTrace].map(([traceId, lines]) =>
+        appendFile(this.traceFile(traceId), `${lines.join("\n")}\n`),
+      ),
+    );
   }
 
   async read(traceId: string): Promise<StoredSpan[]> {
-    if (!/^[0-9a-f]{32}$/.test(traceId)) throw new Error(`"${traceId}" is not a trace id (32 lowercase hex digits)`);
+    if (!/^[0-9a-f]{32}$/.test(traceId))
+      throw new Error(`"${traceId}" is not a trace id (32 lowercase hex digits)`);
     try {
       const text = await readFile(this.traceFile(traceId), "utf8");
       return text
@@ -52,9 +61,17 @@ export class TraceStore {
 
   async writeMetrics(metrics: StoredMetric[]): Promise<void> {
     const byService = new Map<string, StoredMetric[]>();
-    for (const metric of metrics) byService.set(metric.service, [...(byService.get(metric.service) ?? []), metric]);
+    for (const metric of metrics)
+      byService.set(metric.service, [...(byService.get(metric.service) ?? []), metric]);
     await mkdir(join(this.dir, "metrics"), { recursive: true });
-    await Promise.all([...byService].map(([service, list]) => writeFileAtomic(join(this.dir, "metrics", `${service}.json`), JSON.stringify(list, null, 1))));
+    await Promise.all(
+      [...byService].map(([service, list]) =>
+        writeFileAtomic(
+          join(this.dir, "metrics", `${service}.json`),
+          JSON.stringify(list, null, 1),
+        ),
+      ),
+    );
   }
 
   private traceFile(traceId: string): string {
@@ -70,7 +87,10 @@ export class TraceStore {
       throw error;
     }
     const files = await Promise.all(
-      names.map(async (name) => ({ name, mtime: (await stat(join(this.dir, name)).catch(() => ({ mtimeMs: 0 }))).mtimeMs })),
+      names.map(async (name) => ({
+        name,
+        mtime: (await stat(join(this.dir, name)).catch(() => ({ mtimeMs: 0 }))).mtimeMs,
+      })),
     );
     return files.sort((a, b) => b.mtime - a.mtime);
   }

@@ -10,7 +10,12 @@ export interface SpanNode {
 /** Spans → forest: children under their parent, everything ordered by start time. */
 export function buildTraceTree(spans: StoredSpan[]): SpanNode[] {
   const unique = new Map(spans.map((s) => [s.span_id, s]));
-  const nodes = new Map([...unique.values()].map((span) => [span.span_id, { span, children: [] as SpanNode[], orphan: false }]));
+  const nodes = new Map(
+    [...unique.values()].map((span) => [
+      span.span_id,
+      { span, children: [] as SpanNode[], orphan: false },
+    ]),
+  );
   const roots: SpanNode[] = [];
   for (const node of nodes.values()) {
     const parent = node.span.parent_span_id ? nodes.get(node.span.parent_span_id) : undefined;
@@ -37,12 +42,26 @@ export function formatTraceTree(traceId: string, spans: StoredSpan[]): string {
   const rows: [string, string, string, string, string][] = [];
   const walk = (node: SpanNode, prefix: string, isLast: boolean, depth: number) => {
     const branch = depth === 0 ? "" : `${prefix}${isLast ? "└─ " : "├─ "}`;
-    rows.push([node.span.service, `${branch}${node.span.name}`, formatMs(node.span.duration_ms), `+${formatMs(node.span.start_ms - start)}`, notes(node)]);
+    rows.push([
+      node.span.service,
+      `${branch}${node.span.name}`,
+      formatMs(node.span.duration_ms),
+      `+${formatMs(node.span.start_ms - start)}`,
+      notes(node),
+    ]);
     const childPrefix = depth === 0 ? "" : `${prefix}${isLast ? "   " : "│  "}`;
-    node.children.forEach((child, i) => walk(child, childPrefix, i === node.children.length - 1, depth + 1));
+    node.children.forEach((child, i) =>
+      walk(child, childPrefix, i === node.children.length - 1, depth + 1),
+    );
   };
   roots.forEach((root) => walk(root, "", true, 0));
-  const header: [string, string, string, string, string] = ["service", "span", "duration", "start", ""];
+  const header: [string, string, string, string, string] = [
+    "service",
+    "span",
+    "duration",
+    "start",
+    "",
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => [...r[i]!].length)));
   const line = (cells: string[]) =>
     cells
@@ -63,7 +82,8 @@ function notes(node: SpanNode): string {
   const out: string[] = [];
   if (span.kind !== "internal" && span.kind !== "unspecified") out.push(span.kind);
   if (span.attributes["faas.coldstart"] === true) out.push("cold start");
-  if (span.status === "error") out.push(`error${span.status_message ? `: ${span.status_message}` : ""}`);
+  if (span.status === "error")
+    out.push(`error${span.status_message ? `: ${span.status_message}` : ""}`);
   const status = span.attributes["http.response.status_code"];
   if (typeof status === "number") out.push(String(status));
   for (const link of span.links) out.push(`link → ${link.trace_id}`);

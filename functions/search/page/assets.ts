@@ -16,7 +16,11 @@ export interface Asset {
  */
 export function clientScript(): string {
   const { start, ...rest } = client;
-  const functions = [...Object.values(clientText), ...Object.values(clientAuth), ...Object.values(rest)].filter((value) => typeof value === "function");
+  const functions = [
+    ...Object.values(clientText),
+    ...Object.values(clientAuth),
+    ...Object.values(rest),
+  ].filter((value) => typeof value === "function");
   return [
     '"use strict";',
     "(() => {",

@@ -29,7 +29,15 @@ export function setupApiKey(): void {
   const form = byId<HTMLFormElement>("api-key-form");
   if (!form) return;
   const panel = byId("api-key-panel");
-  byId("api-key-button").addEventListener("click", () => (panel.hidden ? showApiKeyPanel(storedApiKey() ? "A key is set for this tab. Paste another to replace it." : "Paste your API key.") : (panel.hidden = true)));
+  byId("api-key-button").addEventListener("click", () =>
+    panel.hidden
+      ? showApiKeyPanel(
+          storedApiKey()
+            ? "A key is set for this tab. Paste another to replace it."
+            : "Paste your API key.",
+        )
+      : (panel.hidden = true),
+  );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const input = byId<HTMLInputElement>("api-key");

@@ -5,9 +5,15 @@ export type Segment = { text: string; match?: boolean; citation?: number };
 
 /** The words of a query worth highlighting, longest first, as lowercase stems. */
 export function queryTerms(query: string): string[] {
-  const stop = new Set("a an and are as at be by can do does for from how i in is it of on or the this to what when where which who why with you your".split(" "));
+  const stop = new Set(
+    "a an and are as at be by can do does for from how i in is it of on or the this to what when where which who why with you your".split(
+      " ",
+    ),
+  );
   const words = query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const stems = words.filter((w) => w.length > 1 && !stop.has(w)).map((w) => (w.length > 4 ? w.replace(/(ing|ed|es|s|e)$/, "") : w));
+  const stems = words
+    .filter((w) => w.length > 1 && !stop.has(w))
+    .map((w) => (w.length > 4 ? w.replace(/(ing|ed|es|s|e)$/, "") : w));
   return [...new Set(stems)].sort((a, b) => b.length - a.length);
 }
 
@@ -32,11 +38,17 @@ export function snippet(content: string, terms: string[], width = 320): string {
   const text = content.replace(/\s+/g, " ").trim();
   if (text.length <= width) return text;
   const first = splitByTerms(text, terms).findIndex((s) => s.match);
-  const offset = first <= 0 ? 0 : splitByTerms(text, terms).slice(0, first).reduce((n, s) => n + s.text.length, 0);
+  const offset =
+    first <= 0
+      ? 0
+      : splitByTerms(text, terms)
+          .slice(0, first)
+          .reduce((n, s) => n + s.text.length, 0);
   let start = Math.max(0, Math.min(offset - Math.floor(width / 3), text.length - width));
   if (start > 0) start = text.indexOf(" ", start) + 1 || start;
   let end = Math.min(text.length, start + width);
-  if (end < text.length) end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
+  if (end < text.length)
+    end = text.lastIndexOf(" ", end) > start ? text.lastIndexOf(" ", end) : end;
   return `${start > 0 ? "… " : ""}${text.slice(start, end)}${end < text.length ? " …" : ""}`;
 }
 
@@ -63,9 +75,19 @@ export function traceHref(template: string, traceId: string | undefined): string
 
 /** A keyword query that finds a document: its longest distinct words, which tend to be its rarest. */
 export function probeQuery(text: string): string {
-  const words = [...new Set(text.slice(0, 2000).toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? [])];
+  const words = [
+    ...new Set(
+      text
+        .slice(0, 2000)
+        .toLowerCase()
+        .match(/[\p{L}\p{N}]{4,}/gu) ?? [],
+    ),
+  ];
   if (words.length === 0) return text.trim().slice(0, 200);
-  return words.sort((a, b) => b.length - a.length).slice(0, 8).join(" ");
+  return words
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 8)
+    .join(" ");
 }
 
 /** The message of a `{error}` JSON body, or the status line. */

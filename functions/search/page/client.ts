@@ -4,7 +4,15 @@
 // the browser tests (test/browser) fail when one is broken.
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
 import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
-import { errorMessage, probeQuery, queryTerms, snippet, splitByTerms, splitCitations, traceHref } from "./client-text.ts";
+import {
+  errorMessage,
+  probeQuery,
+  queryTerms,
+  snippet,
+  splitByTerms,
+  splitCitations,
+  traceHref,
+} from "./client-text.ts";
 
 interface Hit {
   document_id: string;
@@ -16,7 +24,14 @@ interface Hit {
 interface SearchResult {
   answer: string;
   sources: Hit[];
-  metadata: { namespace: string; cache_hit: boolean; mode: string; top_k: number; model: string; trace_id?: string };
+  metadata: {
+    namespace: string;
+    cache_hit: boolean;
+    mode: string;
+    top_k: number;
+    model: string;
+    trace_id?: string;
+  };
 }
 
 export function el(tag: string, className?: string, text?: string): HTMLElement {
@@ -33,12 +48,23 @@ export function byId<T extends HTMLElement>(id: string): T {
 /** Text with the query terms wrapped in <mark>, built from text nodes only. */
 export function highlighted(text: string, terms: string[]): DocumentFragment {
   const fragment = document.createDocumentFragment();
-  for (const s of splitByTerms(text, terms)) fragment.append(s.match ? el("mark", "", s.text) : document.createTextNode(s.text));
+  for (const s of splitByTerms(text, terms))
+    fragment.append(s.match ? el("mark", "", s.text) : document.createTextNode(s.text));
   return fragment;
 }
 
-export async function requestJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(url, { ...init, headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...authorizationHeader() } });
+export async function requestJson(
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    ...init,
+    headers: {
+      accept: "application/json",
+      ...(init?.body ? { "content-type": "application/json" } : {}),
+      ...authorizationHeader(),
+    },
+  });
   const body = await response.json().catch(() => null);
   if (response.status === 401) showApiKeyPanel(errorMessage(response.status, body));
   if (!response.ok) throw new Error(errorMessage(response.status, body));
@@ -78,25 +104,45 @@ export async function loadNamespaces(prefer?: string): Promise<void> {
   for (const namespace of new Set(["default", current || "default"])) {
     if (!list.some((n) => n.namespace === namespace)) list.push({ namespace, documents: 0 });
   }
-  select.replaceChildren(...list.map((n) => new Option(`${n.namespace} (${n.documents} ${n.documents === 1 ? "document" : "documents"})`, n.namespace)));
+  select.replaceChildren(
+    ...list.map(
+      (n) =>
+        new Option(
+          `${n.namespace} (${n.documents} ${n.documents === 1 ? "document" : "documents"})`,
+          n.namespace,
+        ),
+    ),
+  );
   select.value = current || "default";
   byId("namespace-list")?.replaceChildren(...list.map((n) => new Option(n.namespace, n.namespace)));
 }
 
 export async function runSearch(): Promise<void> {
   const query = byId<HTMLInputElement>("query").value;
-  const request = { query, namespace: byId<HTMLSelectElement>("namespace").value, mode: byId<HTMLSelectElement>("mode").value, top_k: Number(byId<HTMLInputElement>("top-k").value) };
+  const request = {
+    query,
+    namespace: byId<HTMLSelectElement>("namespace").value,
+    mode: byId<HTMLSelectElement>("mode").value,
+    top_k: Number(byId<HTMLInputElement>("top-k").value),
+  };
   const results = byId("results");
   const status = byId("search-status");
   const button = byId<HTMLButtonElement>("search-button");
-  history.replaceState(null, "", `?${new URLSearchParams({ q: query, namespace: request.namespace, mode: request.mode, top_k: String(request.top_k) })}`);
+  history.replaceState(
+    null,
+    "",
+    `?${new URLSearchParams({ q: query, namespace: request.namespace, mode: request.mode, top_k: String(request.top_k) })}`,
+  );
   results.setAttribute("aria-busy", "true");
   button.disabled = true;
   status.className = "status loading";
   status.textContent = "Searching…";
   const started = performance.now();
   try {
-    const { body } = await requestJson("/search", { method: "POST", body: JSON.stringify(request) });
+    const { body } = await requestJson("/search", {
+      method: "POST",
+      body: JSON.stringify(request),
+    });
     const latency = Math.round(performance.now() - started);
     status.className = "status";
     const count = (body as SearchResult).sources.length;
@@ -132,7 +178,11 @@ export function renderResult(result: SearchResult, query: string, latency: numbe
     text.append(link);
   }
   answer.append(text, renderMeta(result, latency));
-  if (result.sources.length === 0) return [answer, el("p", "empty", "No sources matched. Try another mode, more sources, or another namespace.")];
+  if (result.sources.length === 0)
+    return [
+      answer,
+      el("p", "empty", "No sources matched. Try another mode, more sources, or another namespace."),
+    ];
   const list = el("ol", "sources");
   list.setAttribute("aria-label", "Sources");
   result.sources.forEach((hit, i) => list.append(renderSource(hit, i + 1, terms)));
@@ -144,7 +194,9 @@ export function renderMeta(result: SearchResult, latency: number): HTMLElement {
   const m = result.metadata;
   const items = [`${m.mode}`, `top ${m.top_k}`, `${latency} ms`, m.model];
   for (const item of items) meta.append(el("span", "chip", item));
-  meta.append(el("span", m.cache_hit ? "chip cache-hit" : "chip", m.cache_hit ? "cache hit" : "cache miss"));
+  meta.append(
+    el("span", m.cache_hit ? "chip cache-hit" : "chip", m.cache_hit ? "cache hit" : "cache miss"),
+  );
   if (m.trace_id) {
     const href = traceHref(document.body.dataset.traceUiUrl ?? "", m.trace_id);
     const trace = el(href ? "a" : "span", "chip trace", `trace ${m.trace_id}`);
@@ -163,8 +215,18 @@ export function renderSource(hit: Hit, n: number, terms: string[]): HTMLElement 
   item.id = `source-${n}`;
   item.tabIndex = -1;
   const head = el("div", "source-head");
-  head.append(el("span", "source-number", String(n)), el("span", "source-title", hit.metadata.title || hit.document_id), el("span", "score", `score ${hit.score.toFixed(3)}`));
-  const origin = [hit.metadata.source, hit.metadata.type, `${hit.document_id} · chunk ${hit.chunk_index}`].filter(Boolean).join(" · ");
+  head.append(
+    el("span", "source-number", String(n)),
+    el("span", "source-title", hit.metadata.title || hit.document_id),
+    el("span", "score", `score ${hit.score.toFixed(3)}`),
+  );
+  const origin = [
+    hit.metadata.source,
+    hit.metadata.type,
+    `${hit.document_id} · chunk ${hit.chunk_index}`,
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const body = el("p", "snippet");
   body.append(highlighted(snippet(hit.content, terms), terms));
   const whole = el("details", "whole");
@@ -177,7 +239,9 @@ export function renderSource(hit: Hit, n: number, terms: string[]): HTMLElement 
 export function showSource(n: number): void {
   const source = byId(`source-${n}`);
   if (!source) return;
-  document.querySelectorAll(".source.highlighted").forEach((other) => other.classList.remove("highlighted"));
+  document
+    .querySelectorAll(".source.highlighted")
+    .forEach((other) => other.classList.remove("highlighted"));
   source.classList.add("highlighted");
   const smooth = !matchMedia("(prefers-reduced-motion: reduce)").matches;
   source.scrollIntoView({ behavior: smooth ? "smooth" : "auto", block: "center" });
@@ -191,12 +255,20 @@ export async function addDocument(): Promise<void> {
   const file = byId<HTMLInputElement>("doc-file").dataset.fileName;
   const status = byId("add-status");
   const button = byId<HTMLButtonElement>("add-button");
-  const metadata: Record<string, string> = { ...(title ? { title } : {}), ...(file ? { source: file, type: /\.(md|markdown)$/i.test(file) ? "markdown" : "text" } : {}) };
+  const metadata: Record<string, string> = {
+    ...(title ? { title } : {}),
+    ...(file ? { source: file, type: /\.(md|markdown)$/i.test(file) ? "markdown" : "text" } : {}),
+  };
   button.disabled = true;
   status.className = "status loading";
   status.textContent = "Sending to ingest…";
   try {
-    const accepted = (await requestJson("/api/ingest", { method: "POST", body: JSON.stringify({ text, metadata, namespace }) })).body as { document_id: string };
+    const accepted = (
+      await requestJson("/api/ingest", {
+        method: "POST",
+        body: JSON.stringify({ text, metadata, namespace }),
+      })
+    ).body as { document_id: string };
     status.textContent = `Accepted as ${accepted.document_id}. Waiting until it is searchable…`;
     await waitUntilSearchable(accepted.document_id, namespace, probeQuery(text));
     status.className = "status success";
@@ -214,19 +286,29 @@ export async function addDocument(): Promise<void> {
 }
 
 /** Polls a keyword search until the document is among its results: searchable means found. */
-export async function waitUntilSearchable(documentId: string, namespace: string, query: string, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilSearchable(
+  documentId: string,
+  namespace: string,
+  query: string,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError = "";
   while (Date.now() < deadline) {
     try {
-      const { body } = await requestJson("/search", { method: "POST", body: JSON.stringify({ query, namespace, mode: "keyword", top_k: 50 }) });
+      const { body } = await requestJson("/search", {
+        method: "POST",
+        body: JSON.stringify({ query, namespace, mode: "keyword", top_k: 50 }),
+      });
       if ((body as SearchResult).sources.some((s) => s.document_id === documentId)) return;
     } catch (error) {
       lastError = ` (last error: ${(error as Error).message})`;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`Accepted, but not searchable after ${timeoutMs / 1000} s — is index-document running?${lastError}`);
+  throw new Error(
+    `Accepted, but not searchable after ${timeoutMs / 1000} s — is index-document running?${lastError}`,
+  );
 }
 
 export async function loadFile(file: File): Promise<void> {
@@ -262,7 +344,10 @@ export function setupAddForm(): void {
     e.preventDefault();
     zone.classList.add("dragging");
   });
-  panel.addEventListener("dragleave", (e) => panel.contains(e.relatedTarget as Node | null) || zone.classList.remove("dragging"));
+  panel.addEventListener(
+    "dragleave",
+    (e) => panel.contains(e.relatedTarget as Node | null) || zone.classList.remove("dragging"),
+  );
   panel.addEventListener("drop", (e) => {
     e.preventDefault();
     zone.classList.remove("dragging");

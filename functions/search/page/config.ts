@@ -13,7 +13,9 @@ export const searchPageEnv = {
     (value) => (value === "" ? undefined : value),
     z
       .url({ protocol: /^https?$/, message: "expected an absolute http(s) URL" })
-      .refine((url) => url.includes(TRACE_ID_PLACEHOLDER), { message: `must contain ${TRACE_ID_PLACEHOLDER} where the trace id goes` })
+      .refine((url) => url.includes(TRACE_ID_PLACEHOLDER), {
+        message: `must contain ${TRACE_ID_PLACEHOLDER} where the trace id goes`,
+      })
       .optional(),
   ),
 };

@@ -20,40 +20,82 @@ describe("POST /api/ingest proxy", async () => {
   const dataDir = await tempDir("ingest-proxy");
   const eventSink = await startEventSink();
   const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const publisher = new HttpSpoolPublisher({ sink: eventSink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: eventSink.url,
+    spoolDir: `${dataDir}/spool`,
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => publisher.close());
-  const ingestUrl = await serveApp(createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 200_000 }));
-  const front = (url?: string, timeoutMs = 2000) => createPageTestApp(dataDir, { ingestUrl: url, ingestTimeoutMs: timeoutMs }).app;
-  const post = (app: Hono, body: string, headers: Record<string, string> = { "content-type": "application/json" }, query = "") =>
-    app.request(`/api/ingest${query}`, { method: "POST", headers, body });
+  const ingestUrl = await serveApp(
+    createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 200_000 }),
+  );
+  const front = (url?: string, timeoutMs = 2000) =>
+    createPageTestApp(dataDir, { ingestUrl: url, ingestTimeoutMs: timeoutMs }).app;
+  const post = (
+    app: Hono,
+    body: string,
+    headers: Record<string, string> = { "content-type": "application/json" },
+    query = "",
+  ) => app.request(`/api/ingest${query}`, { method: "POST", headers, body });
 
   it("forwards a JSON document to a real ingest and returns its 202", async () => {
-    const response = await post(front(ingestUrl), JSON.stringify({ text: "Knative scales to zero.", metadata: { title: "Scaling" }, namespace: "proxy", id: "doc-1" }));
+    const response = await post(
+      front(ingestUrl),
+      JSON.stringify({
+        text: "Knative scales to zero.",
+        metadata: { title: "Scaling" },
+        namespace: "proxy",
+        id: "doc-1",
+      }),
+    );
     assert.equal(response.status, 202);
-    const accepted = (await response.json()) as { document_id: string; namespace: string; key: string };
+    const accepted = (await response.json()) as {
+      document_id: string;
+      namespace: string;
+      key: string;
+    };
     assert.deepEqual([accepted.document_id, accepted.namespace], ["doc-1", "proxy"]);
-    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key))!).toString()) as { text: string; metadata: { title: string } };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key))!).toString()) as {
+      text: string;
+      metadata: { title: string };
+    };
     assert.equal(stored.text, "Knative scales to zero.");
     assert.equal(stored.metadata.title, "Scaling");
-    await waitFor("the stored event", () => eventSink.received.find((r) => r.headers["ce-subject"] === "doc-1"));
+    await waitFor("the stored event", () =>
+      eventSink.received.find((r) => r.headers["ce-subject"] === "doc-1"),
+    );
   });
 
   it("streams documents far larger than search's own request limit", async () => {
     const text = "Long document about autoscaling. ".repeat(3000);
-    const tooLargeForSearch = await front(ingestUrl).request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: text }) });
+    const tooLargeForSearch = await front(ingestUrl).request("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: text }),
+    });
     assert.equal(tooLargeForSearch.status, 413);
     const response = await post(front(ingestUrl), JSON.stringify({ text, id: "large" }));
     assert.equal(response.status, 202, await response.clone().text());
     const { key } = (await response.json()) as { key: string };
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { size: number };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
+      size: number;
+    };
     assert.equal(stored.size, Buffer.byteLength(text));
   });
 
   it("forwards raw Markdown with its query string", async () => {
-    const response = await post(front(ingestUrl), "# Notes\n\nActivator buffers requests.", { "content-type": "text/markdown" }, "?title=Notes&namespace=proxy&id=notes");
+    const response = await post(
+      front(ingestUrl),
+      "# Notes\n\nActivator buffers requests.",
+      { "content-type": "text/markdown" },
+      "?title=Notes&namespace=proxy&id=notes",
+    );
     assert.equal(response.status, 202);
     const { key } = (await response.json()) as { key: string };
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as { metadata: Record<string, string> };
+    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
+      metadata: Record<string, string>;
+    };
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
 
@@ -85,10 +127,17 @@ describe("POST /api/ingest proxy", async () => {
   });
 
   it("answers 503 JSON naming ingest when it is down", async () => {
-    const response = await post(front(`http://127.0.0.1:${await freePort()}`), JSON.stringify({ text: "x" }));
+    const response = await post(
+      front(`http://127.0.0.1:${await freePort()}`),
+      JSON.stringify({ text: "x" }),
+    );
     assert.equal(response.status, 503);
     assert.ok(response.headers.get("retry-after"));
-    const body = (await response.json()) as { error: string; dependency: string; retryable: boolean };
+    const body = (await response.json()) as {
+      error: string;
+      dependency: string;
+      retryable: boolean;
+    };
     assert.equal(body.error, "ingest is unavailable; retry later");
     assert.equal(body.dependency, "ingest");
   });
@@ -101,7 +150,10 @@ describe("POST /api/ingest proxy", async () => {
       silent.close();
     });
     const started = Date.now();
-    const response = await post(front(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, 300), JSON.stringify({ text: "x" }));
+    const response = await post(
+      front(`http://127.0.0.1:${(silent.address() as AddressInfo).port}`, 300),
+      JSON.stringify({ text: "x" }),
+    );
     assert.equal(response.status, 503);
     assert.equal(((await response.json()) as { dependency: string }).dependency, "ingest");
     assert.ok(Date.now() - started < 3000);
@@ -110,6 +162,9 @@ describe("POST /api/ingest proxy", async () => {
   it("answers 501 when INGEST_URL is not set", async () => {
     const response = await post(front(undefined), JSON.stringify({ text: "x" }));
     assert.equal(response.status, 501);
-    assert.match(((await response.json()) as { error: string }).error, /not configured: set INGEST_URL/);
+    assert.match(
+      ((await response.json()) as { error: string }).error,
+      /not configured: set INGEST_URL/,
+    );
   });
 });

@@ -23,7 +23,10 @@ const FORWARDED_HEADERS = ["content-type", "content-length", "idempotency-key", 
 export function ingestProxy(options: IngestProxyOptions): Handler {
   return async (c) => {
     if (!options.ingestUrl) {
-      throw new HttpProblem(501, "adding documents is not configured: set INGEST_URL on the search service");
+      throw new HttpProblem(
+        501,
+        "adding documents is not configured: set INGEST_URL on the search service",
+      );
     }
     const target = new URL("/ingest", options.ingestUrl);
     target.search = new URL(c.req.url).search;
@@ -38,8 +41,13 @@ export function ingestProxy(options: IngestProxyOptions): Handler {
         signal: AbortSignal.timeout(options.timeoutMs),
       } as RequestInit);
     } catch (error) {
-      const reason = error instanceof Error && error.name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : describe(error);
-      throw new DependencyError("ingest", `unreachable at ${target.origin}: ${reason}`, { cause: error });
+      const reason =
+        error instanceof Error && error.name === "TimeoutError"
+          ? `no answer within ${options.timeoutMs} ms`
+          : describe(error);
+      throw new DependencyError("ingest", `unreachable at ${target.origin}: ${reason}`, {
+        cause: error,
+      });
     }
     return new Response(response.body, {
       status: response.status,

@@ -11,10 +11,14 @@ const TRACE_UI = 'http://localhost:3000/explore?left={"queries":[{"query":"{trac
 
 describe("search page routes", async () => {
   const dataDir = await tempDir("search-page");
-  const { app, index } = createPageTestApp(dataDir, { ingestUrl: "http://127.0.0.1:9/", traceUiUrl: TRACE_UI });
+  const { app, index } = createPageTestApp(dataDir, {
+    ingestUrl: "http://127.0.0.1:9/",
+    traceUiUrl: TRACE_UI,
+  });
   const page = await app.request("/");
   const html = await page.text();
-  const assetPath = (extension: string) => html.match(new RegExp(`"(/assets/search-page\\.[0-9a-f]{12}\\.${extension})"`))?.[1];
+  const assetPath = (extension: string) =>
+    html.match(new RegExp(`"(/assets/search-page\\.[0-9a-f]{12}\\.${extension})"`))?.[1];
 
   it("serves the page with a strict content security policy", () => {
     assert.equal(page.status, 200);
@@ -43,7 +47,10 @@ describe("search page routes", async () => {
   });
 
   it("serves the script and stylesheet under content-hashed, immutable paths", async () => {
-    for (const [extension, type] of [["js", "text/javascript"], ["css", "text/css"]] as const) {
+    for (const [extension, type] of [
+      ["js", "text/javascript"],
+      ["css", "text/css"],
+    ] as const) {
       const path = assetPath(extension);
       assert.ok(path, `the page links a .${extension} asset`);
       const response = await app.request(path);
@@ -60,21 +67,35 @@ describe("search page routes", async () => {
   it("builds a script that parses and never turns text into HTML", async () => {
     const script = await (await app.request(assetPath("js")!)).text();
     assert.doesNotThrow(() => new Script(script, { filename: "search-page.js" }));
-    assert.doesNotMatch(script, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
+    assert.doesNotMatch(
+      script,
+      /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/,
+    );
   });
 
   it("serves every client function as a standalone function declaration", () => {
     // assets.ts serialises these with String(fn): arrow functions or constants would not survive.
     for (const [name, value] of Object.entries({ ...client, ...clientAuth, ...clientText })) {
       assert.equal(typeof value, "function", `${name} must be a function`);
-      assert.match(String(value), /^(async )?function[\s*]/, `${name} must be a function declaration`);
+      assert.match(
+        String(value),
+        /^(async )?function[\s*]/,
+        `${name} must be a function declaration`,
+      );
     }
   });
 
   it("keeps search working beside the page", async () => {
     await index("default", "scaling", "Knative scales a revision to zero when idle.", "Scaling");
-    const response = await app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "scale to zero" }) });
+    const response = await app.request("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "scale to zero" }),
+    });
     assert.equal(response.status, 200);
-    assert.equal(((await response.json()) as { sources: { document_id: string }[] }).sources[0]?.document_id, "scaling");
+    assert.equal(
+      ((await response.json()) as { sources: { document_id: string }[] }).sources[0]?.document_id,
+      "scaling",
+    );
   });
 });

@@ -27,13 +27,14 @@ const CONTENT_SECURITY_POLICY = [
  */
 export function searchPage(options: SearchPageOptions): SearchAppExtension {
   const { script, style } = buildAssets();
-  const html = (authRequired: boolean) => `<!doctype html>${Shell({
-    scriptPath: script.path,
-    stylePath: style.path,
-    ingestConfigured: options.ingestUrl !== undefined,
-    traceUiUrl: options.traceUiUrl,
-    authRequired,
-  })}`;
+  const html = (authRequired: boolean) =>
+    `<!doctype html>${Shell({
+      scriptPath: script.path,
+      stylePath: style.path,
+      ingestConfigured: options.ingestUrl !== undefined,
+      traceUiUrl: options.traceUiUrl,
+      authRequired,
+    })}`;
   return {
     streamedBodyPaths: [INGEST_PROXY_PATH],
     mount: (app, access) => {
@@ -59,7 +60,16 @@ export function searchPage(options: SearchPageOptions): SearchAppExtension {
       // cannot send without a preflight. Authenticated here, so a bad key never reaches ingest;
       // ingest, given the same key, decides the namespace.
       app.use(INGEST_PROXY_PATH, access.cors);
-      app.post(INGEST_PROXY_PATH, access.browserWrite(PAGE_WRITE_TYPES), access.authenticate, requireAccess("write"), ingestProxy({ ingestUrl: options.ingestUrl, timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS }));
+      app.post(
+        INGEST_PROXY_PATH,
+        access.browserWrite(PAGE_WRITE_TYPES),
+        access.authenticate,
+        requireAccess("write"),
+        ingestProxy({
+          ingestUrl: options.ingestUrl,
+          timeoutMs: options.ingestTimeoutMs ?? INGEST_TIMEOUT_MS,
+        }),
+      );
     },
   };
 }

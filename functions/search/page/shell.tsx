@@ -23,7 +23,11 @@ export function Shell(props: ShellProps) {
         <link rel="stylesheet" href={props.stylePath} />
         <script src={props.scriptPath} defer></script>
       </head>
-      <body data-ingest-configured={String(props.ingestConfigured)} data-trace-ui-url={props.traceUiUrl ?? ""} data-auth-required={String(props.authRequired)}>
+      <body
+        data-ingest-configured={String(props.ingestConfigured)}
+        data-trace-ui-url={props.traceUiUrl ?? ""}
+        data-auth-required={String(props.authRequired)}
+      >
         <a class="skip-link" href="#query">
           Skip to search
         </a>
@@ -35,10 +39,23 @@ export function Shell(props: ShellProps) {
             <span>knative-rag</span>
           </div>
           <div class="tabs" role="tablist" aria-label="Page sections">
-            <button type="button" role="tab" id="tab-search" aria-controls="panel-search" aria-selected="true">
+            <button
+              type="button"
+              role="tab"
+              id="tab-search"
+              aria-controls="panel-search"
+              aria-selected="true"
+            >
               Search
             </button>
-            <button type="button" role="tab" id="tab-add" aria-controls="panel-add" aria-selected="false" tabindex={-1}>
+            <button
+              type="button"
+              role="tab"
+              id="tab-add"
+              aria-controls="panel-add"
+              aria-selected="false"
+              tabindex={-1}
+            >
               Add document
             </button>
           </div>
@@ -54,14 +71,18 @@ export function Shell(props: ShellProps) {
             <SearchForm />
             <p id="search-status" class="status" role="status"></p>
             <div id="results" class="results" aria-live="polite" aria-busy="false">
-              <p class="empty">Ask a question about your documents. Answers cite their sources as [1], [2], …</p>
+              <p class="empty">
+                Ask a question about your documents. Answers cite their sources as [1], [2], …
+              </p>
             </div>
           </section>
           <section id="panel-add" role="tabpanel" aria-labelledby="tab-add" hidden>
             {props.ingestConfigured ? <AddDocumentForm /> : <IngestNotConfigured />}
           </section>
         </main>
-        <footer class="footer">Served by the search function. No external fonts, scripts or trackers.</footer>
+        <footer class="footer">
+          Served by the search function. No external fonts, scripts or trackers.
+        </footer>
       </body>
     </html>
   );
@@ -75,7 +96,13 @@ function SearchForm() {
         Question
       </label>
       <div class="query-row">
-        <input id="query" name="q" type="search" autocomplete="off" placeholder="e.g. How does Knative scale to zero?" />
+        <input
+          id="query"
+          name="q"
+          type="search"
+          autocomplete="off"
+          placeholder="e.g. How does Knative scale to zero?"
+        />
         <button id="search-button" type="submit" class="primary">
           Search
         </button>
@@ -97,7 +124,15 @@ function SearchForm() {
         </label>
         <label>
           <span class="field-label">Sources</span>
-          <input id="top-k" name="top_k" type="number" min="1" max="50" value="5" inputmode="numeric" />
+          <input
+            id="top-k"
+            name="top_k"
+            type="number"
+            min="1"
+            max="50"
+            value="5"
+            inputmode="numeric"
+          />
         </label>
       </div>
     </form>
@@ -112,7 +147,13 @@ function ApiKeyPanel() {
           API key
         </label>
         <div class="query-row">
-          <input id="api-key" type="password" autocomplete="off" spellcheck={false} placeholder="the key you were given" />
+          <input
+            id="api-key"
+            type="password"
+            autocomplete="off"
+            spellcheck={false}
+            placeholder="the key you were given"
+          />
           <button id="api-key-save" type="submit" class="primary">
             Use key
           </button>
@@ -121,7 +162,9 @@ function ApiKeyPanel() {
           </button>
         </div>
         <p id="api-key-status" class="status" role="status" aria-live="polite"></p>
-        <p class="hint">Kept in this browser tab only and sent as an Authorization header, never as a cookie.</p>
+        <p class="hint">
+          Kept in this browser tab only and sent as an Authorization header, never as a cookie.
+        </p>
       </form>
     </section>
   );
@@ -137,12 +180,21 @@ function AddDocumentForm() {
             choose a file
           </label>
         </p>
-        <input id="doc-file" type="file" accept=".md,.markdown,.txt,text/plain,text/markdown" class="visually-hidden" />
+        <input
+          id="doc-file"
+          type="file"
+          accept=".md,.markdown,.txt,text/plain,text/markdown"
+          class="visually-hidden"
+        />
       </div>
       <label for="doc-text" class="field-label">
         Text
       </label>
-      <textarea id="doc-text" rows={10} placeholder="Paste the document's text or Markdown here"></textarea>
+      <textarea
+        id="doc-text"
+        rows={10}
+        placeholder="Paste the document's text or Markdown here"
+      ></textarea>
       <div class="options">
         <label>
           <span class="field-label">Title</span>
@@ -150,7 +202,14 @@ function AddDocumentForm() {
         </label>
         <label>
           <span class="field-label">Namespace</span>
-          <input id="doc-namespace" type="text" list="namespace-list" value="default" autocomplete="off" spellcheck={false} />
+          <input
+            id="doc-namespace"
+            type="text"
+            list="namespace-list"
+            value="default"
+            autocomplete="off"
+            spellcheck={false}
+          />
           <datalist id="namespace-list"></datalist>
         </label>
       </div>
@@ -169,8 +228,9 @@ function IngestNotConfigured() {
     <div id="ingest-not-configured" class="card notice">
       <h2>Adding documents is not configured</h2>
       <p>
-        This search service has no ingest function to send documents to. Set <code>INGEST_URL</code> to the ingest function's URL on the search
-        service, or add documents with <code>knative-rag ingest</code> or <code>POST /ingest</code> on ingest.
+        This search service has no ingest function to send documents to. Set <code>INGEST_URL</code>{" "}
+        to the ingest function's URL on the search service, or add documents with{" "}
+        <code>knative-rag ingest</code> or <code>POST /ingest</code> on ingest.
       </p>
     </div>
   );

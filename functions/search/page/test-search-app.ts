@@ -26,7 +26,14 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
     indexState,
     cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
-    embedClient: { embed: async (texts) => ({ model: embedder.model, dimensions: embedder.dimensions, embeddings: await embedder.embed(texts), cached: 0 }) },
+    embedClient: {
+      embed: async (texts) => ({
+        model: embedder.model,
+        dimensions: embedder.dimensions,
+        embeddings: await embedder.embed(texts),
+        cached: 0,
+      }),
+    },
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 2048,
@@ -37,7 +44,15 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
     async index(namespace, documentId, content, title) {
       const metadata: Record<string, string> = title ? { title } : {};
       await vectorStore.replaceDocument(namespace, documentId, [
-        { id: chunkId(namespace, documentId, 0), document_id: documentId, namespace, chunk_index: 0, content, metadata, vector: embedder.embedOne(content) },
+        {
+          id: chunkId(namespace, documentId, 0),
+          document_id: documentId,
+          namespace,
+          chunk_index: 0,
+          content,
+          metadata,
+          vector: embedder.embedOne(content),
+        },
       ]);
       await indexState.bumpGeneration(namespace);
     },

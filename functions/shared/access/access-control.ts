@@ -24,7 +24,13 @@ export interface AccessControl {
 }
 
 /** Headers an allow-listed page may send, beyond the CORS-safelisted ones. */
-const ALLOWED_HEADERS = ["content-type", "authorization", "idempotency-key", "traceparent", "tracestate"];
+const ALLOWED_HEADERS = [
+  "content-type",
+  "authorization",
+  "idempotency-key",
+  "traceparent",
+  "tracestate",
+];
 
 export function accessControl(settings: AccessSettings = {}): AccessControl {
   const apiKeys = settings.apiKeys ?? new ApiKeys();
@@ -36,7 +42,13 @@ export function accessControl(settings: AccessSettings = {}): AccessControl {
     cors:
       allowedOrigins.size === 0
         ? passThrough
-        : cors({ origin: [...allowedOrigins], allowMethods: ["GET", "POST"], allowHeaders: ALLOWED_HEADERS, exposeHeaders: ["retry-after"], maxAge: 600 }),
+        : cors({
+            origin: [...allowedOrigins],
+            allowMethods: ["GET", "POST"],
+            allowHeaders: ALLOWED_HEADERS,
+            exposeHeaders: ["retry-after"],
+            maxAge: 600,
+          }),
     browserWrite: (contentTypes) => browserWriteGuard({ allowedOrigins, contentTypes }),
   };
 }

@@ -20,12 +20,26 @@ describe("API_KEYS", () => {
     const keys = parse(`ci:${WRITER}:docs,wiki:rw;\n  page:${READER}:*:r`);
     const ci = keys.find(WRITER)!;
     assert.equal(ci.name, "ci");
-    assert.deepEqual([mayAccess(ci, "docs", "write"), mayAccess(ci, "wiki", "read"), mayAccess(ci, "other", "read")], [true, true, false]);
+    assert.deepEqual(
+      [
+        mayAccess(ci, "docs", "write"),
+        mayAccess(ci, "wiki", "read"),
+        mayAccess(ci, "other", "read"),
+      ],
+      [true, true, false],
+    );
     const page = keys.find(READER)!;
-    assert.deepEqual([mayAccess(page, "anything", "read"), mayAccess(page, "anything", "write")], [true, false]);
+    assert.deepEqual(
+      [mayAccess(page, "anything", "read"), mayAccess(page, "anything", "write")],
+      [true, false],
+    );
     assert.equal(keys.find("x".repeat(24)), undefined);
     assert.equal(keys.find(""), undefined);
-    assert.equal(keys.find(WRITER.slice(0, -1)), undefined, "a prefix of a secret is not the secret");
+    assert.equal(
+      keys.find(WRITER.slice(0, -1)),
+      undefined,
+      "a prefix of a secret is not the secret",
+    );
   });
 
   for (const [spec, message] of [
@@ -44,7 +58,10 @@ describe("API_KEYS", () => {
           assert.ok(error instanceof ConfigError);
           assert.match(error.message, /API_KEYS=\(set, value not shown\): /);
           assert.match(error.message, message);
-          assert.ok(!error.message.includes(WRITER.slice(8)) && !error.message.includes("short"), `a secret leaked: ${error.message}`);
+          assert.ok(
+            !error.message.includes(WRITER.slice(8)) && !error.message.includes("short"),
+            `a secret leaked: ${error.message}`,
+          );
           return true;
         },
       );

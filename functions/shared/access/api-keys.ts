@@ -52,7 +52,11 @@ function sha256(text: string): Buffer {
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 const SECRET = /^[A-Za-z0-9._~+/=-]{16,}$/;
 const NAMESPACE = /^[a-z0-9-]{1,63}$/;
-const ACCESS = { r: { read: true, write: false }, w: { read: false, write: true }, rw: { read: true, write: true } } as const;
+const ACCESS = {
+  r: { read: true, write: false },
+  w: { read: false, write: true },
+  rw: { read: true, write: true },
+} as const;
 
 /**
  * API_KEYS: `name:secret:namespaces:access` entries separated by `;` or newlines, e.g.
@@ -63,23 +67,45 @@ export function apiKeysVar() {
   return z.preprocess(
     (value) => (value === undefined ? "" : value),
     z.string().transform((spec, ctx) => {
-      const entries = spec.split(/[;\n]/).map((e) => e.trim()).filter(Boolean);
+      const entries = spec
+        .split(/[;\n]/)
+        .map((e) => e.trim())
+        .filter(Boolean);
       const keys: (Grant & { secret: string })[] = [];
       entries.forEach((entry, i) => {
-        const problem = (message: string) => ctx.addIssue({ code: "custom", path: [i + 1], message });
+        const problem = (message: string) =>
+          ctx.addIssue({ code: "custom", path: [i + 1], message });
         const fields = entry.split(":").map((f) => f.trim());
         const [name = "", secret = "", namespaces = "", access = ""] = fields;
         const label = NAME.test(name) ? `key "${name}"` : "this key";
-        if (fields.length !== 4) return problem(`expected name:secret:namespaces:access (4 fields separated by ":"), got ${fields.length} fields`);
+        if (fields.length !== 4)
+          return problem(
+            `expected name:secret:namespaces:access (4 fields separated by ":"), got ${fields.length} fields`,
+          );
         if (!NAME.test(name)) return problem("name must be 1–64 characters of A-Z a-z 0-9 . _ -");
-        if (!SECRET.test(secret)) return problem(`${label}: secret must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 32)`);
+        if (!SECRET.test(secret))
+          return problem(
+            `${label}: secret must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / = - (e.g. openssl rand -hex 32)`,
+          );
         const list = namespaces === "*" ? "*" : namespaces.split(",").map((n) => n.trim());
         const badNamespace = list === "*" ? undefined : list.find((n) => !NAMESPACE.test(n));
-        if (badNamespace !== undefined) return problem(`${label}: namespace "${badNamespace}" must match ^[a-z0-9-]{1,63}$ (or use * for all)`);
-        if (!(access in ACCESS)) return problem(`${label}: access must be r, w or rw, got "${access}"`);
+        if (badNamespace !== undefined)
+          return problem(
+            `${label}: namespace "${badNamespace}" must match ^[a-z0-9-]{1,63}$ (or use * for all)`,
+          );
+        if (!(access in ACCESS))
+          return problem(`${label}: access must be r, w or rw, got "${access}"`);
         if (keys.some((k) => k.name === name)) return problem(`${label} is listed twice`);
-        if (keys.some((k) => k.secret === secret)) return problem(`${label} has the same secret as key "${keys.find((k) => k.secret === secret)!.name}"`);
-        keys.push({ name, secret, namespaces: list === "*" ? "*" : new Set(list), ...ACCESS[access as keyof typeof ACCESS] });
+        if (keys.some((k) => k.secret === secret))
+          return problem(
+            `${label} has the same secret as key "${keys.find((k) => k.secret === secret)!.name}"`,
+          );
+        keys.push({
+          name,
+          secret,
+          namespaces: list === "*" ? "*" : new Set(list),
+          ...ACCESS[access as keyof typeof ACCESS],
+        });
       });
       return new ApiKeys(keys);
     }),

@@ -49,7 +49,10 @@ export function authenticate(keys: ApiKeys): MiddlewareHandler {
 export function authorize(c: Context, namespace: string, access: Access): void {
   const grant = grantOf(c);
   if (!mayAccess(grant, namespace, access)) {
-    throw new HttpProblem(403, `API key "${grant.name}" may not ${access} namespace "${namespace}"`);
+    throw new HttpProblem(
+      403,
+      `API key "${grant.name}" may not ${access} namespace "${namespace}"`,
+    );
   }
 }
 
@@ -57,7 +60,8 @@ export function authorize(c: Context, namespace: string, access: Access): void {
 export function requireAccess(access: Access): MiddlewareHandler {
   return async (c, next) => {
     const grant = grantOf(c);
-    if (!grant[access]) throw new HttpProblem(403, `API key "${grant.name}" may not ${access} any namespace`);
+    if (!grant[access])
+      throw new HttpProblem(403, `API key "${grant.name}" may not ${access} any namespace`);
     return next();
   };
 }

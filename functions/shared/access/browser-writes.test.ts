@@ -17,13 +17,29 @@ const PARTNER = "https://partner.example";
 describe("writes a browser can send", async () => {
   const dataDir = await tempDir("browser-writes");
   const sink = await startEventSink();
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: `${dataDir}/spool`, logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: `${dataDir}/spool`,
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => publisher.close());
   const ingest = (allowedOrigins: string[] = []) =>
-    createIngestApp({ objectStore: new FilesystemObjectStore(dataDir, "documents"), publisher, logger: silentLogger, maxDocumentBytes: 1000, access: { allowedOrigins } });
+    createIngestApp({
+      objectStore: new FilesystemObjectStore(dataDir, "documents"),
+      publisher,
+      logger: silentLogger,
+      maxDocumentBytes: 1000,
+      access: { allowedOrigins },
+    });
   const postText = (headers: Record<string, string>, app = ingest()) =>
-    app.request("http://ingest.local/ingest?namespace=csrf", { method: "POST", headers: { "content-type": "text/plain", ...headers }, body: "some text" });
-  const errorOf = async (response: Response) => ((await response.json()) as { error: string }).error;
+    app.request("http://ingest.local/ingest?namespace=csrf", {
+      method: "POST",
+      headers: { "content-type": "text/plain", ...headers },
+      body: "some text",
+    });
+  const errorOf = async (response: Response) =>
+    ((await response.json()) as { error: string }).error;
 
   it("accepts clients that are not browsers (no Origin), as before", async () => {
     assert.equal((await postText({})).status, 202);
@@ -51,24 +67,49 @@ describe("writes a browser can send", async () => {
     const app = ingest([PARTNER]);
     assert.equal((await postText({ origin: PARTNER }, app)).status, 202);
     const preflight = (origin: string) =>
-      app.request("http://ingest.local/ingest", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,authorization" } });
+      app.request("http://ingest.local/ingest", {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,authorization",
+        },
+      });
     const allowed = await preflight(PARTNER);
     assert.equal(allowed.status, 204);
     assert.equal(allowed.headers.get("access-control-allow-origin"), PARTNER);
     assert.match(allowed.headers.get("access-control-allow-headers")!, /authorization/);
-    assert.equal((await preflight("https://evil.example")).headers.get("access-control-allow-origin"), null);
+    assert.equal(
+      (await preflight("https://evil.example")).headers.get("access-control-allow-origin"),
+      null,
+    );
   });
 
   it("answers no preflight at all without ALLOWED_ORIGINS", async () => {
-    const response = await ingest().request("http://ingest.local/ingest", { method: "OPTIONS", headers: { origin: PARTNER, "access-control-request-method": "POST" } });
+    const response = await ingest().request("http://ingest.local/ingest", {
+      method: "OPTIONS",
+      headers: { origin: PARTNER, "access-control-request-method": "POST" },
+    });
     assert.equal(response.headers.get("access-control-allow-origin"), null);
   });
 
   it("the page's /api/ingest takes only JSON or Markdown, the types a stranger's page cannot send unasked", async () => {
-    const { app } = createPageTestApp(await tempDir("browser-writes-page"), { ingestUrl: `http://127.0.0.1:${await freePort()}`, ingestTimeoutMs: 1000 });
+    const { app } = createPageTestApp(await tempDir("browser-writes-page"), {
+      ingestUrl: `http://127.0.0.1:${await freePort()}`,
+      ingestTimeoutMs: 1000,
+    });
     const post = (contentType: string | undefined) =>
-      app.request("/api/ingest", { method: "POST", headers: contentType ? { "content-type": contentType } : {}, body: '{"text": "x"}' });
-    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", undefined]) {
+      app.request("/api/ingest", {
+        method: "POST",
+        headers: contentType ? { "content-type": contentType } : {},
+        body: '{"text": "x"}',
+      });
+    for (const type of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      undefined,
+    ]) {
       const response = await post(type);
       assert.equal(response.status, 415, String(type));
       assert.match(await errorOf(response), /send application\/json or text\/markdown/);
@@ -80,16 +121,32 @@ describe("writes a browser can send", async () => {
 });
 
 describe("ALLOWED_ORIGINS", () => {
-  const parse = (ALLOWED_ORIGINS?: string) => parseEnv(z.object(accessEnv), { ALLOWED_ORIGINS }).ALLOWED_ORIGINS;
+  const parse = (ALLOWED_ORIGINS?: string) =>
+    parseEnv(z.object(accessEnv), { ALLOWED_ORIGINS }).ALLOWED_ORIGINS;
 
   it("is a comma-separated list of origins, empty by default", () => {
     assert.deepEqual(parse(undefined), []);
-    assert.deepEqual(parse(" https://a.example , http://localhost:3000 "), ["https://a.example", "http://localhost:3000"]);
+    assert.deepEqual(parse(" https://a.example , http://localhost:3000 "), [
+      "https://a.example",
+      "http://localhost:3000",
+    ]);
   });
 
-  for (const bad of ["https://a.example/", "https://a.example/app", "*", "a.example", "ftp://a.example"]) {
+  for (const bad of [
+    "https://a.example/",
+    "https://a.example/app",
+    "*",
+    "a.example",
+    "ftp://a.example",
+  ]) {
     it(`rejects ${JSON.stringify(bad)}, naming the variable and the entry`, () => {
-      assert.throws(() => parse(`https://ok.example,${bad}`), (error: Error) => error instanceof ConfigError && error.message.includes("ALLOWED_ORIGINS=") && error.message.includes(`entry 2: "${bad}" is not an origin`));
+      assert.throws(
+        () => parse(`https://ok.example,${bad}`),
+        (error: Error) =>
+          error instanceof ConfigError &&
+          error.message.includes("ALLOWED_ORIGINS=") &&
+          error.message.includes(`entry 2: "${bad}" is not an origin`),
+      );
     });
   }
 });

@@ -24,16 +24,25 @@ export function browserWriteGuard(options: BrowserWriteOptions): MiddlewareHandl
   return async (c, next) => {
     const origin = c.req.header("origin");
     if (origin !== undefined && !isOwnOrigin(c, origin) && !options.allowedOrigins.has(origin)) {
-      throw new HttpProblem(403, `cross-origin write refused: pages from ${origin} may not write here (ALLOWED_ORIGINS lists the origins that may)`);
+      throw new HttpProblem(
+        403,
+        `cross-origin write refused: pages from ${origin} may not write here (ALLOWED_ORIGINS lists the origins that may)`,
+      );
     }
     const site = c.req.header("sec-fetch-site");
     if (origin === undefined && (site === "cross-site" || site === "same-site")) {
-      throw new HttpProblem(403, `cross-origin write refused: the browser says this request comes from a ${site} page`);
+      throw new HttpProblem(
+        403,
+        `cross-origin write refused: the browser says this request comes from a ${site} page`,
+      );
     }
     if (options.contentTypes) {
       const type = mediaType(c);
       if (!options.contentTypes.includes(type)) {
-        throw new HttpProblem(415, `unsupported content-type "${type}"; send ${options.contentTypes.join(" or ")}`);
+        throw new HttpProblem(
+          415,
+          `unsupported content-type "${type}"; send ${options.contentTypes.join(" or ")}`,
+        );
       }
     }
     return next();

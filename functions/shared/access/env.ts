@@ -9,9 +9,17 @@ export const accessEnv = {
   ALLOWED_ORIGINS: z.preprocess(
     (value) => (value === undefined ? "" : value),
     z.string().transform((list, ctx) => {
-      const origins = list.split(",").map((o) => o.trim()).filter(Boolean);
+      const origins = list
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean);
       origins.forEach((origin, i) => {
-        if (!isOrigin(origin)) ctx.addIssue({ code: "custom", path: [i + 1], message: `"${origin}" is not an origin: scheme, host and port only, e.g. https://app.example.com` });
+        if (!isOrigin(origin))
+          ctx.addIssue({
+            code: "custom",
+            path: [i + 1],
+            message: `"${origin}" is not an origin: scheme, host and port only, e.g. https://app.example.com`,
+          });
       });
       return origins;
     }),
@@ -28,6 +36,9 @@ function isOrigin(value: string): boolean {
 }
 
 /** The settings accessControl() takes, from a parsed config. */
-export function accessSettings(config: { API_KEYS: z.infer<typeof accessEnv.API_KEYS>; ALLOWED_ORIGINS: string[] }) {
+export function accessSettings(config: {
+  API_KEYS: z.infer<typeof accessEnv.API_KEYS>;
+  ALLOWED_ORIGINS: string[];
+}) {
   return { apiKeys: config.API_KEYS, allowedOrigins: config.ALLOWED_ORIGINS };
 }

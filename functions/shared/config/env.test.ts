@@ -4,7 +4,13 @@ import * as z from "zod";
 import { boolVar, ConfigError, enumVar, intVar, optionalUrl, parseEnv } from "./env.ts";
 import { runtimeEnv } from "./runtime.ts";
 
-const schema = z.object({ ...runtimeEnv, FLAG: boolVar(false), MODE: enumVar(["a", "b"], "a"), SINK: optionalUrl(), N: intVar(3, 1, 10) });
+const schema = z.object({
+  ...runtimeEnv,
+  FLAG: boolVar(false),
+  MODE: enumVar(["a", "b"], "a"),
+  SINK: optionalUrl(),
+  N: intVar(3, 1, 10),
+});
 
 describe("parseEnv", () => {
   it("applies defaults, treating empty strings as unset", () => {
@@ -16,8 +22,17 @@ describe("parseEnv", () => {
   });
 
   it("coerces values", () => {
-    const config = parseEnv(schema, { PORT: "9000", FLAG: "true", MODE: "b", SINK: "http://x:1/", N: "10" });
-    assert.deepEqual([config.PORT, config.FLAG, config.MODE, config.SINK, config.N], [9000, true, "b", "http://x:1/", 10]);
+    const config = parseEnv(schema, {
+      PORT: "9000",
+      FLAG: "true",
+      MODE: "b",
+      SINK: "http://x:1/",
+      N: "10",
+    });
+    assert.deepEqual(
+      [config.PORT, config.FLAG, config.MODE, config.SINK, config.N],
+      [9000, true, "b", "http://x:1/", 10],
+    );
   });
 
   it("fails with a message naming every bad variable and its value", () => {
@@ -25,16 +40,26 @@ describe("parseEnv", () => {
       () => parseEnv(schema, { PORT: "eighty", MODE: "c", SINK: "not a url", N: "11" }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
-        for (const part of ['PORT="eighty"', 'MODE="c"', 'SINK="not a url"', 'N="11"']) assert.match(error.message, new RegExp(part));
+        for (const part of ['PORT="eighty"', 'MODE="c"', 'SINK="not a url"', 'N="11"'])
+          assert.match(error.message, new RegExp(part));
         return true;
       },
     );
   });
 
   it("never prints the value of a variable named like a secret", () => {
-    const secrets = z.object({ OPENAI_API_KEY: intVar(1), REST_TOKEN: intVar(1), LLM_MAX_TOKENS: intVar(1) });
+    const secrets = z.object({
+      OPENAI_API_KEY: intVar(1),
+      REST_TOKEN: intVar(1),
+      LLM_MAX_TOKENS: intVar(1),
+    });
     assert.throws(
-      () => parseEnv(secrets, { OPENAI_API_KEY: "sk-live-123", REST_TOKEN: "t0ken", LLM_MAX_TOKENS: "many" }),
+      () =>
+        parseEnv(secrets, {
+          OPENAI_API_KEY: "sk-live-123",
+          REST_TOKEN: "t0ken",
+          LLM_MAX_TOKENS: "many",
+        }),
       (error: Error) => {
         assert.match(error.message, /OPENAI_API_KEY=\(set, value not shown\)/);
         assert.match(error.message, /REST_TOKEN=\(set, value not shown\)/);

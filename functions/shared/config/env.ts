@@ -11,14 +11,22 @@ const SECRET_VARIABLE = /(^|_)(KEYS?|TOKEN|SECRET|PASSWORD)(_|$)/;
  * Parses environment variables with a zod object schema. Every problem names the variable,
  * so a bad setting fails at start-up with e.g. `PORT: expected a number, got "abc"`.
  */
-export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     // A list variable (KAFKA_BROKERS) reports the bad entry at a deeper path: name the variable.
     const [variable = "", ...entry] = issue.path.map(String);
     const value = env[variable];
-    const shown = value === undefined ? "(unset)" : SECRET_VARIABLE.test(variable) ? "(set, value not shown)" : JSON.stringify(value);
+    const shown =
+      value === undefined
+        ? "(unset)"
+        : SECRET_VARIABLE.test(variable)
+          ? "(set, value not shown)"
+          : JSON.stringify(value);
     return `  ${variable}=${shown}: ${entry.length > 0 ? `entry ${entry.join(".")}: ` : ""}${issue.message}`;
   });
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
@@ -62,7 +70,10 @@ export function optionalUrl() {
   return z.preprocess(emptyToUndefined, z.url({ message: "expected an absolute URL" }).optional());
 }
 
-export function enumVar<const T extends readonly [string, ...string[]]>(values: T, defaultValue: T[number]) {
+export function enumVar<const T extends readonly [string, ...string[]]>(
+  values: T,
+  defaultValue: T[number],
+) {
   return z.preprocess(emptyToUndefined, z.enum(values).default(defaultValue as never));
 }
 
@@ -71,7 +82,10 @@ export function enumVar<const T extends readonly [string, ...string[]]>(values: 
  * rather than being ignored while the function runs with the replacement's default.
  */
 export function renamedVar(replacement: string) {
-  return z.preprocess(emptyToUndefined, z.undefined({ message: `renamed: set ${replacement} instead` }));
+  return z.preprocess(
+    emptyToUndefined,
+    z.undefined({ message: `renamed: set ${replacement} instead` }),
+  );
 }
 
 function emptyToUndefined(value: unknown) {

@@ -15,6 +15,11 @@ describe("runtime settings", () => {
   });
 
   it("rejects a BIND_ADDRESS that is not an address, naming the variable", () => {
-    assert.throws(() => parse({ BIND_ADDRESS: "eth0" }), (error: Error) => error instanceof ConfigError && /BIND_ADDRESS="eth0": expected an IP address/.test(error.message));
+    assert.throws(
+      () => parse({ BIND_ADDRESS: "eth0" }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /BIND_ADDRESS="eth0": expected an IP address/.test(error.message),
+    );
   });
 });

@@ -7,7 +7,11 @@ export const runtimeEnv = {
   /** Interface to listen on; unset: all of them, as a container must. `npm start` sets 127.0.0.1. */
   BIND_ADDRESS: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.union([z.ipv4(), z.ipv6(), z.literal("localhost")], { message: "expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost" }).optional(),
+    z
+      .union([z.ipv4(), z.ipv6(), z.literal("localhost")], {
+        message: "expected an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1) or localhost",
+      })
+      .optional(),
   ),
   K_SERVICE: optionalString(),
   K_REVISION: optionalString(),

@@ -55,6 +55,9 @@ export function createAnalyzer(language: AnalyzerLanguage): Analyzer {
   };
   return {
     language,
-    terms: (text) => tokenize(text).filter((t) => t.length > 1 && !ENGLISH_STOPWORDS.has(t)).map(stem),
+    terms: (text) =>
+      tokenize(text)
+        .filter((t) => t.length > 1 && !ENGLISH_STOPWORDS.has(t))
+        .map(stem),
   };
 }

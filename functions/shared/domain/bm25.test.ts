@@ -17,7 +17,8 @@ describe("Bm25Index (Lucene BM25)", () => {
   });
 
   it("ranks by rarity and frequency; entries without a query term are absent", () => {
-    const ranked = (terms: string[]) => [...index.scoreAll(terms)].sort((x, y) => y[1] - x[1]).map(([entry]) => entry);
+    const ranked = (terms: string[]) =>
+      [...index.scoreAll(terms)].sort((x, y) => y[1] - x[1]).map(([entry]) => entry);
     assert.deepEqual(ranked(["kafka", "offset"]), [1, 0]);
     assert.deepEqual(ranked(["unknown"]), []);
   });

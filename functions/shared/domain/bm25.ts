@@ -43,7 +43,8 @@ export class Bm25Index {
   /** Score per matching entry for a query whose terms carry weights (a term's weight multiplies its part). */
   scoreWeighted(weights: ReadonlyMap<string, number>): Map<number, number> {
     const { k1, b } = this.parameters;
-    const averageLength = this.lengths.length === 0 ? 1 : this.totalLength / this.lengths.length || 1;
+    const averageLength =
+      this.lengths.length === 0 ? 1 : this.totalLength / this.lengths.length || 1;
     const scores = new Map<number, number>();
     for (const [term, weight] of weights) {
       const list = this.postings.get(term);

@@ -12,7 +12,8 @@ export const namespaceSchema = z
   .regex(NAMESPACE_PATTERN, { message: "namespace must match ^[a-z0-9-]{1,63}$" });
 
 export const documentIdSchema = z.string().regex(DOCUMENT_ID_PATTERN, {
-  message: "id must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+  message:
+    "id must be 1-128 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
 });
 
 /**
@@ -60,12 +61,20 @@ export interface StoredDocument {
 export const objectKeySchema = z
   .string()
   .min(1, { message: "key must not be empty" })
-  .refine((key) => Buffer.byteLength(key, "utf8") <= 1024, { message: "key must be at most 1024 bytes" })
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-  .refine((key) => !/[\u0000-\u001f\u007f]/.test(key), { message: "key must not contain control characters" })
-  .refine((key) => key.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."), {
-    message: 'key must be relative, without empty, "." or ".." segments',
+  .refine((key) => Buffer.byteLength(key, "utf8") <= 1024, {
+    message: "key must be at most 1024 bytes",
   })
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+  .refine((key) => !/[\u0000-\u001f\u007f]/.test(key), {
+    message: "key must not contain control characters",
+  })
+  .refine(
+    (key) =>
+      key.split("/").every((segment) => segment !== "" && segment !== "." && segment !== ".."),
+    {
+      message: 'key must be relative, without empty, "." or ".." segments',
+    },
+  )
   .refine((key) => key.split("/").every((segment) => Buffer.byteLength(segment, "utf8") <= 255), {
     message: "each segment of key must be at most 255 bytes",
   });
@@ -81,7 +90,9 @@ export const documentStoredSchema = z.object({
   version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
   bucket: z.string().min(1),
   key: objectKeySchema,
-  sha256: z.string().regex(/^[a-f0-9]{64}$/, { message: "sha256 must be 64 lowercase hex characters" }),
+  sha256: z
+    .string()
+    .regex(/^[a-f0-9]{64}$/, { message: "sha256 must be 64 lowercase hex characters" }),
   size: z.number().int().nonnegative(),
   metadata: metadataSchema.optional().default({}),
 });

@@ -21,10 +21,17 @@ export interface FeedbackDocument {
 }
 
 /** The expanded query as analyzed terms with weights (the original terms' weights sum to 1 − weight). */
-export function expandQuery(queryTerms: readonly string[], firstPass: readonly FeedbackDocument[], settings: FeedbackSettings = FEEDBACK_DEFAULTS): Map<string, number> {
+export function expandQuery(
+  queryTerms: readonly string[],
+  firstPass: readonly FeedbackDocument[],
+  settings: FeedbackSettings = FEEDBACK_DEFAULTS,
+): Map<string, number> {
   const weights = new Map<string, number>();
-  for (const term of queryTerms) weights.set(term, (weights.get(term) ?? 0) + (1 - settings.weight) / queryTerms.length);
-  const feedback = firstPass.slice(0, settings.documents).filter((d) => d.score > 0 && d.terms.length > 0);
+  for (const term of queryTerms)
+    weights.set(term, (weights.get(term) ?? 0) + (1 - settings.weight) / queryTerms.length);
+  const feedback = firstPass
+    .slice(0, settings.documents)
+    .filter((d) => d.score > 0 && d.terms.length > 0);
   const total = feedback.reduce((sum, d) => sum + d.score, 0);
   if (total === 0) return weights;
   const relevance = new Map<string, number>();
@@ -32,8 +39,11 @@ export function expandQuery(queryTerms: readonly string[], firstPass: readonly F
     const share = document.score / total / document.terms.length;
     for (const term of document.terms) relevance.set(term, (relevance.get(term) ?? 0) + share);
   }
-  const expansion = [...relevance].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, settings.terms);
+  const expansion = [...relevance]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, settings.terms);
   const sum = expansion.reduce((s, [, w]) => s + w, 0);
-  for (const [term, w] of expansion) weights.set(term, (weights.get(term) ?? 0) + (settings.weight * w) / sum);
+  for (const [term, w] of expansion)
+    weights.set(term, (weights.get(term) ?? 0) + (settings.weight * w) / sum);
   return weights;
 }

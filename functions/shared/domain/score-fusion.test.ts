@@ -3,8 +3,16 @@ import { describe, it } from "node:test";
 import { best, relativeScoreFusion } from "./score-fusion.ts";
 
 describe("relativeScoreFusion", () => {
-  const vector = new Map([["a", 0.9], ["b", 0.5], ["c", 0.1]]);
-  const keyword = new Map([["c", 12], ["b", 6], ["d", 3]]);
+  const vector = new Map([
+    ["a", 0.9],
+    ["b", 0.5],
+    ["c", 0.1],
+  ]);
+  const keyword = new Map([
+    ["c", 12],
+    ["b", 6],
+    ["d", 3],
+  ]);
 
   it("ranks like one side at alpha 0 or 1", () => {
     assert.deepEqual([...best(relativeScoreFusion(vector, keyword, 1), 2).keys()], ["a", "b"]);

@@ -33,7 +33,10 @@ describe("removeOrphanedTempFiles", () => {
     await writeFile(join(dir, "ns", `doc.json.${process.pid}-0a1b2c.tmp`), "in progress");
     await writeFile(join(dir, "ns", "doc.json"), "whole");
     assert.equal(await removeOrphanedTempFiles(dir), 1);
-    assert.deepEqual((await readdir(join(dir, "ns"))).sort(), ["doc.json", `doc.json.${process.pid}-0a1b2c.tmp`]);
+    assert.deepEqual((await readdir(join(dir, "ns"))).sort(), [
+      "doc.json",
+      `doc.json.${process.pid}-0a1b2c.tmp`,
+    ]);
     assert.equal(await removeOrphanedTempFiles(join(dir, "missing")), 0);
   });
 });

@@ -19,7 +19,11 @@ export interface WriteOptions {
  * Write-then-rename, with fsync, so readers in other processes never see a half-written file.
  * A write that fails (disk full, …) removes its temporary file. The folder is created on demand.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): Promise<void> {
   const temp = `${path}.${process.pid}-${randomBytes(6).toString("hex")}.tmp`;
   try {
     const handle = await openForWriting(temp);

@@ -10,7 +10,10 @@ const SPEC_VERSIONS = ["1.0", "0.3"] as const;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const required = (name: string) => z.string({ message: `${name} is required (a non-empty string)` }).min(1, { message: `${name} must not be empty` });
+const required = (name: string) =>
+  z
+    .string({ message: `${name} is required (a non-empty string)` })
+    .min(1, { message: `${name} must not be empty` });
 
 /**
  * The context attributes every receiver must check (CloudEvents spec, "Required Attributes" and
@@ -19,18 +22,27 @@ const required = (name: string) => z.string({ message: `${name} is required (a n
  */
 const contextAttributesSchema = z
   .object({
-    specversion: z.enum(SPEC_VERSIONS, { message: `specversion must be one of ${SPEC_VERSIONS.map((v) => `"${v}"`).join(", ")}` }),
+    specversion: z.enum(SPEC_VERSIONS, {
+      message: `specversion must be one of ${SPEC_VERSIONS.map((v) => `"${v}"`).join(", ")}`,
+    }),
     id: required("id"),
     source: required("source"),
     type: required("type"),
     time: z
       .string({ message: "time must be an RFC 3339 timestamp" })
-      .refine((t) => RFC3339.test(t) && !Number.isNaN(Date.parse(t)), { message: "time must be an RFC 3339 timestamp" })
+      .refine((t) => RFC3339.test(t) && !Number.isNaN(Date.parse(t)), {
+        message: "time must be an RFC 3339 timestamp",
+      })
       .optional(),
-    data_base64: z.string({ message: "data_base64 must be a base64 string" }).regex(BASE64, { message: "data_base64 must be a base64 string" }).optional(),
+    data_base64: z
+      .string({ message: "data_base64 must be a base64 string" })
+      .regex(BASE64, { message: "data_base64 must be a base64 string" })
+      .optional(),
   })
   .catchall(z.unknown())
-  .refine((event) => !("data" in event && "data_base64" in event), { message: "an event has data or data_base64, not both" })
+  .refine((event) => !("data" in event && "data_base64" in event), {
+    message: "an event has data or data_base64, not both",
+  })
   .refine((event) => Object.keys(event).every((name) => /^[a-z0-9_]+$/.test(name)), {
     message: "attribute names are lower-case letters and digits",
   });
@@ -38,7 +50,10 @@ const contextAttributesSchema = z
 /** True when the request carries a CloudEvent in binary (ce-* headers) or structured mode. */
 export function isCloudEventRequest(c: Context): boolean {
   const contentType = c.req.header("content-type") ?? "";
-  return c.req.header("ce-specversion") !== undefined || contentType.startsWith("application/cloudevents+json");
+  return (
+    c.req.header("ce-specversion") !== undefined ||
+    contentType.startsWith("application/cloudevents+json")
+  );
 }
 
 /** Reads a CloudEvent from an HTTP request per the CloudEvents HTTP binding; malformed → 400. */
@@ -48,20 +63,35 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
     headers[key.toLowerCase()] = value;
   });
   const body = await c.req.text();
-  validateAttributes(headers["ce-specversion"] !== undefined ? binaryAttributes(headers) : structuredAttributes(body));
+  validateAttributes(
+    headers["ce-specversion"] !== undefined
+      ? binaryAttributes(headers)
+      : structuredAttributes(body),
+  );
   try {
     const event = HTTP.toEvent({ headers, body });
-    if (Array.isArray(event)) throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
+    if (Array.isArray(event))
+      throw new HttpProblem(
+        400,
+        "batched CloudEvents are not accepted; send one event per request",
+      );
     return event as CloudEvent<unknown>;
   } catch (error) {
     if (error instanceof HttpProblem) throw error;
-    const detail = error instanceof ValidationError ? `${error.message} ${JSON.stringify(error.errors ?? [])}` : String(error);
+    const detail =
+      error instanceof ValidationError
+        ? `${error.message} ${JSON.stringify(error.errors ?? [])}`
+        : String(error);
     throw new HttpProblem(400, `malformed CloudEvent: ${detail}`);
   }
 }
 
 function binaryAttributes(headers: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(headers).flatMap(([name, value]) => (name.startsWith("ce-") ? [[name.slice(3), value]] : [])));
+  return Object.fromEntries(
+    Object.entries(headers).flatMap(([name, value]) =>
+      name.startsWith("ce-") ? [[name.slice(3), value]] : [],
+    ),
+  );
 }
 
 function structuredAttributes(body: string): Record<string, unknown> {
@@ -71,8 +101,10 @@ function structuredAttributes(body: string): Record<string, unknown> {
   } catch {
     throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
   }
-  if (Array.isArray(parsed)) throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
-  if (typeof parsed !== "object" || parsed === null) throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
+  if (Array.isArray(parsed))
+    throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
+  if (typeof parsed !== "object" || parsed === null)
+    throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
   return parsed as Record<string, unknown>;
 }
 
@@ -80,13 +112,18 @@ function validateAttributes(attributes: Record<string, unknown>): void {
   const result = contextAttributesSchema.safeParse(attributes);
   if (!result.success) {
     const problem = validationProblem(result.error, "CloudEvent");
-    throw new HttpProblem(400, problem.message.replace(/^invalid CloudEvent/, "malformed CloudEvent"), problem.issues);
+    throw new HttpProblem(
+      400,
+      problem.message.replace(/^invalid CloudEvent/, "malformed CloudEvent"),
+      problem.issues,
+    );
   }
 }
 
 /** The event's data as an object: binary mode with a JSON content type parses it already; strings and bytes may hold JSON. */
 export function eventData(event: CloudEvent<unknown>): unknown {
-  const data = event.data ?? (event.data_base64 ? Buffer.from(event.data_base64, "base64") : undefined);
+  const data =
+    event.data ?? (event.data_base64 ? Buffer.from(event.data_base64, "base64") : undefined);
   // The SDK decodes data_base64 into a Uint32Array of one element per byte; Buffer.from keeps each as a byte.
   const text = ArrayBuffer.isView(data) ? Buffer.from(data as Uint8Array).toString("utf8") : data;
   if (typeof text === "string") {

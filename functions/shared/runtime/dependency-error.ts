@@ -9,7 +9,10 @@ export class DependencyError extends Error {
     message: string,
     options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
-    super(`${dependency}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${dependency}: ${message}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.retryAfterSeconds = options?.retryAfterSeconds ?? 5;
   }
   readonly retryAfterSeconds: number;
@@ -27,15 +30,23 @@ export class DependencyRejected extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`${dependency} rejected the request: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      `${dependency} rejected the request: ${message}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
   }
 }
 
-export async function asDependencyError<T>(dependency: string, operation: () => Promise<T>): Promise<T> {
+export async function asDependencyError<T>(
+  dependency: string,
+  operation: () => Promise<T>,
+): Promise<T> {
   try {
     return await operation();
   } catch (error) {
     if (error instanceof DependencyError || error instanceof DependencyRejected) throw error;
-    throw new DependencyError(dependency, error instanceof Error ? error.message : String(error), { cause: error });
+    throw new DependencyError(dependency, error instanceof Error ? error.message : String(error), {
+      cause: error,
+    });
   }
 }

@@ -25,19 +25,33 @@ describe("error and readiness bodies disclose no server details", async () => {
   const brokenDir = await tempDir("disclosure");
   await writeFile(join(brokenDir, "objects"), "not a directory");
   const sink = await startEventSink();
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: join(await tempDir("disclosure-spool"), "spool"), logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: join(await tempDir("disclosure-spool"), "spool"),
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   after(() => publisher.close());
   const closedPort = await freePort();
 
   function ingestApp() {
     const captured = capturingLogger();
-    const app = createIngestApp({ objectStore: new FilesystemObjectStore(brokenDir, "documents"), publisher, logger: captured.logger, maxDocumentBytes: 1000 });
+    const app = createIngestApp({
+      objectStore: new FilesystemObjectStore(brokenDir, "documents"),
+      publisher,
+      logger: captured.logger,
+      maxDocumentBytes: 1000,
+    });
     return { app, log: captured.text };
   }
 
   it("a failing object store answers 503 naming the dependency, not the file it tried", async () => {
     const { app, log } = ingestApp();
-    const response = await app.request("/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "hello", id: "d1" }) });
+    const response = await app.request("/ingest", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "hello", id: "d1" }),
+    });
     assert.equal(response.status, 503);
     assert.ok(response.headers.get("retry-after"));
     const text = await response.text();
@@ -57,13 +71,23 @@ describe("error and readiness bodies disclose no server details", async () => {
     const text = await response.text();
     assert.ok(!text.includes(brokenDir), `readiness leaks a server path: ${text}`);
     const body = JSON.parse(text) as { status: string; checks: Record<string, string> };
-    assert.deepEqual(body, { status: "not ready", checks: { objectStore: "unavailable", publisher: "ok" } });
+    assert.deepEqual(body, {
+      status: "not ready",
+      checks: { objectStore: "unavailable", publisher: "ok" },
+    });
     assert.ok(log().includes(brokenDir), "the log names what failed and where");
   });
 
   it("the page's /api/ingest does not reveal the internal ingest URL when ingest is down", async () => {
-    const { app } = createPageTestApp(await tempDir("disclosure-page"), { ingestUrl: `http://127.0.0.1:${closedPort}`, ingestTimeoutMs: 2000 });
-    const response = await app.request("/api/ingest", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x" }) });
+    const { app } = createPageTestApp(await tempDir("disclosure-page"), {
+      ingestUrl: `http://127.0.0.1:${closedPort}`,
+      ingestTimeoutMs: 2000,
+    });
+    const response = await app.request("/api/ingest", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "x" }),
+    });
     assert.equal(response.status, 503);
     const text = await response.text();
     assert.ok(!text.includes(String(closedPort)), `body leaks the ingest URL: ${text}`);
@@ -83,7 +107,11 @@ describe("error and readiness bodies disclose no server details", async () => {
       cacheTtlSeconds: 60,
       maxQueryChars: 100,
     });
-    const response = await app.request("/search", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "scale to zero" }) });
+    const response = await app.request("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "scale to zero" }),
+    });
     assert.equal(response.status, 503);
     const text = await response.text();
     assert.ok(!text.includes(String(closedPort)), `body leaks embed's URL: ${text}`);

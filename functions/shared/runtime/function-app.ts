@@ -30,7 +30,9 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   const streamed = new Set(options.streamedBodyPaths ?? []);
   // A structured CloudEvent's traceparent is in its body: read through the same bounded buffer.
   const readBody = async (c: Context) =>
-    !streamed.has(c.req.path) && (await bufferBody(c, options.maxBodyBytes)) ? c.req.text() : undefined;
+    !streamed.has(c.req.path) && (await bufferBody(c, options.maxBodyBytes))
+      ? c.req.text()
+      : undefined;
   app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, readBody }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
@@ -53,7 +55,8 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
           ok = false;
           checks[name] = "unavailable";
           const message = error instanceof Error ? error.message : String(error);
-          if (lastFailure.get(name) !== message) logger.warn({ check: name, err: error }, "readiness check failed");
+          if (lastFailure.get(name) !== message)
+            logger.warn({ check: name, err: error }, "readiness check failed");
           lastFailure.set(name, message);
         }
       }),
@@ -72,7 +75,16 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   app.onError((error, c) => {
     const response = problemResponse(c, error);
     if (response.status >= 500) logger.error({ err: error, path: c.req.path }, "request failed");
-    else logger.info({ status: response.status, path: c.req.path, reason: error.message, ...(error.cause ? { cause: String(error.cause) } : {}) }, "request rejected");
+    else
+      logger.info(
+        {
+          status: response.status,
+          path: c.req.path,
+          reason: error.message,
+          ...(error.cause ? { cause: String(error.cause) } : {}),
+        },
+        "request rejected",
+      );
     return response;
   });
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));

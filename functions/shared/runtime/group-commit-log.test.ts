@@ -9,13 +9,25 @@ describe("GroupCommitLog", () => {
   it("puts concurrent appends into one segment, in order, each resolving once written", async () => {
     const dir = await tempDir("group-commit");
     const commits: number[] = [];
-    const log = new GroupCommitLog({ dir, extension: ".log", onCommit: (_segment, records) => commits.push(records) });
-    const segments = await Promise.all(Array.from({ length: 50 }, (_, i) => log.append(Buffer.from(`record ${i}\n`))));
+    const log = new GroupCommitLog({
+      dir,
+      extension: ".log",
+      onCommit: (_segment, records) => commits.push(records),
+    });
+    const segments = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => log.append(Buffer.from(`record ${i}\n`))),
+    );
     assert.equal(new Set(segments).size, 1);
     assert.ok(commits.length < 50, `50 appends shared ${commits.length} commits`);
-    assert.equal(commits.reduce((a, b) => a + b, 0), 50);
+    assert.equal(
+      commits.reduce((a, b) => a + b, 0),
+      50,
+    );
     const lines = (await readFile(join(dir, segments[0]!), "utf8")).trimEnd().split("\n");
-    assert.deepEqual(lines, Array.from({ length: 50 }, (_, i) => `record ${i}`));
+    assert.deepEqual(
+      lines,
+      Array.from({ length: 50 }, (_, i) => `record ${i}`),
+    );
     await log.close();
   });
 
@@ -39,7 +51,11 @@ describe("GroupCommitLog", () => {
   it("never lets a segment being created be retired (its owner would delete the file its records go to)", async () => {
     const dir = await tempDir("group-commit-opening");
     let created: string | undefined;
-    const log = new GroupCommitLog({ dir, extension: ".log", onSegment: (name) => (created = name) });
+    const log = new GroupCommitLog({
+      dir,
+      extension: ".log",
+      onSegment: (name) => (created = name),
+    });
     const appended = log.append(Buffer.from("record\n"));
     assert.ok(created);
     assert.equal(await log.retire(created), false);

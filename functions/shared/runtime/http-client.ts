@@ -15,7 +15,11 @@ export interface PostJsonOptions {
 }
 
 /** POSTs JSON to another function with the trace context, a time-out and bounded retries. */
-export async function postJson<T>(url: string, body: unknown, options: PostJsonOptions): Promise<T> {
+export async function postJson<T>(
+  url: string,
+  body: unknown,
+  options: PostJsonOptions,
+): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
@@ -37,12 +41,18 @@ export async function postJson<T>(url: string, body: unknown, options: PostJsonO
     if (response.ok) return JSON.parse(text) as T;
     const message = `POST ${url} answered ${response.status}: ${text.slice(0, 300)}`;
     if (!isRetryableStatus(response.status)) {
-      throw new DependencyRejected(options.dependency, `answered ${response.status}`, { cause: new Error(message) });
+      throw new DependencyRejected(options.dependency, `answered ${response.status}`, {
+        cause: new Error(message),
+      });
     }
-    throw new DependencyError(options.dependency, message, { retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")) });
+    throw new DependencyError(options.dependency, message, {
+      retryAfterSeconds: retryAfterSeconds(response.headers.get("retry-after")),
+    });
   }
   const message = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new DependencyError(options.dependency, `POST ${url} failed: ${message}`, { cause: lastError });
+  throw new DependencyError(options.dependency, `POST ${url} failed: ${message}`, {
+    cause: lastError,
+  });
 }
 
 function retryAfterSeconds(header: string | null): number | undefined {

@@ -11,7 +11,10 @@ import { tempDir } from "../../../test/support/temp-dir.ts";
 async function runBundle(install: boolean): Promise<string> {
   const dir = await tempDir("source-maps");
   const thrower = join(dir, "thrower.ts");
-  await writeFile(thrower, ["export function fail(): never {", '  throw new Error("mapped?");', "}", ""].join("\n"));
+  await writeFile(
+    thrower,
+    ["export function fail(): never {", '  throw new Error("mapped?");', "}", ""].join("\n"),
+  );
   const entry = join(dir, "entry.ts");
   const module = JSON.stringify(resolve("functions/shared/runtime/lazy-source-maps.ts"));
   await writeFile(
@@ -23,7 +26,15 @@ async function runBundle(install: boolean): Promise<string> {
       "try { fail(); } catch (error) { console.log((error as Error).stack); }",
     ].join("\n"),
   );
-  await build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", sourcemap: "linked", outfile: join(dir, "dist", "index.mjs"), logLevel: "silent" });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    sourcemap: "linked",
+    outfile: join(dir, "dist", "index.mjs"),
+    logLevel: "silent",
+  });
   const run = spawnSync(process.execPath, [join(dir, "dist", "index.mjs")], { encoding: "utf8" });
   assert.equal(run.status, 0, run.stderr);
   return run.stdout;

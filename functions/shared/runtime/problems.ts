@@ -39,16 +39,30 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string
  */
 export function problemResponse(c: Context, error: unknown) {
   if (error instanceof HttpProblem) {
-    return c.json({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
+    return c.json(
+      { error: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+      error.status,
+    );
   }
   const traceId = currentTraceId();
   const trace = traceId ? { trace_id: traceId } : {};
   if (error instanceof DependencyError) {
     c.header("Retry-After", String(error.retryAfterSeconds));
-    return c.json({ error: `${error.dependency} is unavailable; retry later`, dependency: error.dependency, retryable: true, ...trace }, 503);
+    return c.json(
+      {
+        error: `${error.dependency} is unavailable; retry later`,
+        dependency: error.dependency,
+        retryable: true,
+        ...trace,
+      },
+      503,
+    );
   }
   if (error instanceof DependencyRejected) {
-    return c.json({ error: error.message, dependency: error.dependency, retryable: false, ...trace }, 422);
+    return c.json(
+      { error: error.message, dependency: error.dependency, retryable: false, ...trace },
+      422,
+    );
   }
   return c.json({ error: "internal error", retryable: true, ...trace }, 500);
 }
@@ -61,7 +75,8 @@ export function mediaType(c: Context): string {
 /** The body as JSON: 415 for another declared content type, 400 when it does not parse. */
 export async function readJson(c: Context): Promise<unknown> {
   const type = mediaType(c);
-  if (type !== "" && type !== "application/json") throw new HttpProblem(415, `unsupported content-type "${type}"; send application/json`);
+  if (type !== "" && type !== "application/json")
+    throw new HttpProblem(415, `unsupported content-type "${type}"; send application/json`);
   try {
     return await c.req.json();
   } catch {

@@ -28,10 +28,13 @@ export interface RunningServer {
 export function serveFunction(options: ServeOptions): Promise<RunningServer> {
   const { logger } = options;
   return new Promise((resolveServe) => {
-    const server = serve({ fetch: options.app.fetch, port: options.port, hostname: options.hostname }, (info) => {
-      logger.info({ address: info.address, port: info.port }, "listening");
-      resolveServe({ port: info.port, server: server as Server });
-    }) as Server;
+    const server = serve(
+      { fetch: options.app.fetch, port: options.port, hostname: options.hostname },
+      (info) => {
+        logger.info({ address: info.address, port: info.port }, "listening");
+        resolveServe({ port: info.port, server: server as Server });
+      },
+    ) as Server;
 
     let stopping = false;
     const stop = (signal: string) => {

@@ -1,5 +1,13 @@
 import diagnostics from "node:diagnostics_channel";
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from "@opentelemetry/api";
 
 /** The parts of undici's request object that its diagnostics channels expose. */
 interface UndiciRequest {
@@ -41,7 +49,10 @@ export function instrumentFetch(tracer: Tracer): void {
   });
 
   diagnostics.subscribe("undici:request:headers", (message) => {
-    const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+    const { request, response } = message as {
+      request: UndiciRequest;
+      response: { statusCode: number };
+    };
     const span = spans.get(request);
     if (!span) return;
     span.setAttribute("http.response.status_code", response.statusCode);
@@ -75,7 +86,8 @@ function removeHeaders(request: UndiciRequest, names: string[]): void {
   if (Array.isArray(request.headers)) {
     const kept: (string | string[])[] = [];
     for (let i = 0; i < request.headers.length; i += 2) {
-      if (!drop.has(String(request.headers[i]).toLowerCase())) kept.push(request.headers[i]!, request.headers[i + 1]!);
+      if (!drop.has(String(request.headers[i]).toLowerCase()))
+        kept.push(request.headers[i]!, request.headers[i + 1]!);
     }
     request.headers.splice(0, request.headers.length, ...kept);
   } else if (typeof request.headers === "string") {

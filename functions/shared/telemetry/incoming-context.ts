@@ -1,4 +1,11 @@
-import { propagation, ROOT_CONTEXT, trace, type Context, type Link, type TextMapGetter } from "@opentelemetry/api";
+import {
+  propagation,
+  ROOT_CONTEXT,
+  trace,
+  type Context,
+  type Link,
+  type TextMapGetter,
+} from "@opentelemetry/api";
 
 export interface IncomingContext {
   /** Parent of the server span. */
@@ -26,21 +33,36 @@ const headersGetter: TextMapGetter<Headers> = {
  * `traceparent` of a delivery belongs to whoever delivered it (the eventing data plane).
  * When the two are different traces, the delivery's becomes a link.
  */
-export async function incomingContext(headers: Headers, readBody: () => Promise<string | undefined>): Promise<IncomingContext> {
+export async function incomingContext(
+  headers: Headers,
+  readBody: () => Promise<string | undefined>,
+): Promise<IncomingContext> {
   const fromHttp = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
   const event = await eventTraceFields(headers, readBody);
   if (!event) return { parent: fromHttp, links: [], trigger: "http" };
   const invocation = event.id ? { invocationId: event.id } : {};
   if (!event.traceparent) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
 
-  const carrier = { traceparent: event.traceparent, ...(event.tracestate ? { tracestate: event.tracestate } : {}) };
+  const carrier = {
+    traceparent: event.traceparent,
+    ...(event.tracestate ? { tracestate: event.tracestate } : {}),
+  };
   const fromEvent = propagation.extract(ROOT_CONTEXT, carrier);
   const eventSpan = trace.getSpanContext(fromEvent);
-  if (!eventSpan || !trace.isSpanContextValid(eventSpan)) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
+  if (!eventSpan || !trace.isSpanContextValid(eventSpan))
+    return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
   const httpSpan = trace.getSpanContext(fromHttp);
-  const links = httpSpan && trace.isSpanContextValid(httpSpan) && httpSpan.traceId !== eventSpan.traceId ? [{ context: httpSpan }] : [];
+  const links =
+    httpSpan && trace.isSpanContextValid(httpSpan) && httpSpan.traceId !== eventSpan.traceId
+      ? [{ context: httpSpan }]
+      : [];
   // Baggage still comes from the HTTP request; only the span context is the event's.
-  return { parent: trace.setSpanContext(fromHttp, eventSpan), links, trigger: "pubsub", ...invocation };
+  return {
+    parent: trace.setSpanContext(fromHttp, eventSpan),
+    links,
+    trigger: "pubsub",
+    ...invocation,
+  };
 }
 
 interface EventTraceFields {
@@ -49,22 +71,37 @@ interface EventTraceFields {
   tracestate?: string;
 }
 
-async function eventTraceFields(headers: Headers, readBody: () => Promise<string | undefined>): Promise<EventTraceFields | undefined> {
+async function eventTraceFields(
+  headers: Headers,
+  readBody: () => Promise<string | undefined>,
+): Promise<EventTraceFields | undefined> {
   if (headers.has("ce-specversion")) {
-    return defined({ id: headers.get("ce-id"), traceparent: headers.get("ce-traceparent"), tracestate: headers.get("ce-tracestate") });
+    return defined({
+      id: headers.get("ce-id"),
+      traceparent: headers.get("ce-traceparent"),
+      tracestate: headers.get("ce-tracestate"),
+    });
   }
-  if (!(headers.get("content-type") ?? "").toLowerCase().startsWith("application/cloudevents+json")) return undefined;
+  if (!(headers.get("content-type") ?? "").toLowerCase().startsWith("application/cloudevents+json"))
+    return undefined;
   const text = await readBody();
   if (text === undefined) return {};
   try {
     const body = JSON.parse(text) as Record<string, unknown>;
-    const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : undefined);
-    return defined({ id: field("id"), traceparent: field("traceparent"), tracestate: field("tracestate") });
+    const field = (name: string) =>
+      typeof body[name] === "string" ? (body[name] as string) : undefined;
+    return defined({
+      id: field("id"),
+      traceparent: field("traceparent"),
+      tracestate: field("tracestate"),
+    });
   } catch {
     return {}; // the handler answers 400 for the malformed event
   }
 }
 
 function defined(fields: Record<string, string | null | undefined>): EventTraceFields {
-  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null && v !== undefined && v !== "")) as EventTraceFields;
+  return Object.fromEntries(
+    Object.entries(fields).filter(([, v]) => v !== null && v !== undefined && v !== ""),
+  ) as EventTraceFields;
 }

@@ -22,7 +22,11 @@ export function recordIndexingLag(eventTime: string | undefined): void {
   getInstruments().indexingLag.record(Math.max(0, (Date.now() - created) / 1000));
 }
 
-export function recordCacheLookups(cache: "embedding" | "search", hits: number, misses: number): void {
+export function recordCacheLookups(
+  cache: "embedding" | "search",
+  hits: number,
+  misses: number,
+): void {
   const { cacheRequests } = getInstruments();
   if (hits > 0) cacheRequests.add(hits, { "cache.name": cache, "cache.hit": true });
   if (misses > 0) cacheRequests.add(misses, { "cache.name": cache, "cache.hit": false });
@@ -43,10 +47,19 @@ export interface GenAiOperation {
 
 export function recordGenAiOperation(op: GenAiOperation): void {
   const { genAiDuration, genAiTokens } = getInstruments();
-  const attributes = { "gen_ai.operation.name": op.operation, "gen_ai.system": op.system, "gen_ai.request.model": op.model };
-  genAiDuration.record(op.seconds, op.error ? { ...attributes, "error.type": op.error } : attributes);
-  if (op.usage?.input_tokens !== undefined) genAiTokens.record(op.usage.input_tokens, { ...attributes, "gen_ai.token.type": "input" });
-  if (op.usage?.output_tokens !== undefined) genAiTokens.record(op.usage.output_tokens, { ...attributes, "gen_ai.token.type": "output" });
+  const attributes = {
+    "gen_ai.operation.name": op.operation,
+    "gen_ai.system": op.system,
+    "gen_ai.request.model": op.model,
+  };
+  genAiDuration.record(
+    op.seconds,
+    op.error ? { ...attributes, "error.type": op.error } : attributes,
+  );
+  if (op.usage?.input_tokens !== undefined)
+    genAiTokens.record(op.usage.input_tokens, { ...attributes, "gen_ai.token.type": "input" });
+  if (op.usage?.output_tokens !== undefined)
+    genAiTokens.record(op.usage.output_tokens, { ...attributes, "gen_ai.token.type": "output" });
 }
 
 /** Times `fn` and records it as a generative AI operation, failed or not. */
@@ -58,10 +71,18 @@ export async function timeGenAiOperation<T>(
   const started = performance.now();
   try {
     const result = await fn();
-    recordGenAiOperation({ ...op, seconds: (performance.now() - started) / 1000, usage: usageOf(result) });
+    recordGenAiOperation({
+      ...op,
+      seconds: (performance.now() - started) / 1000,
+      usage: usageOf(result),
+    });
     return result;
   } catch (error) {
-    recordGenAiOperation({ ...op, seconds: (performance.now() - started) / 1000, error: error instanceof Error ? error.name : "error" });
+    recordGenAiOperation({
+      ...op,
+      seconds: (performance.now() - started) / 1000,
+      error: error instanceof Error ? error.name : "error",
+    });
     throw error;
   }
 }

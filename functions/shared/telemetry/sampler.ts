@@ -1,5 +1,10 @@
 import { trace, TraceFlags, type Context } from "@opentelemetry/api";
-import { SamplingDecision, TraceIdRatioBasedSampler, type Sampler, type SamplingResult } from "@opentelemetry/sdk-trace-base";
+import {
+  SamplingDecision,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SamplingResult,
+} from "@opentelemetry/sdk-trace-base";
 
 /**
  * Parent-based sampling that does not trust a remote "not sampled" flag.
@@ -23,7 +28,8 @@ export class RemoteUnsampledAsRootSampler implements Sampler {
 
   shouldSample(context: Context, traceId: string): SamplingResult {
     const parent = trace.getSpanContext(context);
-    if (!parent || !trace.isSpanContextValid(parent)) return this.root.shouldSample(context, traceId);
+    if (!parent || !trace.isSpanContextValid(parent))
+      return this.root.shouldSample(context, traceId);
     const sampled = (parent.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
     if (sampled) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     if (!parent.isRemote) return { decision: SamplingDecision.NOT_RECORD };

@@ -23,9 +23,14 @@ export function startTelemetry(settings: TelemetrySettings): void {
   const tracerProvider = new NodeTracerProvider({
     resource,
     // Unset OTEL_TRACES_SAMPLER: our rule; set: the SDK reads the standard sampler from the environment.
-    ...(settings.OTEL_TRACES_SAMPLER ? {} : { sampler: new RemoteUnsampledAsRootSampler(settings.OTEL_TRACES_SAMPLER_ARG) }),
+    ...(settings.OTEL_TRACES_SAMPLER
+      ? {}
+      : { sampler: new RemoteUnsampledAsRootSampler(settings.OTEL_TRACES_SAMPLER_ARG) }),
     // The queue is bounded (OTEL_BSP_MAX_QUEUE_SIZE, default 2048): past it spans are dropped, never the request delayed.
-    spanProcessors: settings.OTEL_TRACES_EXPORTER === "none" ? [] : [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors:
+      settings.OTEL_TRACES_EXPORTER === "none"
+        ? []
+        : [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // AsyncLocalStorage context, W3C trace-context and baggage propagators.
   tracerProvider.register();
@@ -50,7 +55,9 @@ export function startTelemetry(settings: TelemetrySettings): void {
   markTelemetryActive(async () => {
     const flushed = Promise.allSettled([tracerProvider.shutdown(), meterProvider.shutdown()]);
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, settings.OTEL_SHUTDOWN_TIMEOUT_MS)));
+    const timeout = new Promise<void>(
+      (resolve) => (timer = setTimeout(resolve, settings.OTEL_SHUTDOWN_TIMEOUT_MS)),
+    );
     await Promise.race([flushed, timeout]);
     clearTimeout(timer);
   });

@@ -46,7 +46,11 @@ export function serverTelemetry(options: ServerTelemetryOptions): MiddlewareHand
     if (incoming.invocationId) attributes["faas.invocation_id"] = incoming.invocationId;
 
     const tracer = trace.getTracer("knative-rag");
-    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes, links: incoming.links }, incoming.parent);
+    const span = tracer.startSpan(
+      method,
+      { kind: SpanKind.SERVER, attributes, links: incoming.links },
+      incoming.parent,
+    );
     try {
       await context.with(trace.setSpan(incoming.parent, span), next);
     } finally {
@@ -63,14 +67,31 @@ export function serverTelemetry(options: ServerTelemetryOptions): MiddlewareHand
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
       span.end();
-      recordRequest({ method, route, status, trigger: incoming.trigger, coldstart, seconds: (performance.now() - started) / 1000 });
+      recordRequest({
+        method,
+        route,
+        status,
+        trigger: incoming.trigger,
+        coldstart,
+        seconds: (performance.now() - started) / 1000,
+      });
     }
   };
 }
 
-function recordRequest(r: { method: string; route: string; status: number; trigger: string; coldstart: boolean; seconds: number }): void {
+function recordRequest(r: {
+  method: string;
+  route: string;
+  status: number;
+  trigger: string;
+  coldstart: boolean;
+  seconds: number;
+}): void {
   const instruments = getInstruments();
-  const http: Attributes = { "http.request.method": r.method, "http.response.status_code": r.status };
+  const http: Attributes = {
+    "http.request.method": r.method,
+    "http.response.status_code": r.status,
+  };
   if (r.route && r.route !== "*") http["http.route"] = r.route;
   if (r.status >= 500) http["error.type"] = String(r.status);
   instruments.httpServerDuration.record(r.seconds, http);

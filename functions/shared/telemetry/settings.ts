@@ -13,7 +13,16 @@ export const telemetryEnv = {
   /** Unset: our rule (see sampler.ts). Set: the SDK's standard sampler of that name. */
   OTEL_TRACES_SAMPLER: z.preprocess(
     (value) => (value === "" ? undefined : value),
-    z.enum(["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"]).optional(),
+    z
+      .enum([
+        "always_on",
+        "always_off",
+        "traceidratio",
+        "parentbased_always_on",
+        "parentbased_always_off",
+        "parentbased_traceidratio",
+      ])
+      .optional(),
   ),
   OTEL_TRACES_SAMPLER_ARG: numberVar(1, 0, 1),
   OTEL_TRACES_EXPORTER: enumVar(["otlp", "none"], "otlp"),

@@ -4,7 +4,11 @@ import { trace, TraceFlags } from "@opentelemetry/api";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { extractTraceContext } from "./trace-context.ts";
 
-const producer = { traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", traceFlags: TraceFlags.SAMPLED };
+const producer = {
+  traceId: "0af7651916cd43dd8448eb211c80319c",
+  spanId: "b7ad6b7169203331",
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 // What a consumer does with a message's headers: the producer's context back, as a remote parent.
 describe("trace headers for messages", () => {
@@ -12,7 +16,10 @@ describe("trace headers for messages", () => {
   before(() => new NodeTracerProvider().register());
 
   it("extracts a context from Kafka-style headers: Buffer values, any case", () => {
-    const extracted = extractTraceContext({ TraceParent: Buffer.from(`00-${producer.traceId}-${producer.spanId}-01`), other: undefined });
+    const extracted = extractTraceContext({
+      TraceParent: Buffer.from(`00-${producer.traceId}-${producer.spanId}-01`),
+      other: undefined,
+    });
     const span = trace.getSpanContext(extracted);
     assert.equal(span?.traceId, producer.traceId);
     assert.equal(span?.spanId, producer.spanId);

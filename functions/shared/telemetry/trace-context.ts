@@ -19,11 +19,18 @@ export function currentTraceHeaders(): { traceparent?: string; tracestate?: stri
  * The context carried by a message's headers (case-insensitive names; Kafka header values may
  * be Buffers). Use it as the parent of a consumer span: `withTraceContext(extracted, fn)`.
  */
-export function extractTraceContext(carrier: Record<string, unknown>, base: Context = ROOT_CONTEXT): Context {
+export function extractTraceContext(
+  carrier: Record<string, unknown>,
+  base: Context = ROOT_CONTEXT,
+): Context {
   const normalised: Carrier = {};
   for (const [key, value] of Object.entries(carrier)) {
     if (value === undefined || value === null) continue;
-    normalised[key.toLowerCase()] = Array.isArray(value) ? value.map(String) : Buffer.isBuffer(value) ? value.toString("utf8") : String(value);
+    normalised[key.toLowerCase()] = Array.isArray(value)
+      ? value.map(String)
+      : Buffer.isBuffer(value)
+        ? value.toString("utf8")
+        : String(value);
   }
   return propagation.extract(base, normalised);
 }

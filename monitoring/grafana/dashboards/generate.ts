@@ -15,7 +15,14 @@ export function renderDashboard(dashboard: Dashboard) {
   let id = 1;
   let y = 0;
   for (const row of dashboard.rows) {
-    panels.push({ type: "row", id: id++, title: row.title, collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, panels: [] });
+    panels.push({
+      type: "row",
+      id: id++,
+      title: row.title,
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      panels: [],
+    });
     y += 1;
     row.panels.forEach((panel, index) => {
       const x = (index % 2) * 12;
@@ -36,7 +43,19 @@ export function renderDashboard(dashboard: Dashboard) {
     refresh: "30s",
     time: { from: "now-1h", to: "now" },
     timezone: "",
-    links: [{ title: "knative-rag", type: "dashboards", tags: ["knative-rag"], asDropdown: false, icon: "external link", tooltip: "", targetBlank: false, includeVars: false, keepTime: false }],
+    links: [
+      {
+        title: "knative-rag",
+        type: "dashboards",
+        tags: ["knative-rag"],
+        asDropdown: false,
+        icon: "external link",
+        tooltip: "",
+        targetBlank: false,
+        includeVars: false,
+        keepTime: false,
+      },
+    ],
     annotations: { list: [] },
     templating: {
       list: [
@@ -57,7 +76,11 @@ export function renderDashboard(dashboard: Dashboard) {
   };
 }
 
-function renderPanel(panel: Panel, id: number, gridPos: { h: number; w: number; x: number; y: number }) {
+function renderPanel(
+  panel: Panel,
+  id: number,
+  gridPos: { h: number; w: number; x: number; y: number },
+) {
   const kind = panel.kind ?? "timeseries";
   return {
     type: kind,
@@ -80,7 +103,10 @@ function renderPanel(panel: Panel, id: number, gridPos: { h: number; w: number; 
             percentChangeColorMode: "standard",
             orientation: "auto",
           }
-        : { legend: { displayMode: "list", placement: "bottom", showLegend: true, calcs: [] }, tooltip: { mode: "multi", sort: "desc" } },
+        : {
+            legend: { displayMode: "list", placement: "bottom", showLegend: true, calcs: [] },
+            tooltip: { mode: "multi", sort: "desc" },
+          },
     targets: panel.targets.map((target, index) => ({
       refId: String.fromCharCode(65 + index),
       datasource: PROMETHEUS,

@@ -67,7 +67,10 @@ export const dashboards: Dashboard[] = [
               "The autoscaler's wish (kn.revision.pods.desired) against pods that are up and ready (kn.revision.pods.count minus not-ready). The gap after a step up is the cold start.",
             unit: "short",
             targets: [
-              { expr: `sum by (kn_revision_name) (kn_revision_pods_desired{${KN}})`, legend: "desired {{kn_revision_name}}" },
+              {
+                expr: `sum by (kn_revision_name) (kn_revision_pods_desired{${KN}})`,
+                legend: "desired {{kn_revision_name}}",
+              },
               {
                 expr: `sum by (kn_revision_name) (kn_revision_pods_count{${KN}}) - sum by (kn_revision_name) (kn_revision_pods_not_ready_count{${KN}})`,
                 legend: "ready {{kn_revision_name}}",
@@ -131,17 +134,30 @@ export const dashboards: Dashboard[] = [
         panels: [
           {
             title: "Requests queued in the activator",
-            description: "kn.revision.request.queued: held by the activator until the revision has capacity (a cold start in progress).",
+            description:
+              "kn.revision.request.queued: held by the activator until the revision has capacity (a cold start in progress).",
             unit: "short",
-            targets: [{ expr: `sum by (kn_service_name) (kn_revision_request_queued{${KN}})`, legend: "{{kn_service_name}}" }],
+            targets: [
+              {
+                expr: `sum by (kn_service_name) (kn_revision_request_queued{${KN}})`,
+                legend: "{{kn_service_name}}",
+              },
+            ],
           },
           {
             title: "Activator concurrency and queue-proxy queue depth",
-            description: "Concurrent requests routed through the activator, and requests waiting inside the pods' queue-proxies.",
+            description:
+              "Concurrent requests routed through the activator, and requests waiting inside the pods' queue-proxies.",
             unit: "short",
             targets: [
-              { expr: `sum by (kn_service_name) (kn_revision_request_concurrency{${KN}})`, legend: "activator {{kn_service_name}}" },
-              { expr: `sum by (kn_service_name) (kn_serving_queue_depth{${KN}})`, legend: "queue-proxy {{kn_service_name}}" },
+              {
+                expr: `sum by (kn_service_name) (kn_revision_request_concurrency{${KN}})`,
+                legend: "activator {{kn_service_name}}",
+              },
+              {
+                expr: `sum by (kn_service_name) (kn_serving_queue_depth{${KN}})`,
+                legend: "queue-proxy {{kn_service_name}}",
+              },
             ],
           },
         ],
@@ -152,7 +168,8 @@ export const dashboards: Dashboard[] = [
     uid: "rag-pipeline",
     title: "Pipeline overview",
     file: "pipeline-overview.json",
-    description: "Rate, errors and duration per function; ingest-to-indexed lag; Kafka lag; caches; LLM.",
+    description:
+      "Rate, errors and duration per function; ingest-to-indexed lag; Kafka lag; caches; LLM.",
     rows: [
       {
         title: "Rate, errors, duration",
@@ -170,7 +187,8 @@ export const dashboards: Dashboard[] = [
           },
           {
             title: "Error ratio",
-            description: "faas.errors / faas.invocations per function (HTTP and Kafka-triggered alike).",
+            description:
+              "faas.errors / faas.invocations per function (HTTP and Kafka-triggered alike).",
             unit: "percentunit",
             targets: [
               {
@@ -211,13 +229,20 @@ export const dashboards: Dashboard[] = [
             description: "rag.documents.ingested and rag.chunks.indexed per second.",
             unit: "ops",
             targets: [
-              { expr: "sum(rate(rag_documents_ingested_total[$__rate_interval]))", legend: "documents ingested" },
-              { expr: "sum(rate(rag_chunks_indexed_total[$__rate_interval]))", legend: "chunks indexed" },
+              {
+                expr: "sum(rate(rag_documents_ingested_total[$__rate_interval]))",
+                legend: "documents ingested",
+              },
+              {
+                expr: "sum(rate(rag_chunks_indexed_total[$__rate_interval]))",
+                legend: "chunks indexed",
+              },
             ],
           },
           {
             title: "Indexing lag (event time to indexed) p50 / p95",
-            description: "rag.indexing.lag: from the rag.document.stored event's time to the chunks being in the vector store.",
+            description:
+              "rag.indexing.lag: from the rag.document.stored event's time to the chunks being in the vector store.",
             unit: "s",
             targets: [0.5, 0.95].map((q) => ({
               expr: `histogram_quantile(${q}, sum by (le) (rate(rag_indexing_lag_seconds_bucket[$__rate_interval])))`,
@@ -226,7 +251,8 @@ export const dashboards: Dashboard[] = [
           },
           {
             title: "Kafka consumer lag (index-document)",
-            description: "Messages in `documents` not yet consumed by the KafkaSource's consumer group (Kafka Exporter).",
+            description:
+              "Messages in `documents` not yet consumed by the KafkaSource's consumer group (Kafka Exporter).",
             unit: "short",
             targets: [
               {
@@ -240,7 +266,10 @@ export const dashboards: Dashboard[] = [
             description: "Events the KafkaSource gave up on (topic documents-dlq).",
             unit: "short",
             targets: [
-              { expr: 'sum(rate(kafka_topic_partition_current_offset{topic="documents-dlq"}[$__rate_interval])) * 60', legend: "documents-dlq" },
+              {
+                expr: 'sum(rate(kafka_topic_partition_current_offset{topic="documents-dlq"}[$__rate_interval])) * 60',
+                legend: "documents-dlq",
+              },
             ],
           },
         ],
@@ -250,7 +279,8 @@ export const dashboards: Dashboard[] = [
         panels: [
           {
             title: "Cache hit ratio",
-            description: "rag.cache.requests with cache.hit=true over all, per cache (embedding, search).",
+            description:
+              "rag.cache.requests with cache.hit=true over all, per cache (embedding, search).",
             unit: "percentunit",
             targets: [
               {
@@ -315,7 +345,10 @@ export const dashboards: Dashboard[] = [
             description: "Growth of the partitions' latest offsets (Kafka Exporter).",
             unit: "ops",
             targets: [
-              { expr: "sum by (topic) (rate(kafka_topic_partition_current_offset[$__rate_interval]))", legend: "{{topic}}" },
+              {
+                expr: "sum by (topic) (rate(kafka_topic_partition_current_offset[$__rate_interval]))",
+                legend: "{{topic}}",
+              },
             ],
           },
           {
@@ -332,7 +365,8 @@ export const dashboards: Dashboard[] = [
         panels: [
           {
             title: "Redis memory used vs max",
-            description: "Cache + index state; eviction only touches keys with a TTL (volatile-lru).",
+            description:
+              "Cache + index state; eviction only touches keys with a TTL (volatile-lru).",
             unit: "bytes",
             targets: [
               { expr: "sum(redis_memory_used_bytes)", legend: "used" },
@@ -344,9 +378,15 @@ export const dashboards: Dashboard[] = [
             description: "Per second.",
             unit: "ops",
             targets: [
-              { expr: "sum(rate(redis_commands_processed_total[$__rate_interval]))", legend: "commands" },
+              {
+                expr: "sum(rate(redis_commands_processed_total[$__rate_interval]))",
+                legend: "commands",
+              },
               { expr: "sum(rate(redis_keyspace_hits_total[$__rate_interval]))", legend: "hits" },
-              { expr: "sum(rate(redis_keyspace_misses_total[$__rate_interval]))", legend: "misses" },
+              {
+                expr: "sum(rate(redis_keyspace_misses_total[$__rate_interval]))",
+                legend: "misses",
+              },
               { expr: "sum(rate(redis_evicted_keys_total[$__rate_interval]))", legend: "evicted" },
             ],
           },
@@ -369,8 +409,14 @@ export const dashboards: Dashboard[] = [
             description: "By API call (PutObject from ingest, GetObject from index-document).",
             unit: "reqps",
             targets: [
-              { expr: "sum by (api) (rate(minio_s3_requests_total[$__rate_interval]))", legend: "{{api}}" },
-              { expr: "sum(rate(minio_s3_requests_errors_total[$__rate_interval]))", legend: "errors" },
+              {
+                expr: "sum by (api) (rate(minio_s3_requests_total[$__rate_interval]))",
+                legend: "{{api}}",
+              },
+              {
+                expr: "sum(rate(minio_s3_requests_errors_total[$__rate_interval]))",
+                legend: "errors",
+              },
             ],
           },
           {

@@ -11,7 +11,16 @@ import { inCi } from "../../deploy/support/repo.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { runtimeContractSuite } from "../../telemetry/support/runtime-contract-suite.ts";
 import { startFunctionContainer, type FunctionContainer } from "./knative-container.ts";
-import { baseImage, buildImage, FUNCTIONS, imageBytes, imageTag, podman, podmanMissing, type FunctionName } from "./podman.ts";
+import {
+  baseImage,
+  buildImage,
+  FUNCTIONS,
+  imageBytes,
+  imageTag,
+  podman,
+  podmanMissing,
+  type FunctionName,
+} from "./podman.ts";
 
 const missing = podmanMissing();
 if (missing && inCi) throw new Error(`missing in CI: ${missing}`);
@@ -24,17 +33,26 @@ function buildAll(): Promise<void> {
     for (const fn of FUNCTIONS) {
       const { ms } = buildImage(fn);
       const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-      console.log(`# ${imageTag(fn)}: built in ${(ms / 1000).toFixed(1)} s, ${mb(imageBytes(imageTag(fn)))} MB (base ${mb(imageBytes(baseImage()))} MB)`);
+      console.log(
+        `# ${imageTag(fn)}: built in ${(ms / 1000).toFixed(1)} s, ${mb(imageBytes(imageTag(fn)))} MB (base ${mb(imageBytes(baseImage()))} MB)`,
+      );
     }
   })();
   return built;
 }
 
 function procStatus(pid: string): Record<string, string> {
-  return Object.fromEntries(readFileSync(`/proc/${pid}/status`, "utf8").split("\n").filter(Boolean).map((line) => line.split(/:\s*/, 2) as [string, string]));
+  return Object.fromEntries(
+    readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.split(/:\s*/, 2) as [string, string]),
+  );
 }
 
-describe("function images: Knative's securityContext enforced, baked compile cache used", { skip }, () => {
+describe("function images: Knative's securityContext enforced, baked compile cache used", {
+  skip,
+}, () => {
   const running: FunctionContainer[] = [];
   before(buildAll);
   after(async () => {
@@ -43,27 +61,57 @@ describe("function images: Knative's securityContext enforced, baked compile cac
 
   for (const fn of FUNCTIONS) {
     it(`${fn}: runs as uid 1000 with no capabilities, no_new_privs, seccomp and a read-only root; starts from the baked compile cache`, async () => {
-      const container = await startFunctionContainer(fn, { NODE_DEBUG_NATIVE: "COMPILE_CACHE", EMBED_URL: "http://127.0.0.1:9", K_SINK: "http://127.0.0.1:9/" });
+      const container = await startFunctionContainer(fn, {
+        NODE_DEBUG_NATIVE: "COMPILE_CACHE",
+        EMBED_URL: "http://127.0.0.1:9",
+        K_SINK: "http://127.0.0.1:9/",
+      });
       running.push(container);
       const pid = podman(["inspect", "--format", "{{.State.Pid}}", container.name]);
       const status = procStatus(pid);
       assert.equal(status.Uid!.split(/\s+/)[0], "1000", "real uid");
       assert.equal(status.Gid!.split(/\s+/)[0], "1000", "real gid");
-      for (const set of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) assert.equal(BigInt(`0x${status[set]}`), 0n, `${set} is empty`);
+      for (const set of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"])
+        assert.equal(BigInt(`0x${status[set]}`), 0n, `${set} is empty`);
       assert.equal(status.NoNewPrivs, "1");
       assert.equal(status.Seccomp, "2", "seccomp filter (RuntimeDefault)");
-      const mounts = readFileSync(`/proc/${pid}/mountinfo`, "utf8").split("\n").map((line) => line.split(" "));
+      const mounts = readFileSync(`/proc/${pid}/mountinfo`, "utf8")
+        .split("\n")
+        .map((line) => line.split(" "));
       assert.match(mounts.find((m) => m[4] === "/")![5]!, /^ro\b/, "root filesystem is read-only");
-      assert.match(mounts.find((m) => m[4] === "/tmp")![5]!, /^rw\b/, "the emptyDir on /tmp is writable");
-      assert.ok(!mounts.some((m) => ["/run", "/var/tmp"].includes(m[4]!)), "no writable tmpfs beyond the manifest's volumes");
+      assert.match(
+        mounts.find((m) => m[4] === "/tmp")![5]!,
+        /^rw\b/,
+        "the emptyDir on /tmp is writable",
+      );
+      assert.ok(
+        !mounts.some((m) => ["/run", "/var/tmp"].includes(m[4]!)),
+        "no writable tmpfs beyond the manifest's volumes",
+      );
 
       // Node says for each module it loaded whether it used the baked code ("accepted") or not.
-      const verdicts = () => container.logs.filter((line) => line.startsWith("[compile cache] cache for "));
-      await waitFor("the compile cache's verdict on index.mjs", () => verdicts().find((line) => line.startsWith("[compile cache] cache for file:///app/index.mjs was")));
-      assert.deepEqual(verdicts().filter((line) => !/ was accepted,/.test(line)), [], "every module comes from the baked cache");
+      const verdicts = () =>
+        container.logs.filter((line) => line.startsWith("[compile cache] cache for "));
+      await waitFor("the compile cache's verdict on index.mjs", () =>
+        verdicts().find((line) =>
+          line.startsWith("[compile cache] cache for file:///app/index.mjs was"),
+        ),
+      );
+      assert.deepEqual(
+        verdicts().filter((line) => !/ was accepted,/.test(line)),
+        [],
+        "every module comes from the baked cache",
+      );
       assert.equal((await container.stop("SIGTERM")).code, 0);
     });
   }
 });
 
-runtimeContractSuite({ what: "images under podman", prepare: buildAll, start: (fn: FunctionName, env) => startFunctionContainer(fn, env) }, { skip });
+runtimeContractSuite(
+  {
+    what: "images under podman",
+    prepare: buildAll,
+    start: (fn: FunctionName, env) => startFunctionContainer(fn, env),
+  },
+  { skip },
+);

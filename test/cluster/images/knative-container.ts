@@ -31,7 +31,9 @@ interface PodSpec {
 }
 
 function podSpec(fn: FunctionName): PodSpec {
-  const service = loadYaml(`knative/${fn}.yaml`).map((d) => d.value as { kind?: string; spec?: { template?: { spec?: PodSpec } } }).find((v) => v.kind === "Service");
+  const service = loadYaml(`knative/${fn}.yaml`)
+    .map((d) => d.value as { kind?: string; spec?: { template?: { spec?: PodSpec } } })
+    .find((v) => v.kind === "Service");
   const spec = service?.spec?.template?.spec;
   if (!spec) throw new Error(`knative/${fn}.yaml: no Service with spec.template.spec`);
   return spec;
@@ -50,13 +52,16 @@ export function knativeRunFlags(fn: FunctionName): { flags: string[]; readinessP
   const container = spec.containers[0]!;
   const security = container.securityContext ?? {};
   const flags: string[] = [];
-  if (security.runAsUser !== undefined) flags.push("--user", `${security.runAsUser}:${security.runAsGroup ?? security.runAsUser}`);
+  if (security.runAsUser !== undefined)
+    flags.push("--user", `${security.runAsUser}:${security.runAsGroup ?? security.runAsUser}`);
   // podman's --read-only adds its own tmpfs on /tmp, /run and /var/tmp; the kubelet does not.
   if (security.readOnlyRootFilesystem) flags.push("--read-only", "--read-only-tmpfs=false");
-  if (security.allowPrivilegeEscalation === false) flags.push("--security-opt", "no-new-privileges");
+  if (security.allowPrivilegeEscalation === false)
+    flags.push("--security-opt", "no-new-privileges");
   for (const cap of security.capabilities?.drop ?? []) flags.push("--cap-drop", cap);
   for (const cap of security.capabilities?.add ?? []) flags.push("--cap-add", cap);
-  if (security.seccompProfile?.type && security.seccompProfile.type !== "RuntimeDefault") throw new Error(`${fn}: seccomp ${security.seccompProfile.type} is not mapped`);
+  if (security.seccompProfile?.type && security.seccompProfile.type !== "RuntimeDefault")
+    throw new Error(`${fn}: seccomp ${security.seccompProfile.type} is not mapped`);
   for (const mount of container.volumeMounts ?? []) {
     const volume = spec.volumes?.find((v) => v.name === mount.name);
     if (!volume?.emptyDir) throw new Error(`${fn}: volume ${mount.name} is not an emptyDir`);
@@ -77,7 +82,10 @@ export interface FunctionContainer extends FunctionProcess {
  * readiness path answers 200. `child` is the attached `podman run`, which exits with the
  * container's exit code; stop() signals the container itself, as the kubelet does.
  */
-export async function startFunctionContainer(fn: FunctionName, env: Record<string, string>): Promise<FunctionContainer> {
+export async function startFunctionContainer(
+  fn: FunctionName,
+  env: Record<string, string>,
+): Promise<FunctionContainer> {
   const port = await freePort();
   const name = `knative-rag-test-${fn}-${randomBytes(4).toString("hex")}`;
   const { flags, readinessPath } = knativeRunFlags(fn);
@@ -88,19 +96,48 @@ export async function startFunctionContainer(fn: FunctionName, env: Record<strin
     await chmod(env.DATA_DIR, 0o777);
     flags.push("--volume", `${env.DATA_DIR}:${env.DATA_DIR}:rw`);
   }
-  const envFlags = Object.entries({ K_SERVICE: fn, K_REVISION: `${fn}-test`, ...env, PORT: String(port) }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
-  const child = spawn("podman", ["run", "--rm", "--name", name, "--network", "host", "--pull=never", ...flags, ...envFlags, imageTag(fn)], {
-    env: podmanEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const envFlags = Object.entries({
+    K_SERVICE: fn,
+    K_REVISION: `${fn}-test`,
+    ...env,
+    PORT: String(port),
+  }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
+  const child = spawn(
+    "podman",
+    [
+      "run",
+      "--rm",
+      "--name",
+      name,
+      "--network",
+      "host",
+      "--pull=never",
+      ...flags,
+      ...envFlags,
+      imageTag(fn),
+    ],
+    {
+      env: podmanEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const logs: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => logs.push(line));
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on("line", (line) => logs.push(line));
   const exited = once(child, "exit") as Promise<[number | null]>;
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${fn} container ready at ${url}${readinessPath}`, () => {
-    if (child.exitCode !== null) throw new Error(`${fn} container exited with ${child.exitCode} during start-up`);
-    return fetch(`${url}${readinessPath}`).then((r) => r.ok, () => false);
-  }, 60_000).catch((error: Error) => {
+  await waitFor(
+    `${fn} container ready at ${url}${readinessPath}`,
+    () => {
+      if (child.exitCode !== null)
+        throw new Error(`${fn} container exited with ${child.exitCode} during start-up`);
+      return fetch(`${url}${readinessPath}`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    60_000,
+  ).catch((error: Error) => {
     spawnSync("podman", ["rm", "--force", name], { env: podmanEnv, stdio: "ignore" });
     throw new Error(`${error.message}:\n${logs.join("\n")}`);
   });

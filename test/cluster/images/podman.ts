@@ -8,7 +8,10 @@ import { repoPath } from "../../deploy/support/repo.ts";
 export const FUNCTIONS = ["ingest", "index-document", "embed", "search"] as const;
 export type FunctionName = (typeof FUNCTIONS)[number];
 
-export const podmanEnv = { ...process.env, CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? repoPath("test/cluster/images/containers.conf") };
+export const podmanEnv = {
+  ...process.env,
+  CONTAINERS_CONF: process.env.CONTAINERS_CONF ?? repoPath("test/cluster/images/containers.conf"),
+};
 
 /** The Dockerfile's `ARG NODE_IMAGE`, fully qualified as podman stores it. */
 export function baseImage(): string {
@@ -23,16 +26,25 @@ export function imageTag(fn: FunctionName): string {
 
 /** Runs podman to completion; throws with its output when it fails. */
 export function podman(args: string[]): string {
-  const result = spawnSync("podman", args, { env: podmanEnv, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync("podman", args, {
+    env: podmanEnv,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`podman ${args.join(" ")} exited with ${result.status}:\n${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(
+      `podman ${args.join(" ")} exited with ${result.status}:\n${result.stderr}${result.stdout}`,
+    );
   return result.stdout.trim();
 }
 
 /** Why the image tests cannot run here (podman or the base image missing), or undefined. */
 export function podmanMissing(): string | undefined {
-  if (spawnSync("podman", ["--version"], { env: podmanEnv }).status !== 0) return "podman is not installed (bash .ci/install-images.sh)";
-  if (spawnSync("podman", ["image", "exists", baseImage()], { env: podmanEnv }).status !== 0) return `no base image ${baseImage()} (bash .ci/install-images.sh)`;
+  if (spawnSync("podman", ["--version"], { env: podmanEnv }).status !== 0)
+    return "podman is not installed (bash .ci/install-images.sh)";
+  if (spawnSync("podman", ["image", "exists", baseImage()], { env: podmanEnv }).status !== 0)
+    return `no base image ${baseImage()} (bash .ci/install-images.sh)`;
   return undefined;
 }
 
@@ -44,7 +56,18 @@ export function podmanMissing(): string | undefined {
 export function buildImage(fn: FunctionName): { tag: string; ms: number } {
   const started = Date.now();
   const tag = imageTag(fn);
-  podman(["build", "--quiet", "--network", "host", "--pull=never", "--build-arg", `FUNCTION=${fn}`, "--tag", tag, repoPath()]);
+  podman([
+    "build",
+    "--quiet",
+    "--network",
+    "host",
+    "--pull=never",
+    "--build-arg",
+    `FUNCTION=${fn}`,
+    "--tag",
+    tag,
+    repoPath(),
+  ]);
   return { tag, ms: Date.now() - started };
 }
 

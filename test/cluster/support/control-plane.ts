@@ -22,14 +22,22 @@ export interface ControlPlane {
   stop(): Promise<void>;
 }
 
-export async function startControlPlane(binaries: { apiserver: string; kubectl: string; etcd: string }): Promise<ControlPlane> {
+export async function startControlPlane(binaries: {
+  apiserver: string;
+  kubectl: string;
+  etcd: string;
+}): Promise<ControlPlane> {
   const dir = await tempDir("control-plane");
   const ports = await freePorts(["etcdClient", "etcdPeer", "apiserver"] as const);
   const token = randomBytes(24).toString("hex");
-  writeFileSync(path.join(dir, "tokens.csv"), `${token},admin,admin,system:masters\n`, { mode: 0o600 });
+  writeFileSync(path.join(dir, "tokens.csv"), `${token},admin,admin,system:masters\n`, {
+    mode: 0o600,
+  });
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   writeFileSync(path.join(dir, "sa.pub"), publicKey.export({ type: "spki", format: "pem" }));
-  writeFileSync(path.join(dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeFileSync(path.join(dir, "sa.key"), privateKey.export({ type: "pkcs8", format: "pem" }), {
+    mode: 0o600,
+  });
   const kubeconfig = path.join(dir, "kubeconfig");
   writeFileSync(
     kubeconfig,
@@ -37,7 +45,15 @@ export async function startControlPlane(binaries: { apiserver: string; kubectl: 
       apiVersion: "v1",
       kind: "Config",
       // The API server's certificate is self-signed (--cert-dir) and it listens on loopback only.
-      clusters: [{ name: "test", cluster: { server: `https://127.0.0.1:${ports.apiserver}`, "insecure-skip-tls-verify": true } }],
+      clusters: [
+        {
+          name: "test",
+          cluster: {
+            server: `https://127.0.0.1:${ports.apiserver}`,
+            "insecure-skip-tls-verify": true,
+          },
+        },
+      ],
       users: [{ name: "admin", user: { token } }],
       contexts: [{ name: "test", context: { cluster: "test", user: "admin" } }],
       "current-context": "test",
@@ -45,8 +61,16 @@ export async function startControlPlane(binaries: { apiserver: string; kubectl: 
     { mode: 0o600 },
   );
   const kubectl = (args: string[], input?: string): KubectlResult => {
-    const result = spawnSync(binaries.kubectl, ["--kubeconfig", kubeconfig, ...args], { input, encoding: "utf8", maxBuffer: 64 << 20 });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr + (result.error ? String(result.error) : "") };
+    const result = spawnSync(binaries.kubectl, ["--kubeconfig", kubeconfig, ...args], {
+      input,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
+    return {
+      status: result.status,
+      stdout: result.stdout,
+      stderr: result.stderr + (result.error ? String(result.error) : ""),
+    };
   };
 
   const etcdUrl = `http://127.0.0.1:${ports.etcdClient}`;

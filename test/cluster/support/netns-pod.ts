@@ -20,9 +20,24 @@ export interface PodResponse {
 export interface NetnsPod {
   dir: string;
   /** An HTTP request to `port` inside the pod (one of `inbound`). */
-  request(port: number, method: string, urlPath: string, headers?: Record<string, string>, body?: string): Promise<PodResponse>;
+  request(
+    port: number,
+    method: string,
+    urlPath: string,
+    headers?: Record<string, string>,
+    body?: string,
+  ): Promise<PodResponse>;
   /** Starts a container: `command` run inside the pod's network namespace, ready when `isReady` says so. */
-  run(name: string, command: string, args: string[], options: { env?: Record<string, string>; isReady: () => Promise<boolean>; stopTimeoutMs?: number }): Promise<ManagedProcess>;
+  run(
+    name: string,
+    command: string,
+    args: string[],
+    options: {
+      env?: Record<string, string>;
+      isReady: () => Promise<boolean>;
+      stopTimeoutMs?: number;
+    },
+  ): Promise<ManagedProcess>;
   stop(): Promise<void>;
 }
 
@@ -31,23 +46,43 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Whether this machine lets the tests make network namespaces (root on Linux with unshare). */
 export function netnsAvailable(): { ok: true } | { ok: false; why: string } {
   const probe = spawnSync("unshare", ["--net", "true"], { encoding: "utf8" });
-  return probe.status === 0 ? { ok: true } : { ok: false, why: `unshare --net fails: ${probe.stderr || probe.error}` };
+  return probe.status === 0
+    ? { ok: true }
+    : { ok: false, why: `unshare --net fails: ${probe.stderr || probe.error}` };
 }
 
 /**
  * A pod whose ports `inbound` the test can reach, and whose processes reach the test's Unix
  * socket `outbound[port]` at 127.0.0.1:port.
  */
-export async function startNetnsPod(name: string, inbound: number[], outbound: Record<number, string>): Promise<NetnsPod> {
+export async function startNetnsPod(
+  name: string,
+  inbound: number[],
+  outbound: Record<number, string>,
+): Promise<NetnsPod> {
   const dir = await tempDir(`pod-${name}`);
   const socket = (port: number) => path.join(dir, `in-${port}.sock`);
   const readyFile = path.join(dir, "relay.pid");
-  const mappings = [...inbound.map((port) => `in:${socket(port)}=${port}`), ...Object.entries(outbound).map(([port, to]) => `out:${port}=${to}`)];
+  const mappings = [
+    ...inbound.map((port) => `in:${socket(port)}=${port}`),
+    ...Object.entries(outbound).map(([port, to]) => `out:${port}=${to}`),
+  ];
   const containers: ManagedProcess[] = [];
   const holder = managedProcess({
     name: `${name} network namespace`,
     command: "unshare",
-    args: ["--net", "sh", "-c", 'ip link set lo up && exec "$0" "$@"', process.execPath, "--import", "tsx", path.join(here, "netns-relay.ts"), readyFile, ...mappings],
+    args: [
+      "--net",
+      "sh",
+      "-c",
+      'ip link set lo up && exec "$0" "$@"',
+      process.execPath,
+      "--import",
+      "tsx",
+      path.join(here, "netns-relay.ts"),
+      readyFile,
+      ...mappings,
+    ],
     logFile: path.join(dir, "relay.log"),
     isReady: async () => existsSync(readyFile),
     readyTimeoutMs: 30_000,
@@ -59,11 +94,25 @@ export async function startNetnsPod(name: string, inbound: number[], outbound: R
     dir,
     request: (port, method, urlPath, headers = {}, body) =>
       new Promise((resolve, reject) => {
-        const req = httpRequest({ socketPath: socket(port), method, path: urlPath, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c)).on("error", reject);
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-        });
+        const req = httpRequest(
+          {
+            socketPath: socket(port),
+            method,
+            path: urlPath,
+            headers: { host: `127.0.0.1:${port}`, ...headers },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c)).on("error", reject);
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                headers: res.headers,
+                body: Buffer.concat(chunks).toString("utf8"),
+              }),
+            );
+          },
+        );
         req.on("error", reject);
         req.end(body);
       }),

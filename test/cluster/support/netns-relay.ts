@@ -7,11 +7,16 @@ import { writeFileSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
 
 const [readyFile, ...mappings] = process.argv.slice(2);
-if (!readyFile || mappings.length === 0) throw new Error("usage: netns-relay.ts <ready-file> in:<socket>=<port>|out:<port>=<socket>...");
+if (!readyFile || mappings.length === 0)
+  throw new Error("usage: netns-relay.ts <ready-file> in:<socket>=<port>|out:<port>=<socket>...");
 
 function pipe(client: Socket, upstream: Socket): void {
   client.pipe(upstream).pipe(client);
-  for (const [a, b] of [[client, upstream], [upstream, client]] as const) a.on("error", () => b.destroy()).on("close", () => b.destroy());
+  for (const [a, b] of [
+    [client, upstream],
+    [upstream, client],
+  ] as const)
+    a.on("error", () => b.destroy()).on("close", () => b.destroy());
 }
 
 await Promise.all(
@@ -19,7 +24,10 @@ await Promise.all(
     const match = /^(in|out):([^=]+)=(.+)$/.exec(mapping);
     if (!match) throw new Error(`bad mapping ${mapping}`);
     const [, direction, from, to] = match as unknown as [string, "in" | "out", string, string];
-    const connect = () => (direction === "in" ? createConnection({ host: "127.0.0.1", port: Number(to) }) : createConnection({ path: to }));
+    const connect = () =>
+      direction === "in"
+        ? createConnection({ host: "127.0.0.1", port: Number(to) })
+        : createConnection({ path: to });
     const server = createServer((client) => pipe(client, connect()));
     return new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -40,7 +40,11 @@ const exportRequest = protobuf.parse(TRACES_PROTO).root.lookupType("ExportTraceS
 
 /** Protobuf OTLP traces as the OTLP/JSON object decodeTraces reads (ids base64, times as strings). */
 export function decodeProtobufTraces(body: Uint8Array): StoredSpan[] {
-  const json = exportRequest.toObject(exportRequest.decode(body), { longs: String, bytes: String, enums: Number });
+  const json = exportRequest.toObject(exportRequest.decode(body), {
+    longs: String,
+    bytes: String,
+    enums: Number,
+  });
   return decodeTraces(json);
 }
 
@@ -58,20 +62,29 @@ export async function startSocketOtlpReceiver(socketPath: string): Promise<Socke
       const body = await readBody(request);
       if (request.url === "/v1/traces") {
         const type = request.headers["content-type"] ?? "";
-        if (type.startsWith("application/x-protobuf")) received.protobuf.push(...decodeProtobufTraces(body));
-        else if (type.startsWith("application/json")) received.json.push(...decodeTraces(JSON.parse(body.toString("utf8"))));
+        if (type.startsWith("application/x-protobuf"))
+          received.protobuf.push(...decodeProtobufTraces(body));
+        else if (type.startsWith("application/json"))
+          received.json.push(...decodeTraces(JSON.parse(body.toString("utf8"))));
         else return void response.writeHead(415).end();
       }
       // An empty ExportTraceServiceResponse is an empty body in either encoding.
-      response.writeHead(200, { "content-type": String(request.headers["content-type"] ?? "application/json") }).end(request.headers["content-type"]?.includes("json") ? "{}" : "");
+      response
+        .writeHead(200, {
+          "content-type": String(request.headers["content-type"] ?? "application/json"),
+        })
+        .end(request.headers["content-type"]?.includes("json") ? "{}" : "");
     } catch (error) {
       response.writeHead(400).end(String(error));
     }
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once("error", reject).listen(socketPath, resolve),
+  );
   return {
     ...received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
+    close: () =>
+      new Promise<void>((resolve) => server.close(() => resolve()).closeAllConnections()),
   };
 }
 

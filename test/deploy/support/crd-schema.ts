@@ -20,7 +20,10 @@ export function strictify(schema: unknown): unknown {
   const output: Schema = {};
   for (const [key, value] of Object.entries(input)) {
     if (key.startsWith("x-kubernetes-")) continue;
-    output[key] = key === "properties" ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, strictify(v)])) : strictify(value);
+    output[key] =
+      key === "properties"
+        ? Object.fromEntries(Object.entries(value as Schema).map(([k, v]) => [k, strictify(v)]))
+        : strictify(value);
   }
   const preserve = input["x-kubernetes-preserve-unknown-fields"] === true;
   if (input.properties !== undefined && input.additionalProperties === undefined && !preserve) {
@@ -48,7 +51,12 @@ export function readCrdSchemas(file: string): CrdVersionSchema[] {
     const crd = document.toJS() as any;
     if (crd?.kind !== "CustomResourceDefinition") continue;
     for (const version of crd.spec.versions ?? []) {
-      result.push({ group: crd.spec.group, kind: crd.spec.names.kind, version: version.name, schema: version.schema.openAPIV3Schema });
+      result.push({
+        group: crd.spec.group,
+        kind: crd.spec.names.kind,
+        version: version.name,
+        schema: version.schema.openAPIV3Schema,
+      });
     }
   }
   return result;
@@ -63,7 +71,8 @@ export class CrdValidator {
   }
 
   addCrdFile(file: string): void {
-    for (const entry of readCrdSchemas(file)) this.add(`${entry.group}/${entry.version}`, entry.kind, entry.schema);
+    for (const entry of readCrdSchemas(file))
+      this.add(`${entry.group}/${entry.version}`, entry.kind, entry.schema);
   }
 
   has(apiVersion: string, kind: string): boolean {
@@ -81,6 +90,7 @@ export class CrdValidator {
 
 function formatError(error: ErrorObject): string {
   const where = error.instancePath === "" ? "(root)" : error.instancePath;
-  if (error.keyword === "additionalProperties") return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === "additionalProperties")
+    return `${where}: unknown field "${String(error.params.additionalProperty)}"`;
   return `${where}: ${error.message ?? error.keyword}`;
 }

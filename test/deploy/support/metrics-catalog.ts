@@ -20,5 +20,7 @@ export function readCatalog(): Catalog {
 
 /** Series names a catalog metric is stored under (a histogram's _bucket, _sum, _count). */
 export function storedNames(metric: CatalogMetric): string[] {
-  return metric.type === "histogram" ? ["_bucket", "_sum", "_count"].map((suffix) => metric.name + suffix) : [metric.name];
+  return metric.type === "histogram"
+    ? ["_bucket", "_sum", "_count"].map((suffix) => metric.name + suffix)
+    : [metric.name];
 }

@@ -8,7 +8,13 @@ import path from "node:path";
 import ts from "typescript";
 import { repoRoot, type K8sObject } from "./repo.ts";
 
-const KNATIVE_GROUPS = new Set(["serving.knative.dev", "eventing.knative.dev", "sources.knative.dev", "messaging.knative.dev", "flows.knative.dev"]);
+const KNATIVE_GROUPS = new Set([
+  "serving.knative.dev",
+  "eventing.knative.dev",
+  "sources.knative.dev",
+  "messaging.knative.dev",
+  "flows.knative.dev",
+]);
 
 /** The kubernetes-models module for an apiVersion ("apps/v1" -> "kubernetes-models/apps/v1"). */
 export function modelModule(apiVersion: string): string | undefined {
@@ -89,14 +95,19 @@ export function typeCheck(items: TypeCheckItem[]): string[][] {
   const getSourceFile = host.getSourceFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   host.getSourceFile = (file, language, ...rest) =>
-    path.resolve(file) === virtual ? ts.createSourceFile(file, source, language, true) : getSourceFile(file, language, ...rest);
+    path.resolve(file) === virtual
+      ? ts.createSourceFile(file, source, language, true)
+      : getSourceFile(file, language, ...rest);
   host.fileExists = (file) => path.resolve(file) === virtual || fileExists(file);
   const program = ts.createProgram([virtual], options, host);
   const sourceFile = program.getSourceFile(virtual);
   if (!sourceFile) throw new Error("type check: virtual source file missing");
 
   const results: string[][] = items.map(() => []);
-  const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
+  const diagnostics = [
+    ...program.getSyntacticDiagnostics(sourceFile),
+    ...program.getSemanticDiagnostics(sourceFile),
+  ];
   for (const diagnostic of diagnostics) {
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
     const at = diagnostic.start ?? 0;

@@ -77,7 +77,10 @@ export function vectorSelectors(expr: string): VectorSelector[] {
       i += 2; // offset 1m
     } else if (token.text === "@") {
       i += next?.kind === "ident" ? 4 : 2; // @ 1609746000 or @ start()
-    } else if (token.kind === "ident" && (next?.text === "(" || next?.text === "by" || next?.text === "without")) {
+    } else if (
+      token.kind === "ident" &&
+      (next?.text === "(" || next?.text === "by" || next?.text === "without")
+    ) {
       i += 1; // a function, or an aggregation (`sum by (le) (…)`)
     } else if (token.kind === "ident" && KEYWORDS.has(token.text.toLowerCase())) {
       i += 1;
@@ -103,8 +106,15 @@ function matchersOf(tokens: Token[], expr: string): Matcher[] {
   const matchers: Matcher[] = [];
   for (let i = 0; i < tokens.length; i += 4) {
     const [label, op, value, comma] = [tokens[i], tokens[i + 1], tokens[i + 2], tokens[i + 3]];
-    if (label?.kind !== "ident" || !["=", "!=", "=~", "!~"].includes(op?.text ?? "") || value?.kind !== "string" || (comma && comma.text !== ",")) {
-      throw new Error(`cannot read the label matchers {${tokens.map((t) => t.text).join(" ")}} in ${expr}`);
+    if (
+      label?.kind !== "ident" ||
+      !["=", "!=", "=~", "!~"].includes(op?.text ?? "") ||
+      value?.kind !== "string" ||
+      (comma && comma.text !== ",")
+    ) {
+      throw new Error(
+        `cannot read the label matchers {${tokens.map((t) => t.text).join(" ")}} in ${expr}`,
+      );
     }
     matchers.push({ label: label.text, op: op!.text as Matcher["op"], value: value.text });
   }
@@ -117,7 +127,8 @@ function checkBalanced(tokens: Token[], expr: string): void {
   for (const { kind, text } of tokens) {
     if (kind !== "punct") continue;
     if (text === "(" || text === "[" || text === "{") open.push(text);
-    else if (pairs[text] && open.pop() !== pairs[text]) throw new Error(`unbalanced ${text} in ${expr}`);
+    else if (pairs[text] && open.pop() !== pairs[text])
+      throw new Error(`unbalanced ${text} in ${expr}`);
   }
   if (open.length > 0) throw new Error(`unbalanced ${open.at(-1)} in ${expr}`);
 }

@@ -18,31 +18,44 @@ export interface Expression {
   expr: string;
 }
 
-export const DASHBOARD_FILES = ["cold-starts.json", "pipeline-overview.json", "infrastructure.json"];
+export const DASHBOARD_FILES = [
+  "cold-starts.json",
+  "pipeline-overview.json",
+  "infrastructure.json",
+];
 export const RULE_FILES = ["monitoring/rules/slo.rules.yaml"];
 
 /** Grafana's variables, with values a Prometheus accepts. */
 export function substituteGrafanaVariables(expr: string): string {
-  return expr
-    .replaceAll("$__rate_interval", "5m")
-    .replaceAll("$__interval", "1m")
-    .replaceAll("$__range", "1h")
-    .replaceAll("$$__tags", 'service_name="search"')
-    .replaceAll("$__tags", 'service_name="search"')
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a template
-    .replaceAll("${function}", "search")
-    .replaceAll("$function", "search");
+  return (
+    expr
+      .replaceAll("$__rate_interval", "5m")
+      .replaceAll("$__interval", "1m")
+      .replaceAll("$__range", "1h")
+      .replaceAll("$$__tags", 'service_name="search"')
+      .replaceAll("$__tags", 'service_name="search"')
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Grafana variable, not a template
+      .replaceAll("${function}", "search")
+      .replaceAll("$function", "search")
+  );
 }
 
 export interface DashboardJson {
   uid: string;
   title: string;
-  panels: { type: string; title: string; datasource?: { uid?: string }; targets?: { refId: string; expr: string; datasource?: { uid?: string } }[] }[];
+  panels: {
+    type: string;
+    title: string;
+    datasource?: { uid?: string };
+    targets?: { refId: string; expr: string; datasource?: { uid?: string } }[];
+  }[];
   templating?: { list: { name: string }[] };
 }
 
 export function readDashboard(file: string): DashboardJson {
-  return JSON.parse(readFileSync(repoPath("monitoring/grafana/dashboards", file), "utf8")) as DashboardJson;
+  return JSON.parse(
+    readFileSync(repoPath("monitoring/grafana/dashboards", file), "utf8"),
+  ) as DashboardJson;
 }
 
 export function dashboardExpressions(file: string): Expression[] {
@@ -61,13 +74,23 @@ interface RuleFile {
 
 export function ruleExpressions(file: string): Expression[] {
   return loadYamlOne<RuleFile>(file).groups.flatMap((group) =>
-    group.rules.map((rule) => ({ source: `${file} / ${group.name} / ${rule.record ?? rule.alert}`, raw: rule.expr, expr: rule.expr })),
+    group.rules.map((rule) => ({
+      source: `${file} / ${group.name} / ${rule.record ?? rule.alert}`,
+      raw: rule.expr,
+      expr: rule.expr,
+    })),
   );
 }
 
 /** Recording rules: recorded series name -> the expression it is recorded from. */
 export function recordingRules(): Map<string, string> {
-  return new Map(RULE_FILES.flatMap((file) => loadYamlOne<RuleFile>(file).groups.flatMap((g) => g.rules.flatMap((r) => (r.record ? [[r.record, r.expr] as const] : [])))));
+  return new Map(
+    RULE_FILES.flatMap((file) =>
+      loadYamlOne<RuleFile>(file).groups.flatMap((g) =>
+        g.rules.flatMap((r) => (r.record ? [[r.record, r.expr] as const] : [])),
+      ),
+    ),
+  );
 }
 
 export function recordedNames(): Set<string> {
@@ -77,7 +100,9 @@ export function recordedNames(): Set<string> {
 /** tracesToMetrics queries of the Tempo datasource (Grafana's own $$ escaping undone). */
 export function datasourceExpressions(): Expression[] {
   const file = "monitoring/grafana/provisioning/datasources/datasources.yaml";
-  const config = loadYamlOne<{ datasources: { name: string; jsonData?: Record<string, unknown> }[] }>(file);
+  const config = loadYamlOne<{
+    datasources: { name: string; jsonData?: Record<string, unknown> }[];
+  }>(file);
   return config.datasources.flatMap((ds) => {
     const t2m = ds.jsonData?.tracesToMetrics;
     if (!isObject(t2m) || !Array.isArray(t2m.queries)) return [];
@@ -90,7 +115,11 @@ export function datasourceExpressions(): Expression[] {
 }
 
 export function allExpressions(): Expression[] {
-  return [...DASHBOARD_FILES.flatMap(dashboardExpressions), ...RULE_FILES.flatMap(ruleExpressions), ...datasourceExpressions()];
+  return [
+    ...DASHBOARD_FILES.flatMap(dashboardExpressions),
+    ...RULE_FILES.flatMap(ruleExpressions),
+    ...datasourceExpressions(),
+  ];
 }
 
 /**
@@ -100,7 +129,10 @@ export function allExpressions(): Expression[] {
 export function promtoolParse(expressions: Expression[]): string[] {
   const dir = mkdtempSync(path.join(tmpdir(), "promql-"));
   try {
-    const groups = expressions.map((e, i) => ({ name: `e${i}`, rules: [{ record: `check:expression_${i}`, expr: e.expr }] }));
+    const groups = expressions.map((e, i) => ({
+      name: `e${i}`,
+      rules: [{ record: `check:expression_${i}`, expr: e.expr }],
+    }));
     const file = path.join(dir, "expressions.rules.yaml");
     writeFileSync(file, stringify({ groups }));
     const result = spawnSync("promtool", ["check", "rules", file], { encoding: "utf8" });
@@ -108,7 +140,8 @@ export function promtoolParse(expressions: Expression[]): string[] {
     const output = `${result.stdout}\n${result.stderr}`;
     const failures: string[] = [];
     for (const [i, e] of expressions.entries()) {
-      if (new RegExp(`group "e${i}"`).test(output) || output.includes(`check:expression_${i}"`)) failures.push(`${e.source}: ${e.raw}`);
+      if (new RegExp(`group "e${i}"`).test(output) || output.includes(`check:expression_${i}"`))
+        failures.push(`${e.source}: ${e.raw}`);
     }
     return failures.length > 0 ? failures : [output.trim()];
   } finally {
@@ -118,5 +151,7 @@ export function promtoolParse(expressions: Expression[]): string[] {
 
 /** Metric names an expression selects (a selector without a name, `{__name__=~"…"}`, names none). */
 export function metricNames(expr: string): string[] {
-  return [...new Set(vectorSelectors(expr).flatMap((selector) => (selector.name ? [selector.name] : [])))];
+  return [
+    ...new Set(vectorSelectors(expr).flatMap((selector) => (selector.name ? [selector.name] : []))),
+  ];
 }

@@ -4,9 +4,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+export const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+);
 /** ../shared/schemas beside the clone (DEPLOY_SHARED_SCHEMAS overrides it, to try the "absent" path). */
-export const sharedSchemas = process.env.DEPLOY_SHARED_SCHEMAS ?? path.resolve(repoRoot, "..", "shared", "schemas");
+export const sharedSchemas =
+  process.env.DEPLOY_SHARED_SCHEMAS ?? path.resolve(repoRoot, "..", "shared", "schemas");
 export const inCi = process.env.CI === "true";
 
 export function repoPath(...parts: string[]): string {
@@ -30,7 +36,9 @@ export function loadYaml(relative: string): LoadedDoc[] {
   const docs: LoadedDoc[] = [];
   documents.forEach((document, index) => {
     if (document.errors.length > 0) {
-      throw new Error(`${relative} (document ${index + 1}): ${document.errors.map((e) => e.message).join("; ")}`);
+      throw new Error(
+        `${relative} (document ${index + 1}): ${document.errors.map((e) => e.message).join("; ")}`,
+      );
     }
     const value: unknown = document.toJS();
     if (value !== null && value !== undefined) docs.push({ file: relative, index, value });
@@ -40,7 +48,8 @@ export function loadYaml(relative: string): LoadedDoc[] {
 
 export function loadYamlOne<T = Record<string, unknown>>(relative: string): T {
   const docs = loadYaml(relative);
-  if (docs.length !== 1) throw new Error(`${relative}: expected one YAML document, found ${docs.length}`);
+  if (docs.length !== 1)
+    throw new Error(`${relative}: expected one YAML document, found ${docs.length}`);
   return docs[0]!.value as T;
 }
 
@@ -57,7 +66,12 @@ export function deploymentYamlFiles(): string[] {
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   spec?: any;
   data?: Record<string, string>;
   [key: string]: unknown;
@@ -68,7 +82,10 @@ export interface ManifestDoc extends LoadedDoc {
 }
 
 /** Kinds that are configuration for a tool, not objects sent to the API server. */
-const TOOL_CONFIG_KINDS = new Set(["kind.x-k8s.io/v1alpha4/Cluster", "kustomize.config.k8s.io/v1beta1/Kustomization"]);
+const TOOL_CONFIG_KINDS = new Set([
+  "kind.x-k8s.io/v1alpha4/Cluster",
+  "kustomize.config.k8s.io/v1beta1/Kustomization",
+]);
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -78,7 +95,12 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function kubernetesManifests(): ManifestDoc[] {
   return deploymentYamlFiles()
     .flatMap(loadYaml)
-    .filter((d): d is ManifestDoc => isObject(d.value) && typeof d.value.apiVersion === "string" && typeof d.value.kind === "string")
+    .filter(
+      (d): d is ManifestDoc =>
+        isObject(d.value) &&
+        typeof d.value.apiVersion === "string" &&
+        typeof d.value.kind === "string",
+    )
     .filter((d) => !TOOL_CONFIG_KINDS.has(`${d.value.apiVersion}/${d.value.kind}`));
 }
 
@@ -91,7 +113,12 @@ export function describe(doc: LoadedDoc): string {
 export function findObject(kind: string, name: string, namespace?: string): K8sObject | undefined {
   return kubernetesManifests()
     .map((d) => d.value)
-    .find((o) => o.kind === kind && o.metadata?.name === name && (namespace === undefined || o.metadata?.namespace === namespace));
+    .find(
+      (o) =>
+        o.kind === kind &&
+        o.metadata?.name === name &&
+        (namespace === undefined || o.metadata?.namespace === namespace),
+    );
 }
 
 /** The function names scripts/build.mjs bundles (read, not imported: importing runs the build). */
@@ -103,7 +130,9 @@ export function builtFunctions(): string[] {
 }
 
 export function toolAvailable(tool: string): boolean {
-  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir !== "" && existsSync(path.join(dir, tool)));
+  return (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .some((dir) => dir !== "" && existsSync(path.join(dir, tool)));
 }
 
 /** versions.env as a map (KEY=value lines). */

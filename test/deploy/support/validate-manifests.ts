@@ -14,7 +14,12 @@ export const SHARED_CRD_FILES = [
 ];
 
 /** Kinds validated against ../shared/schemas; absent that folder, their check is skipped. */
-export const SHARED_SCHEMA_KINDS = new Set(["sources.knative.dev/v1/KafkaSource", "kafka.strimzi.io/v1/Kafka", "kafka.strimzi.io/v1/KafkaTopic", "kafka.strimzi.io/v1/KafkaNodePool"]);
+export const SHARED_SCHEMA_KINDS = new Set([
+  "sources.knative.dev/v1/KafkaSource",
+  "kafka.strimzi.io/v1/Kafka",
+  "kafka.strimzi.io/v1/KafkaTopic",
+  "kafka.strimzi.io/v1/KafkaNodePool",
+]);
 
 export function sharedSchemasPresent(): boolean {
   return SHARED_CRD_FILES.every((file) => existsSync(path.join(sharedSchemas, file)));
@@ -22,14 +27,20 @@ export function sharedSchemasPresent(): boolean {
 
 export function crdValidator(): CrdValidator {
   const validator = new CrdValidator();
-  if (sharedSchemasPresent()) for (const file of SHARED_CRD_FILES) validator.addCrdFile(path.join(sharedSchemas, file));
-  const sink = JSON.parse(readFileSync(repoPath("test/deploy/schemas/kafkasink.v1alpha1.json"), "utf8")) as Record<string, unknown>;
+  if (sharedSchemasPresent())
+    for (const file of SHARED_CRD_FILES) validator.addCrdFile(path.join(sharedSchemas, file));
+  const sink = JSON.parse(
+    readFileSync(repoPath("test/deploy/schemas/kafkasink.v1alpha1.json"), "utf8"),
+  ) as Record<string, unknown>;
   delete sink.$comment;
   validator.add("eventing.knative.dev/v1alpha1", "KafkaSink", sink);
   return validator;
 }
 
-export type Outcome = { status: "valid" } | { status: "invalid"; errors: string[] } | { status: "skipped"; reason: string };
+export type Outcome =
+  | { status: "valid" }
+  | { status: "invalid"; errors: string[] }
+  | { status: "skipped"; reason: string };
 
 const OBJECT_META: Pick<TypeCheckItem, "module" | "typeName"> = {
   module: "@kubernetes-models/apimachinery/apis/meta/v1/ObjectMeta",
@@ -37,7 +48,10 @@ const OBJECT_META: Pick<TypeCheckItem, "module" | "typeName"> = {
 };
 
 /** Validates each object; the result has one outcome per object, in order. */
-export async function validateObjects(objects: K8sObject[], crds: CrdValidator = crdValidator()): Promise<Outcome[]> {
+export async function validateObjects(
+  objects: K8sObject[],
+  crds: CrdValidator = crdValidator(),
+): Promise<Outcome[]> {
   const errors: string[][] = objects.map(() => []);
   const skipped = new Map<number, string>();
   const typeItems: TypeCheckItem[] = [];
@@ -48,7 +62,11 @@ export async function validateObjects(objects: K8sObject[], crds: CrdValidator =
     const modelErrors = await validateWithModel(object);
     if (modelErrors !== undefined) {
       errors[i]!.push(...modelErrors);
-      typeItems.push({ module: `${modelModule(object.apiVersion)}/${object.kind}`, typeName: `I${object.kind}`, value: object });
+      typeItems.push({
+        module: `${modelModule(object.apiVersion)}/${object.kind}`,
+        typeName: `I${object.kind}`,
+        value: object,
+      });
       typeOwners.push(i);
     } else if (crds.has(object.apiVersion, object.kind)) {
       errors[i]!.push(...crds.validate(object));
@@ -66,6 +84,8 @@ export async function validateObjects(objects: K8sObject[], crds: CrdValidator =
 
   return objects.map((_, i): Outcome => {
     if (skipped.has(i)) return { status: "skipped", reason: skipped.get(i)! };
-    return errors[i]!.length === 0 ? { status: "valid" } : { status: "invalid", errors: errors[i]! };
+    return errors[i]!.length === 0
+      ? { status: "valid" }
+      : { status: "invalid", errors: errors[i]! };
   });
 }

@@ -4,15 +4,29 @@ import { CloudEvent } from "cloudevents";
 import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { eventPublisherContract } from "../../../functions/shared/backends/events/event-publisher.contract.ts";
 import { KafkaPublisher } from "../../../functions/shared/backends/events/kafka.ts";
-import { headerStrings, recordToCloudEvent } from "../../../functions/shared/backends/events/kafka-record.ts";
+import {
+  headerStrings,
+  recordToCloudEvent,
+} from "../../../functions/shared/backends/events/kafka-record.ts";
 import { silentLogger } from "../../support/silent-logger.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { startKafka, type KafkaServer } from "../servers.ts";
 
 const kafka: KafkaServer = await startKafka();
 after(() => kafka.cleanup());
-const client = new Kafka({ clientId: "contract-test", brokers: kafka.brokers, logLevel: logLevel.NOTHING });
-const publisherOn = (topic: string) => new KafkaPublisher({ brokers: kafka.brokers, topic, clientId: "contract-test", logger: silentLogger, publishTimeoutMs: 5000 });
+const client = new Kafka({
+  clientId: "contract-test",
+  brokers: kafka.brokers,
+  logLevel: logLevel.NOTHING,
+});
+const publisherOn = (topic: string) =>
+  new KafkaPublisher({
+    brokers: kafka.brokers,
+    topic,
+    clientId: "contract-test",
+    logger: silentLogger,
+    publishTimeoutMs: 5000,
+  });
 
 /** A consumer group reading a topic from the beginning, keeping every record. */
 async function recordsOf(topic: string) {
@@ -24,7 +38,9 @@ async function recordsOf(topic: string) {
   const consumer = client.consumer({ groupId: `reader-${topic}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ message, partition }) => void records.push({ message, partition }) });
+  await consumer.run({
+    eachMessage: async ({ message, partition }) => void records.push({ message, partition }),
+  });
   return { records, stop: () => consumer.disconnect() };
 }
 
@@ -34,7 +50,10 @@ eventPublisherContract("kafka", async () => {
   const reader = await recordsOf("contract-events");
   return {
     publisher,
-    received: () => reader.records.map((r) => recordToCloudEvent(r.message, "contract-events", r.partition, "/test")),
+    received: () =>
+      reader.records.map((r) =>
+        recordToCloudEvent(r.message, "contract-events", r.partition, "/test"),
+      ),
     close: async () => {
       await reader.stop();
       await publisher.close();
@@ -58,14 +77,30 @@ describe("KafkaPublisher records", () => {
     await publisher.publish(event);
     await publisher.close();
     const reader = await recordsOf("record-format");
-    const { message } = await waitFor("the record", () => reader.records[0], 15_000).finally(() => reader.stop());
+    const { message } = await waitFor("the record", () => reader.records[0], 15_000).finally(() =>
+      reader.stop(),
+    );
     const headers = headerStrings(message.headers);
     assert.equal(message.key?.toString(), "doc-7");
     assert.deepEqual(JSON.parse(message.value!.toString()), { document_id: "doc-7" });
     assert.equal(headers["content-type"], "application/json");
     assert.deepEqual(
-      { id: headers.ce_id, specversion: headers.ce_specversion, type: headers.ce_type, source: headers.ce_source, subject: headers.ce_subject, time: headers.ce_time },
-      { id: event.id, specversion: "1.0", type: event.type, source: event.source, subject: "doc-7", time: event.time },
+      {
+        id: headers.ce_id,
+        specversion: headers.ce_specversion,
+        type: headers.ce_type,
+        source: headers.ce_source,
+        subject: headers.ce_subject,
+        time: headers.ce_time,
+      },
+      {
+        id: event.id,
+        specversion: "1.0",
+        type: event.type,
+        source: event.source,
+        subject: "doc-7",
+        time: event.time,
+      },
     );
     assert.equal(headers.ce_traceparent, event.traceparent);
     assert.equal(headers.traceparent, event.traceparent);
@@ -77,7 +112,8 @@ describe("KafkaPublisher records", () => {
 describe("KafkaPublisher when Kafka goes away", () => {
   it("rejects within its publish time-out while the broker is down, and publishes again once it is back", async () => {
     const publisher = publisherOn("outage");
-    const event = () => new CloudEvent({ type: "t", source: "/s", partitionkey: "k", data: { n: 1 } });
+    const event = () =>
+      new CloudEvent({ type: "t", source: "/s", partitionkey: "k", data: { n: 1 } });
     await publisher.publish(event());
     await kafka.stop();
     const began = performance.now();

@@ -6,7 +6,12 @@ import { indexStateContract } from "../../../functions/shared/backends/index-sta
 import { UpstashIndexState } from "../../../functions/shared/backends/index-state/upstash.ts";
 import { createUpstashClient } from "../../../functions/shared/backends/upstash/client.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import { startRedis, startUpstashRestShim, type RedisServer, type UpstashRestShim } from "../servers.ts";
+import {
+  startRedis,
+  startUpstashRestShim,
+  type RedisServer,
+  type UpstashRestShim,
+} from "../servers.ts";
 
 const redis: RedisServer = await startRedis();
 const shim: UpstashRestShim = await startUpstashRestShim({ redisUrl: redis.url });
@@ -17,12 +22,17 @@ after(async () => {
 const client = () => createUpstashClient({ url: shim.url, token: shim.token, timeoutMs: 2000 });
 
 cacheContract("upstash", async () => new UpstashCache(client()));
-indexStateContract("upstash", async () => ({ writer: new UpstashIndexState(client()), reader: new UpstashIndexState(client()) }));
+indexStateContract("upstash", async () => ({
+  writer: new UpstashIndexState(client()),
+  reader: new UpstashIndexState(client()),
+}));
 
 describe("Upstash index state and cache under load and outage", () => {
   it("bumps a generation atomically from many writers at once (INCR)", async () => {
     const writers = Array.from({ length: 5 }, () => new UpstashIndexState(client()));
-    await Promise.all(writers.flatMap((w) => Array.from({ length: 4 }, () => w.bumpGeneration("concurrent"))));
+    await Promise.all(
+      writers.flatMap((w) => Array.from({ length: 4 }, () => w.bumpGeneration("concurrent"))),
+    );
     assert.equal(await writers[0]!.generation("concurrent"), 20);
   });
 
@@ -38,7 +48,16 @@ describe("Upstash index state and cache under load and outage", () => {
     console.log(`redis down: three calls rejected in ${Math.round(failedMs)} ms`);
     assert.ok(failedMs < 15_000);
     await redis.start();
-    await waitFor("the index state to be ready again", () => state.ready().then(() => true, () => false), 10_000, 200);
+    await waitFor(
+      "the index state to be ready again",
+      () =>
+        state.ready().then(
+          () => true,
+          () => false,
+        ),
+      10_000,
+      200,
+    );
     assert.equal(await state.bumpGeneration("outage"), 1);
   });
 });

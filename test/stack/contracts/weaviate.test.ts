@@ -5,7 +5,10 @@ import { HashingEmbedder } from "../../../functions/shared/backends/embedder/has
 import { vectorStoreContract } from "../../../functions/shared/backends/vector-store/vector-store.contract.ts";
 import type { EmbeddedChunk } from "../../../functions/shared/domain/chunk.ts";
 import { chunkId } from "../../../functions/shared/domain/ids.ts";
-import { WeaviateVectorStore, type WeaviateOptions } from "../../../functions/shared/backends/vector-store/weaviate.ts";
+import {
+  WeaviateVectorStore,
+  type WeaviateOptions,
+} from "../../../functions/shared/backends/vector-store/weaviate.ts";
 import { startWeaviate, type WeaviateServer } from "../servers.ts";
 
 const weaviate: WeaviateServer = await startWeaviate();
@@ -18,11 +21,20 @@ const options = (collection: string, extra: Partial<WeaviateOptions> = {}): Weav
   ...extra,
 });
 
-vectorStoreContract("weaviate", async () => ({ writer: new WeaviateVectorStore(options("ContractChunk")), reader: new WeaviateVectorStore(options("ContractChunk")) }));
+vectorStoreContract("weaviate", async () => ({
+  writer: new WeaviateVectorStore(options("ContractChunk")),
+  reader: new WeaviateVectorStore(options("ContractChunk")),
+}));
 
 describe("WeaviateVectorStore when Weaviate goes away", () => {
   const store = new WeaviateVectorStore(options("OutageChunk"));
-  const query = { namespace: "outage", mode: "keyword" as const, text: "anything", topK: 3, alpha: 0.5 };
+  const query = {
+    namespace: "outage",
+    mode: "keyword" as const,
+    text: "anything",
+    topK: 3,
+    alpha: 0.5,
+  };
   before(() => store.ready());
   after(() => store.close());
 
@@ -33,7 +45,9 @@ describe("WeaviateVectorStore when Weaviate goes away", () => {
     const readyFailedMs = performance.now() - began;
     await assert.rejects(store.search(query));
     const searchFailedMs = performance.now() - began - readyFailedMs;
-    console.log(`weaviate down: ready() rejected in ${Math.round(readyFailedMs)} ms, search() in ${Math.round(searchFailedMs)} ms`);
+    console.log(
+      `weaviate down: ready() rejected in ${Math.round(readyFailedMs)} ms, search() in ${Math.round(searchFailedMs)} ms`,
+    );
     assert.ok(readyFailedMs < 2000 && searchFailedMs < 20_000);
     await weaviate.start();
     assert.deepEqual(await store.search(query), []);
@@ -43,7 +57,12 @@ describe("WeaviateVectorStore when Weaviate goes away", () => {
 describe("WeaviateVectorStore replacing a document", () => {
   const embedder = new HashingEmbedder(32);
   const namespace = "replace";
-  const chunksOf = (documentId: string, version: string, count: number, dimensions = 32): EmbeddedChunk[] =>
+  const chunksOf = (
+    documentId: string,
+    version: string,
+    count: number,
+    dimensions = 32,
+  ): EmbeddedChunk[] =>
     Array.from({ length: count }, (_, i) => ({
       id: chunkId(namespace, documentId, i),
       document_id: documentId,
@@ -51,7 +70,10 @@ describe("WeaviateVectorStore replacing a document", () => {
       chunk_index: i,
       content: `${version} chunk ${i} of the replaced document`,
       metadata: { version },
-      vector: dimensions === 32 ? embedder.embedOne(`${version} chunk ${i}`) : new Array<number>(dimensions).fill(0.1),
+      vector:
+        dimensions === 32
+          ? embedder.embedOne(`${version} chunk ${i}`)
+          : new Array<number>(dimensions).fill(0.1),
     }));
   // Reclaims versions no head points at as soon as the next replace runs.
   const writer = new WeaviateVectorStore(options("ReplaceChunk", { abandonedVersionMs: 0 }));
@@ -60,15 +82,32 @@ describe("WeaviateVectorStore replacing a document", () => {
     // Sources are documents: every chunk of this one comes back as the hit and its more_chunks.
     // Hybrid: chunks written before versioning (and before the analyzed terms) are found by their vectors.
     const text = "chunk replaced document";
-    const hits = await reader.search({ namespace, mode: "hybrid", text, vector: embedder.embedOne(text), topK: 20, alpha: 0.5, chunksPerDocument: 10 });
-    const mine = hits.filter((h) => h.document_id === documentId).flatMap((h) => [h, ...(h.more_chunks ?? [])]);
+    const hits = await reader.search({
+      namespace,
+      mode: "hybrid",
+      text,
+      vector: embedder.embedOne(text),
+      topK: 20,
+      alpha: 0.5,
+      chunksPerDocument: 10,
+    });
+    const mine = hits
+      .filter((h) => h.document_id === documentId)
+      .flatMap((h) => [h, ...(h.more_chunks ?? [])]);
     return { versions: new Set(mine.map((c) => c.content.split(" ")[0])), chunks: mine.length };
   };
   const storedObjects = async (documentId: string) => {
-    const client = await weaviateClient.connectToCustom({ httpHost: weaviate.httpHost, httpPort: weaviate.httpPort, grpcHost: weaviate.grpcHost, grpcPort: weaviate.grpcPort });
+    const client = await weaviateClient.connectToCustom({
+      httpHost: weaviate.httpHost,
+      httpPort: weaviate.httpPort,
+      grpcHost: weaviate.grpcHost,
+      grpcPort: weaviate.grpcPort,
+    });
     try {
       const chunks = client.collections.get("ReplaceChunk");
-      const result = await chunks.aggregate.overAll({ filters: chunks.filter.byProperty("document_id").equal(documentId) });
+      const result = await chunks.aggregate.overAll({
+        filters: chunks.filter.byProperty("document_id").equal(documentId),
+      });
       return result.totalCount;
     } finally {
       await client.close();
@@ -86,19 +125,39 @@ describe("WeaviateVectorStore replacing a document", () => {
     // Weaviate takes chunk 0 and refuses chunk 1 (wrong vector size): a crash in the middle of the write.
     const broken = [...chunksOf("half", "v2", 1), ...chunksOf("half", "v2", 2, 7).slice(1)];
     await assert.rejects(writer.replaceDocument(namespace, "half", broken));
-    assert.deepEqual(await versionsSeen("half"), { versions: new Set(["v1"]), chunks: 3 }, "one whole version, never a mix");
+    assert.deepEqual(
+      await versionsSeen("half"),
+      { versions: new Set(["v1"]), chunks: 3 },
+      "one whole version, never a mix",
+    );
     await writer.replaceDocument(namespace, "half", chunksOf("half", "v3", 2));
     assert.deepEqual(await versionsSeen("half"), { versions: new Set(["v3"]), chunks: 2 });
     assert.equal(await storedObjects("half"), 2, "no stale chunks left behind");
   });
 
   it("serves chunks an older release wrote (no version) until the document is replaced, then drops them", async () => {
-    const client = await weaviateClient.connectToCustom({ httpHost: weaviate.httpHost, httpPort: weaviate.httpPort, grpcHost: weaviate.grpcHost, grpcPort: weaviate.grpcPort });
+    const client = await weaviateClient.connectToCustom({
+      httpHost: weaviate.httpHost,
+      httpPort: weaviate.httpPort,
+      grpcHost: weaviate.grpcHost,
+      grpcPort: weaviate.grpcPort,
+    });
     try {
       const [legacy] = chunksOf("legacy", "v0", 1);
       // As the previous release wrote it: the chunk id as object id, no version, chunk_id or written_at.
-      const properties = { document_id: "legacy", namespace, chunk_index: 0, content: legacy!.content, title: "", source: "", type: "", metadata_json: JSON.stringify(legacy!.metadata) };
-      await client.collections.get("ReplaceChunk").data.insert({ id: legacy!.id, properties, vectors: legacy!.vector });
+      const properties = {
+        document_id: "legacy",
+        namespace,
+        chunk_index: 0,
+        content: legacy!.content,
+        title: "",
+        source: "",
+        type: "",
+        metadata_json: JSON.stringify(legacy!.metadata),
+      };
+      await client.collections
+        .get("ReplaceChunk")
+        .data.insert({ id: legacy!.id, properties, vectors: legacy!.vector });
     } finally {
       await client.close();
     }
@@ -113,7 +172,12 @@ describe("WeaviateVectorStore replacing a document", () => {
     let writing = true;
     const writes = (async () => {
       try {
-        for (let round = 1; round <= 16; round++) await writer.replaceDocument(namespace, "busy", chunksOf("busy", `v${round}`, round % 2 === 0 ? 4 : 2));
+        for (let round = 1; round <= 16; round++)
+          await writer.replaceDocument(
+            namespace,
+            "busy",
+            chunksOf("busy", `v${round}`, round % 2 === 0 ? 4 : 2),
+          );
       } finally {
         writing = false;
       }
@@ -122,8 +186,16 @@ describe("WeaviateVectorStore replacing a document", () => {
     while (writing) {
       const seen = await versionsSeen("busy");
       reads++;
-      assert.equal(seen.versions.size, 1, `read ${reads} saw versions ${[...seen.versions].join(", ")}`);
-      assert.equal(seen.chunks, Number([...seen.versions][0]!.slice(1)) % 2 === 0 ? 4 : 2, `read ${reads}: a whole version`);
+      assert.equal(
+        seen.versions.size,
+        1,
+        `read ${reads} saw versions ${[...seen.versions].join(", ")}`,
+      );
+      assert.equal(
+        seen.chunks,
+        Number([...seen.versions][0]!.slice(1)) % 2 === 0 ? 4 : 2,
+        `read ${reads}: a whole version`,
+      );
     }
     await writes;
     assert.ok(reads > 0, "no search ran while the document was replaced");

@@ -19,19 +19,37 @@ export interface FunctionProcess {
  * One bundled function (dist/<name>/index.mjs) as a real process on a free port, ready when
  * this resolves. The caller stops it (node:test's after() inside a before() hook would run at once).
  */
-export async function startFunctionProcess(name: string, env: Record<string, string>): Promise<FunctionProcess> {
+export async function startFunctionProcess(
+  name: string,
+  env: Record<string, string>,
+): Promise<FunctionProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(packageRoot(), "dist", name, "index.mjs")], {
-    env: { ...process.env, K_SERVICE: name, K_REVISION: `${name}-test`, ...env, PORT: String(port) },
+    env: {
+      ...process.env,
+      K_SERVICE: name,
+      K_REVISION: `${name}-test`,
+      ...env,
+      PORT: String(port),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
-  for (const stream of [child.stdout!, child.stderr!]) createInterface({ input: stream }).on("line", (line) => logs.push(line));
+  for (const stream of [child.stdout!, child.stderr!])
+    createInterface({ input: stream }).on("line", (line) => logs.push(line));
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${name} ready at ${url}`, () => {
-    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up`);
-    return fetch(`${url}/health/readiness`).then((r) => r.ok, () => false);
-  }, 20_000).catch((error: Error) => {
+  await waitFor(
+    `${name} ready at ${url}`,
+    () => {
+      if (child.exitCode !== null)
+        throw new Error(`${name} exited with ${child.exitCode} during start-up`);
+      return fetch(`${url}/health/readiness`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    },
+    20_000,
+  ).catch((error: Error) => {
     throw new Error(`${error.message}:\n${logs.join("\n")}`);
   });
   return {

@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../../functions/cli/package-root.ts";
-import { startOtlpReceiver, type OtlpReceiver } from "../../../functions/cli/traces/otlp-receiver.ts";
+import {
+  startOtlpReceiver,
+  type OtlpReceiver,
+} from "../../../functions/cli/traces/otlp-receiver.ts";
 import type { StoredMetric, StoredSpan } from "../../../functions/cli/traces/otlp-json.ts";
 import { TraceStore } from "../../../functions/cli/traces/trace-store.ts";
 import { waitFor } from "../../support/wait-for.ts";
@@ -12,7 +15,12 @@ export interface SpanCollector {
   spans: StoredSpan[];
   metrics: StoredMetric[];
   /** Spans of one trace once `ready(spans)` holds. */
-  trace(traceId: string, ready: (spans: StoredSpan[]) => boolean, what?: string, timeoutMs?: number): Promise<StoredSpan[]>;
+  trace(
+    traceId: string,
+    ready: (spans: StoredSpan[]) => boolean,
+    what?: string,
+    timeoutMs?: number,
+  ): Promise<StoredSpan[]>;
 }
 
 /** The local stack's real OTLP receiver on a free port, remembering what it decoded. */
@@ -21,7 +29,12 @@ export async function startSpanCollector(dataDir: string): Promise<SpanCollector
   const metrics: StoredMetric[] = [];
   const store = new TraceStore(dataDir);
   // Closed by the caller: node:test's after() inside a before() hook would run right after that hook.
-  const receiver = await startOtlpReceiver({ store, port: 0, onSpans: (batch) => spans.push(...batch), onMetrics: (batch) => metrics.push(...batch) });
+  const receiver = await startOtlpReceiver({
+    store,
+    port: 0,
+    onSpans: (batch) => spans.push(...batch),
+    onMetrics: (batch) => metrics.push(...batch),
+  });
   return {
     receiver,
     store,
@@ -41,12 +54,20 @@ export async function startSpanCollector(dataDir: string): Promise<SpanCollector
 
 export function assertBuilt(): void {
   for (const name of ["ingest", "index-document", "embed", "search"]) {
-    if (!existsSync(join(packageRoot(), "dist", name, "index.mjs"))) throw new Error(`dist/${name}/index.mjs is missing: run \`node scripts/build.mjs\` first (npm test does)`);
+    if (!existsSync(join(packageRoot(), "dist", name, "index.mjs")))
+      throw new Error(
+        `dist/${name}/index.mjs is missing: run \`node scripts/build.mjs\` first (npm test does)`,
+      );
   }
 }
 
 export function named(spans: StoredSpan[], name: string, service?: string): StoredSpan {
-  const span = spans.find((s) => s.name === name && (service === undefined || s.service === service));
-  if (!span) throw new Error(`no span "${name}"${service ? ` from ${service}` : ""} among: ${spans.map((s) => `${s.service}:${s.name}`).join(", ")}`);
+  const span = spans.find(
+    (s) => s.name === name && (service === undefined || s.service === service),
+  );
+  if (!span)
+    throw new Error(
+      `no span "${name}"${service ? ` from ${service}` : ""} among: ${spans.map((s) => `${s.service}:${s.name}`).join(", ")}`,
+    );
   return span;
 }

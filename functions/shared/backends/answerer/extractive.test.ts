@@ -4,7 +4,14 @@ import type { SearchHit } from "../../domain/chunk.ts";
 import { ExtractiveAnswerer } from "./extractive.ts";
 import { splitSentences } from "./sentences.ts";
 
-const source = (content: string): SearchHit => ({ id: content, document_id: "d", chunk_index: 0, content, score: 1, metadata: {} });
+const source = (content: string): SearchHit => ({
+  id: content,
+  document_id: "d",
+  chunk_index: 0,
+  content,
+  score: 1,
+  metadata: {},
+});
 
 describe("ExtractiveAnswerer", () => {
   const answerer = new ExtractiveAnswerer();
@@ -26,16 +33,24 @@ describe("ExtractiveAnswerer", () => {
 
   it("prefers the sentence that answers over one that shares a common word, and skips headings", async () => {
     const answer = await answerer.answer("How does a function wake up from zero?", [
-      source("## Scaling a function up from zero\n\nRun up.sh to bring the cluster up. The next request wakes the function up again from zero: it reaches the activator first."),
+      source(
+        "## Scaling a function up from zero\n\nRun up.sh to bring the cluster up. The next request wakes the function up again from zero: it reaches the activator first.",
+      ),
     ]);
-    assert.match(answer.answer, /The next request wakes the function up again from zero: it reaches the activator first\. \[1\]/);
+    assert.match(
+      answer.answer,
+      /The next request wakes the function up again from zero: it reaches the activator first\. \[1\]/,
+    );
     assert.doesNotMatch(answer.answer, /Scaling a function/);
     assert.doesNotMatch(answer.answer, /up\.sh/);
   });
 
   it("prefers the better source when two sentences match alike, and never quotes a near-duplicate twice", async () => {
     const sentence = "Knative scales a revision to zero when idle.";
-    const answer = await answerer.answer("does knative scale to zero", [source(sentence), source(sentence.replace("idle", "idle, by default"))]);
+    const answer = await answerer.answer("does knative scale to zero", [
+      source(sentence),
+      source(sentence.replace("idle", "idle, by default")),
+    ]);
     assert.equal(answer.answer.match(/scales a revision to zero/g)?.length, 1);
     assert.match(answer.answer, /when idle\. \[1\]/);
   });
@@ -45,7 +60,10 @@ describe("ExtractiveAnswerer", () => {
       source("Kafka topics have partitions."),
       source("Weaviate stores vectors of objects."),
     ]);
-    assert.match(answer.answer, /Kafka topics have partitions\. \[1\] Weaviate stores vectors of objects\. \[2\]/);
+    assert.match(
+      answer.answer,
+      /Kafka topics have partitions\. \[1\] Weaviate stores vectors of objects\. \[2\]/,
+    );
   });
 });
 
@@ -67,6 +85,10 @@ describe("splitSentences", () => {
       "",
       "- a list item that is prose",
     ].join("\n");
-    assert.deepEqual(splitSentences(text), ["First sentence is here.", "Second one is here!", "a list item that is prose"]);
+    assert.deepEqual(splitSentences(text), [
+      "First sentence is here.",
+      "Second one is here!",
+      "a list item that is prose",
+    ]);
   });
 });

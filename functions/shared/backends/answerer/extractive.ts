@@ -31,7 +31,11 @@ export class ExtractiveAnswerer implements Answerer {
 
   async answer(query: string, sources: SearchHit[]): Promise<Answer> {
     if (sources.length === 0) {
-      return { answer: "No indexed document matches this query.", kind: "extractive", model: this.model };
+      return {
+        answer: "No indexed document matches this query.",
+        kind: "extractive",
+        model: this.model,
+      };
     }
     const queryTerms = new Set(this.analyzer.terms(query));
     const candidates: Candidate[] = sources.flatMap((source, sourceIndex) =>
@@ -50,12 +54,15 @@ export class ExtractiveAnswerer implements Answerer {
       candidate.score = matched * (1 - RANK_DISCOUNT * Math.min(candidate.citation - 1, 5));
     }
     const chosen: Candidate[] = [];
-    for (const candidate of candidates.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.order - b.order)) {
+    for (const candidate of candidates
+      .filter((c) => c.score > 0)
+      .sort((a, b) => b.score - a.score || a.order - b.order)) {
       if (chosen.some((c) => jaccard(c.terms, candidate.terms) >= NEAR_DUPLICATE)) continue;
       chosen.push(candidate);
       if (chosen.length === MAX_SENTENCES) break;
     }
-    const quoted = chosen.length > 0 ? chosen.sort((a, b) => a.order - b.order) : candidates.slice(0, 1);
+    const quoted =
+      chosen.length > 0 ? chosen.sort((a, b) => a.order - b.order) : candidates.slice(0, 1);
     const body = quoted.map((c) => `${c.sentence} [${c.citation}]`).join(" ");
     return {
       answer: `Extractive answer (quoted from the sources; no LLM configured): ${body}`,
@@ -67,7 +74,10 @@ export class ExtractiveAnswerer implements Answerer {
   async close(): Promise<void> {}
 }
 
-function inverseDocumentFrequency(terms: Set<string>, candidates: Candidate[]): Map<string, number> {
+function inverseDocumentFrequency(
+  terms: Set<string>,
+  candidates: Candidate[],
+): Map<string, number> {
   const idf = new Map<string, number>();
   for (const term of terms) {
     const df = candidates.filter((c) => c.terms.has(term)).length;

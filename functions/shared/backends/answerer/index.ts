@@ -27,8 +27,15 @@ export async function createAnswerer(config: AnswererConfig): Promise<Answerer> 
     case "extractive":
       return new ExtractiveAnswerer(createAnalyzer(config.TEXT_ANALYZER));
     case "openai": {
-      const [{ OpenAiAnswerer }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
-      return new OpenAiAnswerer(openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"), config.LLM_MODEL, config.LLM_MAX_TOKENS);
+      const [{ OpenAiAnswerer }, { openAiClientFromConfig }] = await Promise.all([
+        import("./openai.ts"),
+        import("../openai/client.ts"),
+      ]);
+      return new OpenAiAnswerer(
+        openAiClientFromConfig(config, "LLM=openai without OPENAI_BASE_URL"),
+        config.LLM_MODEL,
+        config.LLM_MAX_TOKENS,
+      );
     }
   }
 }

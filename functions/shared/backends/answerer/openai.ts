@@ -22,10 +22,17 @@ export class OpenAiAnswerer implements Answerer {
 
   async answer(query: string, sources: SearchHit[]): Promise<Answer> {
     if (sources.length === 0) {
-      return { answer: "No indexed document matches this query.", kind: "generative", model: this.model };
+      return {
+        answer: "No indexed document matches this query.",
+        kind: "generative",
+        model: this.model,
+      };
     }
     const context = sources
-      .map((s, i) => `[${i + 1}] ${s.metadata.title ?? s.document_id}\n${s.content.slice(0, this.maxSourceChars)}`)
+      .map(
+        (s, i) =>
+          `[${i + 1}] ${s.metadata.title ?? s.document_id}\n${s.content.slice(0, this.maxSourceChars)}`,
+      )
       .join("\n\n");
     const completion = await openAiCall("llm", () =>
       this.client.chat.completions.create({
@@ -45,7 +52,14 @@ export class OpenAiAnswerer implements Answerer {
       answer: text,
       kind: "generative",
       model: completion.model || this.model,
-      ...(completion.usage ? { usage: { input_tokens: completion.usage.prompt_tokens, output_tokens: completion.usage.completion_tokens } } : {}),
+      ...(completion.usage
+        ? {
+            usage: {
+              input_tokens: completion.usage.prompt_tokens,
+              output_tokens: completion.usage.completion_tokens,
+            },
+          }
+        : {}),
     };
   }
 

@@ -9,7 +9,11 @@ export interface CacheContractOptions {
 }
 
 /** What every Cache must do, run against each adapter. */
-export function cacheContract(adapter: string, open: () => Promise<Cache>, options: CacheContractOptions = {}): void {
+export function cacheContract(
+  adapter: string,
+  open: () => Promise<Cache>,
+  options: CacheContractOptions = {},
+): void {
   describe(`Cache contract: ${adapter}`, () => {
     let cache: Cache;
     const run = Date.now().toString(36);
@@ -27,13 +31,18 @@ export function cacheContract(adapter: string, open: () => Promise<Cache>, optio
     it("returns JSON values as they were set, strings that look like numbers included", async () => {
       const values: Record<string, unknown> = {
         vector: [0.125, -0.5, 1e-7, 0],
-        answer: { answer: "Kafka [1]", sources: [{ id: "a", score: 0.5, metadata: { title: "Grüße 東京" } }], metadata: { cache_hit: false } },
+        answer: {
+          answer: "Kafka [1]",
+          sources: [{ id: "a", score: 0.5, metadata: { title: "Grüße 東京" } }],
+          metadata: { cache_hit: false },
+        },
         numeric: "1e5",
         boolean: "true",
         number: 42,
       };
       for (const [name, value] of Object.entries(values)) await cache.set(key(name), value, 60);
-      for (const [name, value] of Object.entries(values)) assert.deepEqual(await cache.get(key(name)), value, name);
+      for (const [name, value] of Object.entries(values))
+        assert.deepEqual(await cache.get(key(name)), value, name);
     });
 
     it("reads many keys in order, misses as undefined", async () => {
@@ -52,7 +61,11 @@ export function cacheContract(adapter: string, open: () => Promise<Cache>, optio
         options.elapse(2);
         assert.equal(await cache.get(key("short")), undefined);
       } else {
-        await waitFor("the key to expire", async () => (await cache.get(key("short"))) === undefined, 10_000);
+        await waitFor(
+          "the key to expire",
+          async () => (await cache.get(key("short"))) === undefined,
+          10_000,
+        );
       }
     });
   });

@@ -21,9 +21,15 @@ export interface CacheConfig extends UpstashConfig {
 export async function createCache(config: CacheConfig): Promise<Cache> {
   switch (config.CACHE) {
     case "memory":
-      return new MemoryCache({ maxEntries: config.CACHE_MAX_ENTRIES, maxBytes: config.CACHE_MAX_BYTES });
+      return new MemoryCache({
+        maxEntries: config.CACHE_MAX_ENTRIES,
+        maxBytes: config.CACHE_MAX_BYTES,
+      });
     case "upstash": {
-      const [{ UpstashCache }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
+      const [{ UpstashCache }, { upstashClientFromConfig }] = await Promise.all([
+        import("./upstash.ts"),
+        import("../upstash/client.ts"),
+      ]);
       return new UpstashCache(upstashClientFromConfig(config, "CACHE=upstash"));
     }
   }

@@ -18,7 +18,8 @@ export class MemoryCache implements Cache {
     this.lru = new LRUCache({
       max: limits.maxEntries,
       maxSize: limits.maxBytes,
-      sizeCalculation: (entry, key) => Math.max(1, Buffer.byteLength(JSON.stringify(entry.value) ?? "", "utf8") + key.length),
+      sizeCalculation: (entry, key) =>
+        Math.max(1, Buffer.byteLength(JSON.stringify(entry.value) ?? "", "utf8") + key.length),
       ttlAutopurge: false,
       ...(limits.clock ? { perf: limits.clock, ttlResolution: 0 } : {}),
     });

@@ -14,7 +14,11 @@ export function embedderContract(adapter: string, open: () => Promise<Embedder>)
     after(() => embedder?.close());
 
     it("returns one unit vector of the configured size per text, in input order", async () => {
-      const texts = ["Kafka topics have partitions.", "Weaviate stores vectors.", "Knative scales to zero."];
+      const texts = [
+        "Kafka topics have partitions.",
+        "Weaviate stores vectors.",
+        "Knative scales to zero.",
+      ];
       const vectors = await embedder.embed(texts);
       assert.equal(vectors.length, 3);
       for (const vector of vectors) {
@@ -22,11 +26,18 @@ export function embedderContract(adapter: string, open: () => Promise<Embedder>)
         assert.ok(Math.abs(cosine(vector, vector) - 1) < 1e-3);
       }
       const [alone] = await embedder.embed([texts[1]!]);
-      assert.ok(cosine(alone!, vectors[1]!) > 0.999, "same text, same vector, wherever it is in the batch");
+      assert.ok(
+        cosine(alone!, vectors[1]!) > 0.999,
+        "same text, same vector, wherever it is in the batch",
+      );
     });
 
     it("puts related texts closer than unrelated ones", async () => {
-      const [query, related, unrelated] = await embedder.embed(["kafka partitions", "Kafka topics have partitions.", "Bread needs flour and yeast."]);
+      const [query, related, unrelated] = await embedder.embed([
+        "kafka partitions",
+        "Kafka topics have partitions.",
+        "Bread needs flour and yeast.",
+      ]);
       assert.ok(cosine(query!, related!) > cosine(query!, unrelated!));
     });
 

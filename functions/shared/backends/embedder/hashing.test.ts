@@ -30,9 +30,14 @@ describe("HashingEmbedder", () => {
   });
 
   it("lets the event loop run between slices of a large request (probes are not starved)", async () => {
-    const texts = Array.from({ length: 100 }, (_, i) => `document ${i} about scaling functions to zero `.repeat(200));
+    const texts = Array.from({ length: 100 }, (_, i) =>
+      `document ${i} about scaling functions to zero `.repeat(200),
+    );
     const { result, turns } = await loopTurnsDuring(() => embedder.embed(texts));
     assert.equal(result.length, 100);
-    assert.ok(turns >= 10, `the event loop got ${turns} turns while ${texts.length * texts[0]!.length} characters were embedded`);
+    assert.ok(
+      turns >= 10,
+      `the event loop got ${turns} turns while ${texts.length * texts[0]!.length} characters were embedded`,
+    );
   });
 });

@@ -46,7 +46,8 @@ export class HashingEmbedder implements Embedder {
       this.add(vector, `w:${word}`, 1);
       if (i + 1 < words.length) this.add(vector, `b:${word} ${words[i + 1]}`, 0.5);
       const padded = `<${word}>`;
-      for (let j = 0; j + 3 <= padded.length; j++) this.add(vector, `c:${padded.slice(j, j + 3)}`, 0.25);
+      for (let j = 0; j + 3 <= padded.length; j++)
+        this.add(vector, `c:${padded.slice(j, j + 3)}`, 0.25);
     }
     let norm = 0;
     for (const value of vector) norm += value * value;

@@ -12,7 +12,10 @@ export const embedderEnv = {
   EMBEDDER: enumVar(["hashing", "openai"], "hashing"),
   EMBEDDING_MODEL: stringVar("text-embedding-3-small"),
   /** Default 384 for hashing, 1536 for openai (text-embedding-3-small). */
-  EMBEDDING_DIMENSIONS: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int().min(8).max(8192).optional()),
+  EMBEDDING_DIMENSIONS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number().int().min(8).max(8192).optional(),
+  ),
   ...openAiEnv,
   ...analyzerEnv,
 };
@@ -27,11 +30,22 @@ export interface EmbedderConfig extends OpenAiConfig {
 export async function createEmbedder(config: EmbedderConfig): Promise<Embedder> {
   switch (config.EMBEDDER) {
     case "hashing":
-      return new HashingEmbedder(config.EMBEDDING_DIMENSIONS ?? 384, createAnalyzer(config.TEXT_ANALYZER));
+      return new HashingEmbedder(
+        config.EMBEDDING_DIMENSIONS ?? 384,
+        createAnalyzer(config.TEXT_ANALYZER),
+      );
     case "openai": {
-      const [{ OpenAiEmbedder }, { openAiClientFromConfig }] = await Promise.all([import("./openai.ts"), import("../openai/client.ts")]);
+      const [{ OpenAiEmbedder }, { openAiClientFromConfig }] = await Promise.all([
+        import("./openai.ts"),
+        import("../openai/client.ts"),
+      ]);
       const client = openAiClientFromConfig(config, "EMBEDDER=openai without OPENAI_BASE_URL");
-      return new OpenAiEmbedder(client, config.EMBEDDING_MODEL, config.EMBEDDING_DIMENSIONS ?? 1536, config.EMBEDDING_DIMENSIONS !== undefined);
+      return new OpenAiEmbedder(
+        client,
+        config.EMBEDDING_MODEL,
+        config.EMBEDDING_DIMENSIONS ?? 1536,
+        config.EMBEDDING_DIMENSIONS !== undefined,
+      );
     }
   }
 }

@@ -24,9 +24,15 @@ export class OpenAiEmbedder implements Embedder {
       }),
     );
     const vectors = [...response.data].sort((a, b) => a.index - b.index).map((d) => d.embedding);
-    if (vectors.length !== texts.length) throw new Error(`${this.model} returned ${vectors.length} embeddings for ${texts.length} texts`);
+    if (vectors.length !== texts.length)
+      throw new Error(
+        `${this.model} returned ${vectors.length} embeddings for ${texts.length} texts`,
+      );
     const wrong = vectors.find((v) => v.length !== this.dimensions);
-    if (wrong) throw new Error(`${this.model} returned ${wrong.length} dimensions; set EMBEDDING_DIMENSIONS=${wrong.length}`);
+    if (wrong)
+      throw new Error(
+        `${this.model} returned ${wrong.length} dimensions; set EMBEDDING_DIMENSIONS=${wrong.length}`,
+      );
     return vectors;
   }
 

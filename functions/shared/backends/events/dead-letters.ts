@@ -72,7 +72,9 @@ export class SpoolFolders {
   }
 
   async list(): Promise<DeadLetter[]> {
-    const names = (await listOrEmpty(this.dead)).filter((f) => f.endsWith(".json") && !f.endsWith(".reason.json"));
+    const names = (await listOrEmpty(this.dead)).filter(
+      (f) => f.endsWith(".json") && !f.endsWith(".reason.json"),
+    );
     const letters: DeadLetter[] = [];
     for (const file of names.sort()) {
       const name = file.slice(0, -".json".length);
@@ -81,7 +83,9 @@ export class SpoolFolders {
         .catch(() => ({}));
       letters.push({ name, ...reason });
     }
-    return letters.sort((a, b) => (a.dead_lettered_at ?? "").localeCompare(b.dead_lettered_at ?? ""));
+    return letters.sort((a, b) =>
+      (a.dead_lettered_at ?? "").localeCompare(b.dead_lettered_at ?? ""),
+    );
   }
 
   /** Moves dead letters back to pending/ (all when `names` is empty); returns the names replayed. */
@@ -92,7 +96,10 @@ export class SpoolFolders {
     for (const name of wanted) {
       if (!/^[a-f0-9]{32}$/.test(name)) throw new Error(`no dead letter named "${name}"`);
       try {
-        await rename(join(this.dead, `${name}.json`), join(this.pending, SpoolFolders.pendingName(`replay-${name}`)));
+        await rename(
+          join(this.dead, `${name}.json`),
+          join(this.pending, SpoolFolders.pendingName(`replay-${name}`)),
+        );
       } catch (error) {
         if (isNotFound(error)) throw new Error(`no dead letter named "${name}"`);
         throw error;

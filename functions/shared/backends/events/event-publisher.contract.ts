@@ -14,7 +14,10 @@ export interface PublisherUnderTest {
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
 /** What every EventPublisher must do, run against each adapter: the destination gets the same CloudEvent. */
-export function eventPublisherContract(adapter: string, open: () => Promise<PublisherUnderTest>): void {
+export function eventPublisherContract(
+  adapter: string,
+  open: () => Promise<PublisherUnderTest>,
+): void {
   describe(`EventPublisher contract: ${adapter}`, () => {
     let subject: PublisherUnderTest;
     const run = Date.now().toString(36);
@@ -38,9 +41,24 @@ export function eventPublisherContract(adapter: string, open: () => Promise<Publ
     it("delivers the event with its attributes, extensions and data intact", async () => {
       const sent = event(`doc-${run}`, 0);
       await subject.publisher.publish(sent);
-      const got = await waitFor("the event", () => subject.received().find((e) => e.id === sent.id));
-      for (const attribute of ["type", "source", "subject", "time", "datacontenttype", "partitionkey", "traceparent", "tracestate"]) {
-        assert.equal((got as unknown as Record<string, unknown>)[attribute], (sent as unknown as Record<string, unknown>)[attribute], attribute);
+      const got = await waitFor("the event", () =>
+        subject.received().find((e) => e.id === sent.id),
+      );
+      for (const attribute of [
+        "type",
+        "source",
+        "subject",
+        "time",
+        "datacontenttype",
+        "partitionkey",
+        "traceparent",
+        "tracestate",
+      ]) {
+        assert.equal(
+          (got as unknown as Record<string, unknown>)[attribute],
+          (sent as unknown as Record<string, unknown>)[attribute],
+          attribute,
+        );
       }
       const data = typeof got.data === "string" ? JSON.parse(got.data) : got.data;
       assert.deepEqual(data, sent.data);
@@ -54,7 +72,10 @@ export function eventPublisherContract(adapter: string, open: () => Promise<Publ
         const mine = subject.received().filter((e) => ids.has(e.id));
         return mine.length === 5 ? mine : undefined;
       });
-      assert.deepEqual(got.map((e) => e.id), sent.map((e) => e.id));
+      assert.deepEqual(
+        got.map((e) => e.id),
+        sent.map((e) => e.id),
+      );
     });
 
     it("names its messaging system and destination", () => {

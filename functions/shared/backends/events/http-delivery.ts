@@ -1,6 +1,13 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from "@opentelemetry/api";
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+} from "@opentelemetry/api";
 
 export interface Delivered {
   status: number;
@@ -19,13 +26,22 @@ export class HttpDelivery {
   private readonly agent: HttpAgent;
   private readonly send: typeof httpRequest;
 
-  constructor(private readonly url: URL, maxSockets: number) {
+  constructor(
+    private readonly url: URL,
+    maxSockets: number,
+  ) {
     const https = url.protocol === "https:";
-    this.agent = https ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+    this.agent = https
+      ? new HttpsAgent({ keepAlive: true, maxSockets })
+      : new HttpAgent({ keepAlive: true, maxSockets });
     this.send = https ? (httpsRequest as typeof httpRequest) : httpRequest;
   }
 
-  post(headers: Record<string, string>, body: string | Uint8Array, timeoutMs: number): Promise<Delivered> {
+  post(
+    headers: Record<string, string>,
+    body: string | Uint8Array,
+    timeoutMs: number,
+  ): Promise<Delivered> {
     const span = trace.getTracer("knative-rag").startSpan("POST", {
       kind: SpanKind.CLIENT,
       attributes: {
@@ -35,7 +51,10 @@ export class HttpDelivery {
         "server.port": Number(this.url.port || (this.url.protocol === "https:" ? 443 : 80)),
       },
     });
-    const sent: Record<string, string> = { ...headers, "content-length": String(Buffer.byteLength(body)) };
+    const sent: Record<string, string> = {
+      ...headers,
+      "content-length": String(Buffer.byteLength(body)),
+    };
     propagation.inject(trace.setSpan(context.active(), span), sent);
     return new Promise<Delivered>((resolve, reject) => {
       let settled = false;
@@ -45,20 +64,24 @@ export class HttpDelivery {
         endWithError(span, error);
         reject(error);
       };
-      const req = this.send(this.url, { method: "POST", agent: this.agent, headers: sent }, (response) => {
-        readStart(response).then((text) => {
-          if (settled) return;
-          settled = true;
-          const status = response.statusCode ?? 0;
-          span.setAttribute("http.response.status_code", status);
-          if (status >= 400) {
-            span.setAttribute("error.type", String(status));
-            span.setStatus({ code: SpanStatusCode.ERROR });
-          }
-          span.end();
-          resolve({ status, body: text });
-        }, fail);
-      });
+      const req = this.send(
+        this.url,
+        { method: "POST", agent: this.agent, headers: sent },
+        (response) => {
+          readStart(response).then((text) => {
+            if (settled) return;
+            settled = true;
+            const status = response.statusCode ?? 0;
+            span.setAttribute("http.response.status_code", status);
+            if (status >= 400) {
+              span.setAttribute("error.type", String(status));
+              span.setStatus({ code: SpanStatusCode.ERROR });
+            }
+            span.end();
+            resolve({ status, body: text });
+          }, fail);
+        },
+      );
       req.setTimeout(timeoutMs, () => {
         const timeout = new Error(`no answer within ${timeoutMs} ms`);
         timeout.name = "TimeoutError";

@@ -8,10 +8,18 @@ import { HttpSpoolPublisher } from "./http-spool.ts";
 const dir = await tempDir("spool-contract");
 const sink = await startEventSink();
 eventPublisherContract("http-spool", async () => {
-  const publisher = new HttpSpoolPublisher({ sink: sink.url, spoolDir: dir, logger: silentLogger, minBackoffMs: 20 });
+  const publisher = new HttpSpoolPublisher({
+    sink: sink.url,
+    spoolDir: dir,
+    logger: silentLogger,
+    minBackoffMs: 20,
+  });
   return {
     publisher,
-    received: () => sink.received.map((r) => HTTP.toEvent({ headers: r.headers, body: r.body }) as CloudEvent<unknown>),
+    received: () =>
+      sink.received.map(
+        (r) => HTTP.toEvent({ headers: r.headers, body: r.body }) as CloudEvent<unknown>,
+      ),
     close: () => publisher.close(),
   };
 });

@@ -26,14 +26,34 @@ async function subjectSink() {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   after(() => server.close());
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, delivered, attempts };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    delivered,
+    attempts,
+  };
 }
 
-const event = (subject: string) => new CloudEvent({ type: "rag.test", source: "/test", subject, partitionkey: subject, data: { subject } });
+const event = (subject: string) =>
+  new CloudEvent({
+    type: "rag.test",
+    source: "/test",
+    subject,
+    partitionkey: subject,
+    data: { subject },
+  });
 
 async function spool(sink: string, options: Partial<HttpSpoolOptions> = {}) {
   const spoolDir = await tempDir("spool");
-  const publisher = new HttpSpoolPublisher({ sink, spoolDir, logger: silentLogger, minBackoffMs: 10, maxBackoffMs: 40, maxAttempts: 3, pollMs: 20, ...options });
+  const publisher = new HttpSpoolPublisher({
+    sink,
+    spoolDir,
+    logger: silentLogger,
+    minBackoffMs: 10,
+    maxBackoffMs: 40,
+    maxAttempts: 3,
+    pollMs: 20,
+    ...options,
+  });
   after(() => publisher.close());
   return { publisher, spoolDir, folders: new SpoolFolders(spoolDir) };
 }
@@ -45,7 +65,9 @@ describe("HttpSpoolPublisher", () => {
     await publisher.publish(event("status:503"));
     for (const n of [1, 2, 3]) await publisher.publish(event(`doc-${n}`));
     await waitFor("the three good events", () => sink.delivered.length === 3 || undefined);
-    const [dead] = await waitFor("the dead letter", async () => ((await folders.list()).length === 1 ? folders.list() : undefined));
+    const [dead] = await waitFor("the dead letter", async () =>
+      (await folders.list()).length === 1 ? folders.list() : undefined,
+    );
     assert.equal(dead!.subject, "status:503");
     assert.equal(dead!.status, 503);
     assert.equal(dead!.attempts, 3);
@@ -57,10 +79,16 @@ describe("HttpSpoolPublisher", () => {
   it("dead-letters a non-retryable status at once and retries 404, 408, 409 and 429 like KafkaSource", async () => {
     const sink = await subjectSink();
     const { publisher, folders } = await spool(sink.url);
-    for (const status of [400, 422, 404, 408, 409, 429]) await publisher.publish(event(`status:${status}`));
-    await waitFor("six dead letters", async () => ((await folders.list()).length === 6 ? true : undefined));
+    for (const status of [400, 422, 404, 408, 409, 429])
+      await publisher.publish(event(`status:${status}`));
+    await waitFor("six dead letters", async () =>
+      (await folders.list()).length === 6 ? true : undefined,
+    );
     const byStatus = new Map((await folders.list()).map((l) => [l.status, l.attempts]));
-    assert.deepEqual([400, 422, 404, 408, 409, 429].map((s) => byStatus.get(s)), [1, 1, 3, 3, 3, 3]);
+    assert.deepEqual(
+      [400, 422, 404, 408, 409, 429].map((s) => byStatus.get(s)),
+      [1, 1, 3, 3, 3, 3],
+    );
   });
 
   it("replays dead letters into the spool, where they are delivered once the sink takes them", async () => {
@@ -74,10 +102,15 @@ describe("HttpSpoolPublisher", () => {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     after(() => server.close());
-    const { publisher, folders } = await spool(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const { publisher, folders } = await spool(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    );
     const sent = event("refused-once");
     await publisher.publish(sent);
-    await waitFor("the dead letter", async () => (await publisher.isDeadLettered(sent.id)) || undefined);
+    await waitFor(
+      "the dead letter",
+      async () => (await publisher.isDeadLettered(sent.id)) || undefined,
+    );
     status = 202;
     const [letter] = await folders.list();
     assert.deepEqual(await folders.replay([letter!.name]), [letter!.name]);
@@ -98,13 +131,19 @@ describe("HttpSpoolPublisher", () => {
     await waitFor("the good event", () => sink.delivered.includes("after") || undefined);
     assert.equal(await publisher.backlog(), 2, "both failing events stay in the spool");
     await rm(join(spoolDir, "dead"));
-    await waitFor("both dead letters", async () => ((await folders.list()).length === 2 ? true : undefined));
+    await waitFor("both dead letters", async () =>
+      (await folders.list()).length === 2 ? true : undefined,
+    );
     assert.equal(await publisher.backlog(), 0);
-    const litter = (await readdir(spoolDir, { recursive: true })).filter((f) => String(f).endsWith(".tmp"));
+    const litter = (await readdir(spoolDir, { recursive: true })).filter((f) =>
+      String(f).endsWith(".tmp"),
+    );
     assert.deepEqual(litter, []);
   });
 
-  it("does not wait out the retry backoff of a delivery that failed while closing", { timeout: 20_000 }, async () => {
+  it("does not wait out the retry backoff of a delivery that failed while closing", {
+    timeout: 20_000,
+  }, async () => {
     let held: ServerResponse | undefined;
     let arrived!: () => void;
     const delivery = new Promise<void>((resolve) => (arrived = resolve));
@@ -115,12 +154,19 @@ describe("HttpSpoolPublisher", () => {
     await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
     after(() => sink.close());
     // A backoff longer than the test's timeout: close() must not sit it out.
-    const { publisher } = await spool(`http://127.0.0.1:${(sink.address() as AddressInfo).port}/`, { minBackoffMs: 3_600_000, maxBackoffMs: 3_600_000 });
+    const { publisher } = await spool(`http://127.0.0.1:${(sink.address() as AddressInfo).port}/`, {
+      minBackoffMs: 3_600_000,
+      maxBackoffMs: 3_600_000,
+    });
     await publisher.publish(new CloudEvent({ type: "rag.test", source: "/test", data: { n: 1 } }));
     await delivery;
     const closed = publisher.close();
     held!.writeHead(503).end();
     await closed;
-    assert.equal(await publisher.backlog(), 1, "the undelivered event stays in the spool for the next start");
+    assert.equal(
+      await publisher.backlog(),
+      1,
+      "the undelivered event stays in the spool for the next start",
+    );
   });
 });

@@ -40,7 +40,9 @@ interface Spooled {
 
 const DEFAULT_CONCURRENCY = 16;
 
-type Outcome = { done: true } | { done: false; status?: number; response?: string; error?: string; countsAsAttempt: boolean };
+type Outcome =
+  | { done: true }
+  | { done: false; status?: number; response?: string; error?: string; countsAsAttempt: boolean };
 
 /**
  * Delivers CloudEvents over HTTP in binary mode to `K_SINK`, the way a SinkBinding would.
@@ -81,7 +83,10 @@ export class HttpSpoolPublisher implements EventPublisher {
   constructor(private readonly options: HttpSpoolOptions) {
     this.destination = options.sink;
     this.folders = new SpoolFolders(options.spoolDir);
-    this.delivery = new HttpDelivery(new URL(options.sink), options.concurrency ?? DEFAULT_CONCURRENCY);
+    this.delivery = new HttpDelivery(
+      new URL(options.sink),
+      options.concurrency ?? DEFAULT_CONCURRENCY,
+    );
     this.log = new GroupCommitLog({
       dir: this.folders.pending,
       extension: SEGMENT_EXTENSION,
@@ -124,7 +129,14 @@ export class HttpSpoolPublisher implements EventPublisher {
 
   private enqueue(file: string, event: CloudEvent<unknown>): void {
     const id = this.nextId++;
-    this.queue.set(id, { id, event, file, orderingKey: String(event.partitionkey ?? `event:${event.id}`), attempts: 0, notBefore: 0 });
+    this.queue.set(id, {
+      id,
+      event,
+      file,
+      orderingKey: String(event.partitionkey ?? `event:${event.id}`),
+      attempts: 0,
+      notBefore: 0,
+    });
   }
 
   private start(): void {
@@ -146,7 +158,10 @@ export class HttpSpoolPublisher implements EventPublisher {
         nextDue = Math.min(nextDue, this.dispatch(), this.nextScan);
       } catch (error) {
         // Nothing a disk or a sink does may end this loop (or the process): log, look again later.
-        this.options.logger.error({ err: error }, "event spool failed to look at its events, will retry");
+        this.options.logger.error(
+          { err: error },
+          "event spool failed to look at its events, will retry",
+        );
       }
       await this.sleep(Math.max(0, nextDue - Date.now()));
     }
@@ -192,17 +207,34 @@ export class HttpSpoolPublisher implements EventPublisher {
       contents = await readSpoolFile(this.folders.pending, file);
     } catch (error) {
       if (isNotFound(error)) return;
-      this.options.logger.error({ err: error, file }, "unreadable spooled event, moving it to dead/");
-      await this.folders.moveToDead(file, { event_id: file, attempts: 0, error: String(error), dead_lettered_at: new Date().toISOString() }).then(
-        () => this.parked.delete(file),
-        (moveError: unknown) => {
-          this.parked.set(file, Date.now() + (this.options.maxBackoffMs ?? 60_000));
-          this.options.logger.error({ err: moveError, file }, "event spool could not move an unreadable event to dead/, will retry");
-        },
+      this.options.logger.error(
+        { err: error, file },
+        "unreadable spooled event, moving it to dead/",
       );
+      await this.folders
+        .moveToDead(file, {
+          event_id: file,
+          attempts: 0,
+          error: String(error),
+          dead_lettered_at: new Date().toISOString(),
+        })
+        .then(
+          () => this.parked.delete(file),
+          (moveError: unknown) => {
+            this.parked.set(file, Date.now() + (this.options.maxBackoffMs ?? 60_000));
+            this.options.logger.error(
+              { err: moveError, file },
+              "event spool could not move an unreadable event to dead/, will retry",
+            );
+          },
+        );
       return;
     }
-    if (contents.unreadable > 0) this.options.logger.warn({ file, lines: contents.unreadable }, "spool segment ends in a torn record (a crash mid-append; never acknowledged), skipped");
+    if (contents.unreadable > 0)
+      this.options.logger.warn(
+        { file, lines: contents.unreadable },
+        "spool segment ends in a torn record (a crash mid-append; never acknowledged), skipped",
+      );
     this.files.set(file, contents.events.length);
     for (const event of contents.events) this.enqueue(file, event);
   }
@@ -228,7 +260,10 @@ export class HttpSpoolPublisher implements EventPublisher {
     const { event, file } = spooled;
     // Delivered in the event's own trace (as Knative's dispatcher continues it from the record),
     // not in whichever request happened to start this loop.
-    const eventContext = extractTraceContext({ traceparent: event.traceparent, tracestate: event.tracestate });
+    const eventContext = extractTraceContext({
+      traceparent: event.traceparent,
+      tracestate: event.tracestate,
+    });
     const outcome = await withTraceContext(eventContext, () => this.post(event));
     const log = { event_id: event.id, subject: event.subject, file };
     try {
@@ -244,15 +279,30 @@ export class HttpSpoolPublisher implements EventPublisher {
         const { minBackoffMs = 500, maxBackoffMs = 60_000 } = this.options;
         const delay = Math.min(minBackoffMs * 2 ** Math.max(0, spooled.attempts - 1), maxBackoffMs);
         spooled.notBefore = Date.now() + delay;
-        this.options.logger.warn({ ...log, ...reason, attempts: spooled.attempts, retry_in_ms: delay }, "event delivery failed, will retry");
+        this.options.logger.warn(
+          { ...log, ...reason, attempts: spooled.attempts, retry_in_ms: delay },
+          "event delivery failed, will retry",
+        );
         return;
       }
-      this.options.logger.error({ ...log, ...reason, attempts: spooled.attempts }, "event given up on, moved to dead/");
-      await this.deadLetter(spooled, { event_id: event.id, type: event.type, subject: event.subject, attempts: spooled.attempts, ...reason });
+      this.options.logger.error(
+        { ...log, ...reason, attempts: spooled.attempts },
+        "event given up on, moved to dead/",
+      );
+      await this.deadLetter(spooled, {
+        event_id: event.id,
+        type: event.type,
+        subject: event.subject,
+        attempts: spooled.attempts,
+        ...reason,
+      });
     } catch (error) {
       // E.g. ENOSPC while moving to dead/: the event stays pending and is tried again later.
       spooled.notBefore = Date.now() + (this.options.maxBackoffMs ?? 60_000);
-      this.options.logger.error({ ...log, err: error }, "event spool could not settle an event, will retry");
+      this.options.logger.error(
+        { ...log, err: error },
+        "event spool could not settle an event, will retry",
+      );
     }
   }
 
@@ -260,7 +310,11 @@ export class HttpSpoolPublisher implements EventPublisher {
     const message = HTTP.binary(event);
     try {
       const body = message.body === undefined ? "" : (message.body as string | Uint8Array);
-      const answer = await this.delivery.post(message.headers as Record<string, string>, body, this.options.deliveryTimeoutMs ?? 30_000);
+      const answer = await this.delivery.post(
+        message.headers as Record<string, string>,
+        body,
+        this.options.deliveryTimeoutMs ?? 30_000,
+      );
       if (answer.status >= 200 && answer.status < 300) return { done: true };
       return { done: false, status: answer.status, response: answer.body, countsAsAttempt: true };
     } catch (error) {
@@ -270,9 +324,13 @@ export class HttpSpoolPublisher implements EventPublisher {
     }
   }
 
-  private async deadLetter(spooled: Spooled, reason: Omit<DeadLetterReason, "dead_lettered_at">): Promise<void> {
+  private async deadLetter(
+    spooled: Spooled,
+    reason: Omit<DeadLetterReason, "dead_lettered_at">,
+  ): Promise<void> {
     const full = { ...reason, dead_lettered_at: new Date().toISOString() };
-    if (spooled.file.endsWith(SEGMENT_EXTENSION)) await this.folders.writeDead(JSON.stringify(spooled.event.toJSON()), full);
+    if (spooled.file.endsWith(SEGMENT_EXTENSION))
+      await this.folders.writeDead(JSON.stringify(spooled.event.toJSON()), full);
     else await this.folders.moveToDead(spooled.file, full);
     this.settle(spooled);
   }

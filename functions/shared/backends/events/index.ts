@@ -13,8 +13,20 @@ export const eventsEnv = {
   EVENT_TRANSPORT: renamedVar("EVENT_PUBLISHER (how ingest publishes: http or kafka)"),
   K_SINK: optionalUrl(),
   KAFKA_BROKERS: z.preprocess(
-    (v) => (v === "" || v === undefined ? undefined : String(v).split(",").map((b) => b.trim()).filter(Boolean)),
-    z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: "expected a comma-separated list of host:port" })).optional(),
+    (v) =>
+      v === "" || v === undefined
+        ? undefined
+        : String(v)
+            .split(",")
+            .map((b) => b.trim())
+            .filter(Boolean),
+    z
+      .array(
+        z
+          .string()
+          .regex(/^[^\s:]+:\d{1,5}$/, { message: "expected a comma-separated list of host:port" }),
+      )
+      .optional(),
   ),
   KAFKA_TOPIC: stringVar("documents"),
   KAFKA_CLIENT_ID: stringVar("knative-rag-ingest"),
@@ -40,11 +52,18 @@ export function ingestSpoolDir(dataDir: string): string {
   return resolve(dataDir, "spool", "ingest");
 }
 
-export async function createEventPublisher(config: EventsConfig, logger: Logger): Promise<EventPublisher> {
+export async function createEventPublisher(
+  config: EventsConfig,
+  logger: Logger,
+): Promise<EventPublisher> {
   switch (config.EVENT_PUBLISHER) {
     case "http":
       return new HttpSpoolPublisher({
-        sink: requireSetting(config.K_SINK, "K_SINK", "EVENT_PUBLISHER=http (the URL index-document listens on)"),
+        sink: requireSetting(
+          config.K_SINK,
+          "K_SINK",
+          "EVENT_PUBLISHER=http (the URL index-document listens on)",
+        ),
         spoolDir: ingestSpoolDir(config.DATA_DIR),
         logger,
         maxAttempts: config.SPOOL_MAX_ATTEMPTS,

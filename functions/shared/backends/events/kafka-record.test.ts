@@ -36,7 +36,9 @@ describe("CloudEvents in Kafka binary mode", () => {
     assert.equal(record.headers.ce_traceparent, event.traceparent);
     assert.equal(record.headers.traceparent, event.traceparent);
     assert.equal(record.headers.tracestate, "rag=1");
-    assert.ok(Object.values(record.headers).every((v) => typeof v === "string" && v !== "undefined"));
+    assert.ok(
+      Object.values(record.headers).every((v) => typeof v === "string" && v !== "undefined"),
+    );
   });
 
   it("reads the same event back from what a consumer receives", () => {
@@ -45,14 +47,36 @@ describe("CloudEvents in Kafka binary mode", () => {
   });
 
   it("wraps a plain record as KafkaSource does", () => {
-    const back = recordToCloudEvent(asConsumed({ key: "k", value: "hello", headers: { "content-type": "text/plain" } }, "42"), "documents", 3, "/src");
+    const back = recordToCloudEvent(
+      asConsumed({ key: "k", value: "hello", headers: { "content-type": "text/plain" } }, "42"),
+      "documents",
+      3,
+      "/src",
+    );
     assert.deepEqual(
-      { id: back.id, type: back.type, source: back.source, subject: back.subject, data: back.data, datacontenttype: back.datacontenttype },
-      { id: "partition:3/offset:42", type: "dev.knative.kafka.event", source: "/src#documents", subject: "partition:3#42", data: "hello", datacontenttype: "text/plain" },
+      {
+        id: back.id,
+        type: back.type,
+        source: back.source,
+        subject: back.subject,
+        data: back.data,
+        datacontenttype: back.datacontenttype,
+      },
+      {
+        id: "partition:3/offset:42",
+        type: "dev.knative.kafka.event",
+        source: "/src#documents",
+        subject: "partition:3#42",
+        data: "hello",
+        datacontenttype: "text/plain",
+      },
     );
   });
 
   it("turns Buffer headers into strings, the last of repeated ones winning", () => {
-    assert.deepEqual(headerStrings({ A: Buffer.from("x"), b: [Buffer.from("1"), Buffer.from("2")], c: undefined }), { a: "x", b: "2" });
+    assert.deepEqual(
+      headerStrings({ A: Buffer.from("x"), b: [Buffer.from("1"), Buffer.from("2")], c: undefined }),
+      { a: "x", b: "2" },
+    );
   });
 });

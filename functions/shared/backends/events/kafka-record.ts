@@ -6,7 +6,8 @@ export function headerStrings(headers: IHeaders | undefined): Record<string, str
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
     const last = Array.isArray(value) ? value.at(-1) : value;
-    if (last !== undefined) result[name.toLowerCase()] = Buffer.isBuffer(last) ? last.toString("utf8") : String(last);
+    if (last !== undefined)
+      result[name.toLowerCase()] = Buffer.isBuffer(last) ? last.toString("utf8") : String(last);
   }
   return result;
 }
@@ -15,13 +16,25 @@ export function headerStrings(headers: IHeaders | undefined): Record<string, str
  * The CloudEvent a record holds (binary or structured mode, by the cloudevents Kafka binding);
  * a plain record is wrapped the way Knative's KafkaSource wraps one (type dev.knative.kafka.event).
  */
-export function recordToCloudEvent(message: KafkaMessage, topic: string, partition: number, source: string): CloudEvent<unknown> {
+export function recordToCloudEvent(
+  message: KafkaMessage,
+  topic: string,
+  partition: number,
+  source: string,
+): CloudEvent<unknown> {
   const headers = headerStrings(message.headers);
   const key = message.key?.toString("utf8");
   const value = message.value?.toString("utf8") ?? "";
   if (headers.ce_id || headers["content-type"]?.startsWith("application/cloudevents")) {
-    const event = KafkaBinding.toEvent({ headers, key, value, body: value, timestamp: message.timestamp } as never);
-    if (Array.isArray(event)) throw new Error("batched CloudEvents in one record are not supported");
+    const event = KafkaBinding.toEvent({
+      headers,
+      key,
+      value,
+      body: value,
+      timestamp: message.timestamp,
+    } as never);
+    if (Array.isArray(event))
+      throw new Error("batched CloudEvents in one record are not supported");
     return event as CloudEvent<unknown>;
   }
   return new CloudEvent<unknown>({
@@ -42,13 +55,20 @@ export function recordToCloudEvent(message: KafkaMessage, topic: string, partiti
  * Plain `traceparent`/`tracestate` headers carry the event's trace context too, because Knative's
  * KafkaSource dispatcher continues a trace only from those.
  */
-export function cloudEventToRecord<T>(event: CloudEvent<T>): { key: string | null; value: string; headers: Record<string, string> } {
+export function cloudEventToRecord<T>(event: CloudEvent<T>): {
+  key: string | null;
+  value: string;
+  headers: Record<string, string>;
+} {
   const message = KafkaBinding.binary(event);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(message.headers)) {
     if (value !== undefined && value !== null) headers[name] = String(value);
   }
-  const { traceparent, tracestate } = event as unknown as { traceparent?: unknown; tracestate?: unknown };
+  const { traceparent, tracestate } = event as unknown as {
+    traceparent?: unknown;
+    tracestate?: unknown;
+  };
   if (typeof traceparent === "string") headers.traceparent = traceparent;
   if (typeof tracestate === "string") headers.tracestate = tracestate;
   return {

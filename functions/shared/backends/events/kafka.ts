@@ -34,14 +34,23 @@ export class KafkaPublisher implements EventPublisher {
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2000 },
       // kafkajs logs every failed reconnect; the request that failed is logged once as a 503 anyway.
       logLevel: logLevel.ERROR,
-      logCreator: () => (entry: LogEntry) => options.logger.debug({ kafkajs: entry.log, namespace: entry.namespace }, `kafkajs: ${entry.log.message}`),
+      logCreator: () => (entry: LogEntry) =>
+        options.logger.debug(
+          { kafkajs: entry.log, namespace: entry.namespace },
+          `kafkajs: ${entry.log.message}`,
+        ),
     });
     this.producer = this.newProducer();
   }
 
   async publish<T>(event: CloudEvent<T>): Promise<void> {
     const { key, value, headers } = cloudEventToRecord(event);
-    const record = { key, value, headers, ...(event.time ? { timestamp: String(Date.parse(event.time)) } : {}) };
+    const record = {
+      key,
+      value,
+      headers,
+      ...(event.time ? { timestamp: String(Date.parse(event.time)) } : {}),
+    };
     await this.withTimeout(async () => {
       await this.connect();
       await this.producer.send({ topic: this.options.topic, acks: -1, messages: [record] });
@@ -78,13 +87,23 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   private newProducer(): Producer {
-    return this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+    });
   }
 
   private async withTimeout(operation: () => Promise<void>): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no acknowledgement from Kafka within ${this.options.publishTimeoutMs} ms`)), this.options.publishTimeoutMs);
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(`no acknowledgement from Kafka within ${this.options.publishTimeoutMs} ms`),
+          ),
+        this.options.publishTimeoutMs,
+      );
     });
     try {
       await Promise.race([operation(), timeout]);

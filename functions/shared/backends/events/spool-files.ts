@@ -21,7 +21,8 @@ export interface SpoolFileContents {
  */
 export async function readSpoolFile(dir: string, name: string): Promise<SpoolFileContents> {
   const text = await readFile(join(dir, name), "utf8");
-  if (!name.endsWith(SEGMENT_EXTENSION)) return { events: [new CloudEvent(JSON.parse(text), false)], unreadable: 0 };
+  if (!name.endsWith(SEGMENT_EXTENSION))
+    return { events: [new CloudEvent(JSON.parse(text), false)], unreadable: 0 };
   const events: CloudEvent<unknown>[] = [];
   let unreadable = 0;
   for (const line of text.split("\n")) {

@@ -3,4 +3,7 @@ import { FileIndexState } from "./file.ts";
 import { indexStateContract } from "./index-state.contract.ts";
 
 const dir = await tempDir("index-state-contract");
-indexStateContract("file", async () => ({ writer: new FileIndexState(dir), reader: new FileIndexState(dir) }));
+indexStateContract("file", async () => ({
+  writer: new FileIndexState(dir),
+  reader: new FileIndexState(dir),
+}));

@@ -23,7 +23,10 @@ export class FileIndexState implements IndexState {
   readonly system = "filesystem";
   private readonly root: string;
   private orphansRemoved: Promise<number> | undefined;
-  private readonly bumps = new Map<string, { running: Promise<number>; queued?: Promise<number> }>();
+  private readonly bumps = new Map<
+    string,
+    { running: Promise<number>; queued?: Promise<number> }
+  >();
 
   constructor(dataDir: string) {
     this.root = resolve(dataDir, "index-state");
@@ -68,12 +71,20 @@ export class FileIndexState implements IndexState {
     return { version: record.version, sha256: record.sha256 };
   }
 
-  markIndexed(namespace: string, documentId: string, indexed: IndexedVersion): Promise<IndexedVersion> {
+  markIndexed(
+    namespace: string,
+    documentId: string,
+    indexed: IndexedVersion,
+  ): Promise<IndexedVersion> {
     const file = this.documentFile(namespace, documentId);
     return lock.run(join(this.root, file), async () => {
       const current = await this.indexedVersion(namespace, documentId);
       if (current && compareVersions(current, indexed) >= 0) return current;
-      const record: DocumentRecord = { document_id: documentId, version: indexed.version, sha256: indexed.sha256 };
+      const record: DocumentRecord = {
+        document_id: documentId,
+        version: indexed.version,
+        sha256: indexed.sha256,
+      };
       await writeFileAtomic(join(this.root, file), JSON.stringify(record));
       return { version: indexed.version, sha256: indexed.sha256 };
     });

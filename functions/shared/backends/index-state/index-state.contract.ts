@@ -38,23 +38,42 @@ export function indexStateContract(adapter: string, open: () => Promise<IndexSta
       assert.deepEqual(await writer.markIndexed(ns, "1e5", v1), v1);
       assert.deepEqual(await reader.indexedVersion(ns, "1e5"), v1);
       assert.equal(await reader.indexedVersion(`${ns}-other`, "1e5"), undefined);
-      assert.equal(await reader.indexedVersion(ns, "doc-2"), undefined, "the same content under another id is another document");
+      assert.equal(
+        await reader.indexedVersion(ns, "doc-2"),
+        undefined,
+        "the same content under another id is another document",
+      );
     });
 
     it("keeps the newest version: an older one never replaces it, a newer one does", async () => {
       const newer = { version: 2_000_000, sha256: "b".repeat(64) };
       const older = { version: 1_500_000, sha256: "c".repeat(64) };
       assert.deepEqual(await writer.markIndexed(ns, "versions", newer), newer);
-      assert.deepEqual(await writer.markIndexed(ns, "versions", older), newer, "an older version loses");
+      assert.deepEqual(
+        await writer.markIndexed(ns, "versions", older),
+        newer,
+        "an older version loses",
+      );
       assert.deepEqual(await reader.indexedVersion(ns, "versions"), newer);
       const again = { version: 2_000_001, sha256: "a".repeat(64) };
-      assert.deepEqual(await writer.markIndexed(ns, "versions", again), again, "old content as a new version wins");
+      assert.deepEqual(
+        await writer.markIndexed(ns, "versions", again),
+        again,
+        "old content as a new version wins",
+      );
     });
 
     it("lets exactly the newest of many concurrent versions win, from two instances", async () => {
-      const versions = Array.from({ length: 20 }, (_, i) => ({ version: 1_764_000_000_000_000 + i, sha256: i.toString(16).padStart(64, "0") }));
-      const shuffled = [...versions].sort((a, b) => ((a.version * 7919) % 20) - ((b.version * 7919) % 20));
-      await Promise.all(shuffled.map((v, i) => (i % 2 ? writer : reader).markIndexed(ns, "concurrent", v)));
+      const versions = Array.from({ length: 20 }, (_, i) => ({
+        version: 1_764_000_000_000_000 + i,
+        sha256: i.toString(16).padStart(64, "0"),
+      }));
+      const shuffled = [...versions].sort(
+        (a, b) => ((a.version * 7919) % 20) - ((b.version * 7919) % 20),
+      );
+      await Promise.all(
+        shuffled.map((v, i) => (i % 2 ? writer : reader).markIndexed(ns, "concurrent", v)),
+      );
       assert.deepEqual(await reader.indexedVersion(ns, "concurrent"), versions.at(-1));
     });
 

@@ -20,7 +20,11 @@ export interface IndexState {
    * Records `indexed` as the document's indexed version unless a newer one is recorded already
    * (atomically, across instances); returns the version recorded afterwards.
    */
-  markIndexed(namespace: string, documentId: string, indexed: IndexedVersion): Promise<IndexedVersion>;
+  markIndexed(
+    namespace: string,
+    documentId: string,
+    indexed: IndexedVersion,
+  ): Promise<IndexedVersion>;
   ready(): Promise<void>;
   close(): Promise<void>;
 }

@@ -24,7 +24,10 @@ export async function createIndexState(config: IndexStateConfig): Promise<IndexS
     case "file":
       return new FileIndexState(config.DATA_DIR);
     case "upstash": {
-      const [{ UpstashIndexState }, { upstashClientFromConfig }] = await Promise.all([import("./upstash.ts"), import("../upstash/client.ts")]);
+      const [{ UpstashIndexState }, { upstashClientFromConfig }] = await Promise.all([
+        import("./upstash.ts"),
+        import("../upstash/client.ts"),
+      ]);
       return new UpstashIndexState(upstashClientFromConfig(config, "INDEX_STATE=upstash"));
     }
   }

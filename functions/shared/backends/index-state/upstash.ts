@@ -43,8 +43,16 @@ export class UpstashIndexState implements IndexState {
     return record ? { version: Number(record.version), sha256: record.sha256 } : undefined;
   }
 
-  async markIndexed(namespace: string, documentId: string, indexed: IndexedVersion): Promise<IndexedVersion> {
-    const record: DocumentRecord = { document_id: documentId, version: indexed.version, sha256: indexed.sha256 };
+  async markIndexed(
+    namespace: string,
+    documentId: string,
+    indexed: IndexedVersion,
+  ): Promise<IndexedVersion> {
+    const record: DocumentRecord = {
+      document_id: documentId,
+      version: indexed.version,
+      sha256: indexed.sha256,
+    };
     const kept = await this.redis.eval<string[], DocumentRecord | string>(
       MARK_INDEXED,
       [documentKey(namespace, documentId)],

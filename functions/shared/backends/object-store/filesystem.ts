@@ -7,7 +7,13 @@ import { ObjectJournal } from "./object-journal.ts";
 import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
 
 /** Errors that say the key can never name a file here (a directory, a name too long, NUL), not that the disk failed. */
-const KEY_ERRORS = new Set(["EISDIR", "ENOTDIR", "ENAMETOOLONG", "ERR_INVALID_ARG_VALUE", "ERR_INVALID_ARG_TYPE"]);
+const KEY_ERRORS = new Set([
+  "EISDIR",
+  "ENOTDIR",
+  "ENAMETOOLONG",
+  "ERR_INVALID_ARG_VALUE",
+  "ERR_INVALID_ARG_TYPE",
+]);
 
 /**
  * Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically (write, rename).
@@ -31,14 +37,22 @@ export class FilesystemObjectStore implements ObjectStore {
     checkpointMs = 1000,
   ) {
     this.root = resolve(dataDir, "objects", bucket);
-    this.journal = new ObjectJournal(resolve(dataDir, "journal", "objects", bucket), logError, checkpointMs);
+    this.journal = new ObjectJournal(
+      resolve(dataDir, "journal", "objects", bucket),
+      logError,
+      checkpointMs,
+    );
   }
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
     try {
       const path = this.pathOf(key);
       await this.recover();
-      await this.journal.write({ key, path, data: typeof body === "string" ? Buffer.from(body, "utf8") : body });
+      await this.journal.write({
+        key,
+        path,
+        data: typeof body === "string" ? Buffer.from(body, "utf8") : body,
+      });
     } catch (error) {
       throw await this.keyError(error);
     }
@@ -49,7 +63,8 @@ export class FilesystemObjectStore implements ObjectStore {
       const file = await open(this.pathOf(key));
       try {
         const { size } = await file.stat();
-        if (options.maxBytes !== undefined && size > options.maxBytes) throw new ObjectTooLarge(key, options.maxBytes);
+        if (options.maxBytes !== undefined && size > options.maxBytes)
+          throw new ObjectTooLarge(key, options.maxBytes);
         return await file.readFile();
       } finally {
         await file.close();
@@ -74,13 +89,15 @@ export class FilesystemObjectStore implements ObjectStore {
 
   /** Once per process, before its first write: what a killed writer's journal holds goes back in place. */
   private recover(): Promise<void> {
-    this.recovered ??= this.journal.recover((key) => this.pathOf(key)).then(
-      () => undefined,
-      (error: unknown) => {
-        this.recovered = undefined; // tried again by the next write or readiness check
-        throw error;
-      },
-    );
+    this.recovered ??= this.journal
+      .recover((key) => this.pathOf(key))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          this.recovered = undefined; // tried again by the next write or readiness check
+          throw error;
+        },
+      );
     return this.recovered;
   }
 
@@ -88,14 +105,23 @@ export class FilesystemObjectStore implements ObjectStore {
   private async keyError(error: unknown): Promise<unknown> {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     if (code === undefined || !KEY_ERRORS.has(code)) return error;
-    const bucketUsable = await stat(this.root).then((s) => s.isDirectory(), () => false);
+    const bucketUsable = await stat(this.root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (!bucketUsable) return error;
-    return new DependencyRejected("object-store", `the object key cannot name a file (${code})`, { cause: error });
+    return new DependencyRejected("object-store", `the object key cannot name a file (${code})`, {
+      cause: error,
+    });
   }
 
   private pathOf(key: string): string {
     const path = resolve(join(this.root, key));
-    if (key.includes("\0") || !path.startsWith(this.root + sep)) throw new DependencyRejected("object-store", "the object key is not a file name inside the bucket");
+    if (key.includes("\0") || !path.startsWith(this.root + sep))
+      throw new DependencyRejected(
+        "object-store",
+        "the object key is not a file name inside the bucket",
+      );
     return path;
   }
 }

@@ -1,4 +1,11 @@
-import { boolVar, enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../config/env.ts";
+import {
+  boolVar,
+  enumVar,
+  intVar,
+  optionalString,
+  optionalUrl,
+  stringVar,
+} from "../../config/env.ts";
 import { FilesystemObjectStore } from "./filesystem.ts";
 import type { ObjectStore } from "./object-store.ts";
 import type { Logger } from "../../runtime/logger.ts";
@@ -29,11 +36,17 @@ export interface ObjectStoreConfig {
 }
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
-export async function createObjectStore(config: ObjectStoreConfig, logger?: Logger): Promise<ObjectStore> {
+export async function createObjectStore(
+  config: ObjectStoreConfig,
+  logger?: Logger,
+): Promise<ObjectStore> {
   switch (config.OBJECT_STORE) {
     case "filesystem":
       return new FilesystemObjectStore(config.DATA_DIR, config.DOCUMENTS_BUCKET, (error) =>
-        logger?.error({ err: error }, "object store could not make its writes durable in place; its journal keeps them, will retry"),
+        logger?.error(
+          { err: error },
+          "object store could not make its writes durable in place; its journal keeps them, will retry",
+        ),
       );
     case "s3": {
       const { S3ObjectStore } = await import("./s3.ts");

@@ -45,7 +45,12 @@ export class ObjectJournal {
     private readonly logError: (error: unknown) => void,
     private readonly checkpointMs = 1000,
   ) {
-    this.log = new GroupCommitLog({ dir, extension: EXTENSION, maxSegmentBytes: 64 * 1024 * 1024, onSegment: (name) => this.segments.push(name) });
+    this.log = new GroupCommitLog({
+      dir,
+      extension: EXTENSION,
+      maxSegmentBytes: 64 * 1024 * 1024,
+      onSegment: (name) => this.segments.push(name),
+    });
   }
 
   /** Writes `data` to `path` and resolves once the write is durable (in the journal) and visible (the file). */
@@ -102,10 +107,15 @@ export class ObjectJournal {
     if (epoch.inFlight > 0) await new Promise<void>((resolve) => (epoch.idle = resolve));
     try {
       const paths = [...epoch.paths];
-      await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, async () => {
-        for (let path = paths.pop(); path !== undefined; path = paths.pop()) await syncFile(path);
-      }));
-      for (const segment of segments) await unlink(join(this.dir, segment)).catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+      await Promise.all(
+        Array.from({ length: SYNC_CONCURRENCY }, async () => {
+          for (let path = paths.pop(); path !== undefined; path = paths.pop()) await syncFile(path);
+        }),
+      );
+      for (const segment of segments)
+        await unlink(join(this.dir, segment)).catch((error: unknown) =>
+          isNotFound(error) ? undefined : Promise.reject(error),
+        );
     } catch (error) {
       // The journal stays (a restart replays it) and the next checkpoint tries these files again.
       for (const path of epoch.paths) this.epoch.paths.add(path);
@@ -138,7 +148,9 @@ async function syncFile(path: string): Promise<void> {
 
 /** A record: one line of JSON (the key and the byte length), the bytes, a newline. */
 function frame(write: JournaledWrite): Buffer {
-  const header = Buffer.from(`${JSON.stringify({ key: write.key, bytes: write.data.byteLength })}\n`);
+  const header = Buffer.from(
+    `${JSON.stringify({ key: write.key, bytes: write.data.byteLength })}\n`,
+  );
   return Buffer.concat([header, write.data, Buffer.from("\n")]);
 }
 

@@ -3,7 +3,10 @@ import { after, before, describe, it } from "node:test";
 import { ObjectTooLarge, type ObjectStore } from "./object-store.ts";
 
 /** What every ObjectStore must do, run against each adapter; `open` gets a bucket that does not exist yet. */
-export function objectStoreContract(adapter: string, open: (bucket: string) => Promise<ObjectStore>): void {
+export function objectStoreContract(
+  adapter: string,
+  open: (bucket: string) => Promise<ObjectStore>,
+): void {
   describe(`ObjectStore contract: ${adapter}`, () => {
     let store: ObjectStore;
     const bucket = `contract-${Date.now().toString(36)}`;
@@ -41,7 +44,10 @@ export function objectStoreContract(adapter: string, open: (bucket: string) => P
 
     it("overwrites an existing key", async () => {
       await store.put("docs/doc-1.json", "second version", "text/plain");
-      assert.equal(Buffer.from((await store.get("docs/doc-1.json"))!).toString("utf8"), "second version");
+      assert.equal(
+        Buffer.from((await store.get("docs/doc-1.json"))!).toString("utf8"),
+        "second version",
+      );
     });
   });
 }

@@ -9,7 +9,9 @@ export interface GetOptions {
 export class ObjectTooLarge extends DependencyRejected {
   override name = "ObjectTooLarge";
   constructor(key: string, maxBytes: number) {
-    super("object-store", `the stored object is larger than the ${maxBytes}-byte limit`, { cause: new Error(`object ${key} is larger than ${maxBytes} bytes`) });
+    super("object-store", `the stored object is larger than the ${maxBytes}-byte limit`, {
+      cause: new Error(`object ${key} is larger than ${maxBytes} bytes`),
+    });
   }
 }
 

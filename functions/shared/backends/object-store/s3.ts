@@ -33,16 +33,32 @@ export class S3ObjectStore implements ObjectStore {
       region: options.region,
       forcePathStyle: options.forcePathStyle,
       maxAttempts: 3,
-      requestHandler: { requestTimeout: options.requestTimeoutMs, connectionTimeout: Math.min(options.requestTimeoutMs, 5000) },
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs,
+        connectionTimeout: Math.min(options.requestTimeoutMs, 5000),
+      },
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       ...(options.accessKeyId && options.secretAccessKey
-        ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
+        ? {
+            credentials: {
+              accessKeyId: options.accessKeyId,
+              secretAccessKey: options.secretAccessKey,
+            },
+          }
         : {}),
     });
   }
 
   async put(key: string, body: string | Uint8Array, contentType: string): Promise<void> {
-    const put = () => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    const put = () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ContentType: contentType,
+        }),
+      );
     await this.ready();
     try {
       await put();
@@ -58,11 +74,14 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     await this.ready();
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
+      );
       const body = response.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
       if (options.maxBytes === undefined) return await response.Body!.transformToByteArray();
       try {
-        if ((response.ContentLength ?? 0) > options.maxBytes) throw new ObjectTooLarge(key, options.maxBytes);
+        if ((response.ContentLength ?? 0) > options.maxBytes)
+          throw new ObjectTooLarge(key, options.maxBytes);
         // Counted while streaming too: a store may leave Content-Length out.
         return await readAtMost(body, options.maxBytes, key);
       } finally {
@@ -103,7 +122,11 @@ export class S3ObjectStore implements ObjectStore {
   }
 }
 
-async function readAtMost(body: AsyncIterable<Uint8Array>, maxBytes: number, key: string): Promise<Uint8Array> {
+async function readAtMost(
+  body: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  key: string,
+): Promise<Uint8Array> {
   const parts: Uint8Array[] = [];
   let length = 0;
   for await (const part of body) {
@@ -116,5 +139,8 @@ async function readAtMost(body: AsyncIterable<Uint8Array>, maxBytes: number, key
 
 function isMissing(error: unknown): boolean {
   if (error instanceof NoSuchKey || error instanceof NotFound) return true;
-  return error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === "NoSuchBucket");
+  return (
+    error instanceof S3ServiceException &&
+    (error.$metadata.httpStatusCode === 404 || error.name === "NoSuchBucket")
+  );
 }

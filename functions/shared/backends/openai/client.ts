@@ -8,7 +8,9 @@ import type { OpenAiConfig } from "./env.ts";
  */
 export function openAiClientFromConfig(config: OpenAiConfig, when: string): OpenAI {
   // Self-hosted compatible servers often need no key; OpenAI itself does.
-  const apiKey = config.OPENAI_BASE_URL ? (config.OPENAI_API_KEY ?? "unused") : requireSetting(config.OPENAI_API_KEY, "OPENAI_API_KEY", when);
+  const apiKey = config.OPENAI_BASE_URL
+    ? (config.OPENAI_API_KEY ?? "unused")
+    : requireSetting(config.OPENAI_API_KEY, "OPENAI_API_KEY", when);
   return new OpenAI({
     apiKey,
     ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),

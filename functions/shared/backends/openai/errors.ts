@@ -13,9 +13,17 @@ export async function openAiCall<T>(dependency: string, call: () => Promise<T>):
   try {
     return await call();
   } catch (error) {
-    if (error instanceof APIError && error.status !== undefined && PERMANENT_STATUSES.has(error.status)) {
+    if (
+      error instanceof APIError &&
+      error.status !== undefined &&
+      PERMANENT_STATUSES.has(error.status)
+    ) {
       // OpenAI's code (context_length_exceeded, …) says why; its message may quote the input, so it is only logged.
-      throw new DependencyRejected(dependency, `HTTP ${error.status}${error.code ? ` (${error.code})` : ""}`, { cause: error });
+      throw new DependencyRejected(
+        dependency,
+        `HTTP ${error.status}${error.code ? ` (${error.code})` : ""}`,
+        { cause: error },
+      );
     }
     throw error;
   }

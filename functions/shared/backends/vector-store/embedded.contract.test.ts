@@ -3,4 +3,7 @@ import { EmbeddedVectorStore } from "./embedded.ts";
 import { vectorStoreContract } from "./vector-store.contract.ts";
 
 const dir = await tempDir("vector-contract");
-vectorStoreContract("embedded", async () => ({ writer: new EmbeddedVectorStore(dir), reader: new EmbeddedVectorStore(dir) }));
+vectorStoreContract("embedded", async () => ({
+  writer: new EmbeddedVectorStore(dir),
+  reader: new EmbeddedVectorStore(dir),
+}));

@@ -24,28 +24,54 @@ describe("EmbeddedVectorStore shared by a writer and a reader", async () => {
   after(() => rm(dir, { recursive: true, force: true }));
   const writer = new EmbeddedVectorStore(dir);
   const reader = new EmbeddedVectorStore(dir);
-  const search = (text: string) => reader.search({ namespace: "ns", mode: "keyword", text, topK: 10, alpha: 0.5 });
+  const search = (text: string) =>
+    reader.search({ namespace: "ns", mode: "keyword", text, topK: 10, alpha: 0.5 });
 
   it("lets a separate instance see each write", async () => {
     assert.deepEqual(await search("kafka"), []);
-    await writer.replaceDocument("ns", "doc-a", [chunk("doc-a", 0, "kafka carries events"), chunk("doc-a", 1, "weaviate stores vectors")]);
-    assert.deepEqual((await search("kafka")).map((h) => h.document_id), ["doc-a"]);
-    await writer.replaceDocument("ns", "doc-b", [chunk("doc-b", 0, "kafka topics have partitions")]);
+    await writer.replaceDocument("ns", "doc-a", [
+      chunk("doc-a", 0, "kafka carries events"),
+      chunk("doc-a", 1, "weaviate stores vectors"),
+    ]);
+    assert.deepEqual(
+      (await search("kafka")).map((h) => h.document_id),
+      ["doc-a"],
+    );
+    await writer.replaceDocument("ns", "doc-b", [
+      chunk("doc-b", 0, "kafka topics have partitions"),
+    ]);
     assert.equal((await search("kafka")).length, 2);
   });
 
   it("replaces a document's chunks instead of adding to them", async () => {
     await writer.replaceDocument("ns", "doc-a", [chunk("doc-a", 0, "redis caches answers")]);
-    assert.deepEqual((await search("weaviate")).map((h) => h.id), []);
+    assert.deepEqual(
+      (await search("weaviate")).map((h) => h.id),
+      [],
+    );
     assert.deepEqual(await reader.namespaces(), [{ namespace: "ns", documents: 2, chunks: 2 }]);
   });
 
   it("ranks by cosine similarity in vector mode and fuses in hybrid mode", async () => {
     const vector = embedder.embedOne("redis caches answers");
-    const vectorHits = await reader.search({ namespace: "ns", mode: "vector", text: "", vector, topK: 2, alpha: 0.5 });
+    const vectorHits = await reader.search({
+      namespace: "ns",
+      mode: "vector",
+      text: "",
+      vector,
+      topK: 2,
+      alpha: 0.5,
+    });
     assert.equal(vectorHits[0]!.document_id, "doc-a");
     assert.ok(Math.abs(vectorHits[0]!.score - 1) < 1e-6);
-    const hybrid = await reader.search({ namespace: "ns", mode: "hybrid", text: "kafka partitions", vector: embedder.embedOne("kafka partitions"), topK: 2, alpha: 0.5 });
+    const hybrid = await reader.search({
+      namespace: "ns",
+      mode: "hybrid",
+      text: "kafka partitions",
+      vector: embedder.embedOne("kafka partitions"),
+      topK: 2,
+      alpha: 0.5,
+    });
     assert.equal(hybrid[0]!.document_id, "doc-b");
     assert.ok(hybrid.every((h) => h.score >= 0 && h.score <= 1));
   });
@@ -53,6 +79,15 @@ describe("EmbeddedVectorStore shared by a writer and a reader", async () => {
   it("deletes a document and knows nothing of other namespaces", async () => {
     await writer.deleteDocument("ns", "doc-b");
     assert.deepEqual(await search("kafka"), []);
-    assert.deepEqual(await reader.search({ namespace: "other", mode: "keyword", text: "redis", topK: 5, alpha: 0.5 }), []);
+    assert.deepEqual(
+      await reader.search({
+        namespace: "other",
+        mode: "keyword",
+        text: "redis",
+        topK: 5,
+        alpha: 0.5,
+      }),
+      [],
+    );
   });
 });

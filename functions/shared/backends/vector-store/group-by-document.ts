@@ -5,7 +5,11 @@ import type { SearchHit } from "../../domain/chunk.ts";
  * each represented by its best chunk, so that a long document cannot crowd out the rest. With
  * `chunksPerDocument` > 1 a source also carries its document's next best matching chunks.
  */
-export function groupByDocument(ranked: readonly SearchHit[], topK: number, chunksPerDocument = 1): SearchHit[] {
+export function groupByDocument(
+  ranked: readonly SearchHit[],
+  topK: number,
+  chunksPerDocument = 1,
+): SearchHit[] {
   const documents = new Map<string, SearchHit>();
   for (const hit of ranked) {
     const best = documents.get(hit.document_id);
@@ -15,7 +19,13 @@ export function groupByDocument(ranked: readonly SearchHit[], topK: number, chun
     }
     if (chunksPerDocument <= 1) continue;
     const more = (best.more_chunks ??= []);
-    if (more.length < chunksPerDocument - 1) more.push({ id: hit.id, chunk_index: hit.chunk_index, content: hit.content, score: hit.score });
+    if (more.length < chunksPerDocument - 1)
+      more.push({
+        id: hit.id,
+        chunk_index: hit.chunk_index,
+        content: hit.content,
+        score: hit.score,
+      });
   }
   return [...documents.values()];
 }

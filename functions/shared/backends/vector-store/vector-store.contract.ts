@@ -14,9 +14,18 @@ export interface VectorStorePair {
 const embedder = new HashingEmbedder(64);
 
 const texts = {
-  kafka: ["Apache Kafka keeps events in partitioned topics.", "Consumers in a group share the partitions of a topic."],
-  weaviate: ["Weaviate is a vector database with hybrid search.", "It answers nearVector and BM25 queries."],
-  knative: ["Knative Serving scales a revision to zero pods.", "The activator wakes the revision on the next request."],
+  kafka: [
+    "Apache Kafka keeps events in partitioned topics.",
+    "Consumers in a group share the partitions of a topic.",
+  ],
+  weaviate: [
+    "Weaviate is a vector database with hybrid search.",
+    "It answers nearVector and BM25 queries.",
+  ],
+  knative: [
+    "Knative Serving scales a revision to zero pods.",
+    "The activator wakes the revision on the next request.",
+  ],
 };
 
 function chunksOf(namespace: string, documentId: string, contents: string[]): EmbeddedChunk[] {
@@ -43,14 +52,25 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
     const ns = `contract-${Date.now().toString(36)}`;
     const other = `${ns}-other`;
     const search = (query: Partial<SearchQuery> & Pick<SearchQuery, "mode" | "text">) =>
-      reader.search({ namespace: ns, topK: 10, alpha: 0.5, vector: embedder.embedOne(query.text), ...query });
+      reader.search({
+        namespace: ns,
+        topK: 10,
+        alpha: 0.5,
+        vector: embedder.embedOne(query.text),
+        ...query,
+      });
 
     before(async () => {
       ({ writer, reader } = await open());
       await writer.ready();
       await reader.ready();
-      for (const [id, contents] of Object.entries(texts)) await writer.replaceDocument(ns, id, chunksOf(ns, id, contents));
-      await writer.replaceDocument(other, "kafka", chunksOf(other, "kafka", ["Kafka partitions in another namespace."]));
+      for (const [id, contents] of Object.entries(texts))
+        await writer.replaceDocument(ns, id, chunksOf(ns, id, contents));
+      await writer.replaceDocument(
+        other,
+        "kafka",
+        chunksOf(other, "kafka", ["Kafka partitions in another namespace."]),
+      );
     });
     after(async () => {
       await writer?.close();
@@ -93,8 +113,18 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
       for (let i = 1; i < hits.length; i++) assert.ok(hits[i - 1]!.score >= hits[i]!.score);
       const hit = hits.find((h) => h.id === chunkId(ns, "knative", 0))!;
       assert.deepEqual(
-        { document_id: hit.document_id, chunk_index: hit.chunk_index, content: hit.content, metadata: hit.metadata },
-        { document_id: "knative", chunk_index: 0, content: texts.knative[0], metadata: { title: "knative", source: "https://example.test/knative", lang: "en" } },
+        {
+          document_id: hit.document_id,
+          chunk_index: hit.chunk_index,
+          content: hit.content,
+          metadata: hit.metadata,
+        },
+        {
+          document_id: "knative",
+          chunk_index: 0,
+          content: texts.knative[0],
+          metadata: { title: "knative", source: "https://example.test/knative", lang: "en" },
+        },
       );
     });
 
@@ -108,7 +138,10 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
         const [withMore] = await search({ mode, text, topK: 1, chunksPerDocument: 2 });
         assert.equal(withMore!.document_id, "knative");
         assert.deepEqual(
-          [withMore!.chunk_index, ...(withMore!.more_chunks ?? []).map((c) => c.chunk_index)].sort(),
+          [
+            withMore!.chunk_index,
+            ...(withMore!.more_chunks ?? []).map((c) => c.chunk_index),
+          ].sort(),
           [0, 1],
         );
       });
@@ -122,31 +155,69 @@ export function vectorStoreContract(adapter: string, open: () => Promise<VectorS
       const vectorOnly = await search({ mode: "hybrid", text, alpha: 1 });
       assert.equal(keywordOnly[0]!.id, keywordTop);
       assert.equal(vectorOnly[0]!.id, vectorTop);
-      for (const hit of [...keywordOnly, ...vectorOnly, ...(await search({ mode: "hybrid", text }))]) {
+      for (const hit of [
+        ...keywordOnly,
+        ...vectorOnly,
+        ...(await search({ mode: "hybrid", text })),
+      ]) {
         assert.ok(hit.score >= 0 && hit.score <= 1 + 1e-6, `hybrid score ${hit.score}`);
       }
     });
 
     it("overwrites on a repeated replace instead of adding chunks", async () => {
       await writer.replaceDocument(ns, "kafka", chunksOf(ns, "kafka", texts.kafka));
-      assert.deepEqual((await reader.namespaces()).find((s) => s.namespace === ns), { namespace: ns, documents: 3, chunks: 6 });
+      assert.deepEqual(
+        (await reader.namespaces()).find((s) => s.namespace === ns),
+        { namespace: ns, documents: 3, chunks: 6 },
+      );
     });
 
     it("drops the chunks beyond a shorter new version", async () => {
-      await writer.replaceDocument(ns, "weaviate", chunksOf(ns, "weaviate", ["Weaviate, shorter now."]));
+      await writer.replaceDocument(
+        ns,
+        "weaviate",
+        chunksOf(ns, "weaviate", ["Weaviate, shorter now."]),
+      );
       assert.deepEqual(await search({ mode: "keyword", text: "nearVector" }), []);
-      assert.deepEqual((await reader.namespaces()).find((s) => s.namespace === ns), { namespace: ns, documents: 3, chunks: 5 });
+      assert.deepEqual(
+        (await reader.namespaces()).find((s) => s.namespace === ns),
+        { namespace: ns, documents: 3, chunks: 5 },
+      );
     });
 
     it("deletes one document of one namespace", async () => {
       await writer.deleteDocument(ns, "kafka");
       assert.deepEqual(await search({ mode: "keyword", text: "partitions" }), []);
-      assert.equal((await reader.search({ namespace: other, mode: "keyword", text: "kafka", topK: 5, alpha: 0.5 })).length, 1);
-      assert.deepEqual((await reader.namespaces()).find((s) => s.namespace === ns), { namespace: ns, documents: 2, chunks: 3 });
+      assert.equal(
+        (
+          await reader.search({
+            namespace: other,
+            mode: "keyword",
+            text: "kafka",
+            topK: 5,
+            alpha: 0.5,
+          })
+        ).length,
+        1,
+      );
+      assert.deepEqual(
+        (await reader.namespaces()).find((s) => s.namespace === ns),
+        { namespace: ns, documents: 2, chunks: 3 },
+      );
     });
 
     it("answers an unknown namespace with no hits", async () => {
-      assert.deepEqual(await reader.search({ namespace: `${ns}-none`, mode: "hybrid", text: "kafka", vector: embedder.embedOne("kafka"), topK: 5, alpha: 0.5 }), []);
+      assert.deepEqual(
+        await reader.search({
+          namespace: `${ns}-none`,
+          mode: "hybrid",
+          text: "kafka",
+          vector: embedder.embedOne("kafka"),
+          topK: 5,
+          alpha: 0.5,
+        }),
+        [],
+      );
     });
   });
 }

@@ -32,7 +32,11 @@ export type HeadProperties = {
   chunks: number;
 };
 
-const keyword = { dataType: "text" as const, tokenization: "field" as const, indexSearchable: false };
+const keyword = {
+  dataType: "text" as const,
+  tokenization: "field" as const,
+  indexSearchable: false,
+};
 const unindexed = { dataType: "text" as const, indexFilterable: false, indexSearchable: false };
 
 const chunkProperties: PropertyConfigCreate<ChunkProperties>[] = [
@@ -59,13 +63,21 @@ export async function ensureCollections(client: WeaviateClient, name: string): P
   await createIfMissing(client, name, () =>
     client.collections.create<ChunkProperties>({
       name,
-      vectorizers: weaviate.configure.vectors.selfProvided({ vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: "cosine" }) }),
+      vectorizers: weaviate.configure.vectors.selfProvided({
+        vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ distanceMetric: "cosine" }),
+      }),
       // The analyzer already removed stopwords; Weaviate's "en" preset would drop a few more terms.
-      invertedIndex: weaviate.configure.invertedIndex({ stopwordsPreset: "none", bm25k1: BM25_DEFAULTS.k1, bm25b: BM25_DEFAULTS.b }),
+      invertedIndex: weaviate.configure.invertedIndex({
+        stopwordsPreset: "none",
+        bm25k1: BM25_DEFAULTS.k1,
+        bm25b: BM25_DEFAULTS.b,
+      }),
       properties: chunkProperties,
     }),
   );
-  const existing = new Set((await client.collections.get(name).config.get()).properties.map((p) => p.name));
+  const existing = new Set(
+    (await client.collections.get(name).config.get()).properties.map((p) => p.name),
+  );
   for (const property of chunkProperties.filter((p) => !existing.has(p.name))) {
     await client.collections.get(name).config.addProperty(property);
   }
@@ -82,7 +94,11 @@ export async function ensureCollections(client: WeaviateClient, name: string): P
   );
 }
 
-async function createIfMissing(client: WeaviateClient, name: string, create: () => Promise<unknown>): Promise<void> {
+async function createIfMissing(
+  client: WeaviateClient,
+  name: string,
+  create: () => Promise<unknown>,
+): Promise<void> {
   if (await client.collections.exists(name)) return;
   try {
     await create();

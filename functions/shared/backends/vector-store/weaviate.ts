@@ -1,11 +1,21 @@
-import weaviate, { Filters, type Collection, type FilterValue, type WeaviateClient } from "weaviate-client";
+import weaviate, {
+  Filters,
+  type Collection,
+  type FilterValue,
+  type WeaviateClient,
+} from "weaviate-client";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { sha256Hex } from "../../domain/document.ts";
 import { uuidV5 } from "../../domain/ids.ts";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import { groupByDocument } from "./group-by-document.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
-import { ensureCollections, headCollectionName, type ChunkProperties, type HeadProperties } from "./weaviate-schema.ts";
+import {
+  ensureCollections,
+  headCollectionName,
+  type ChunkProperties,
+  type HeadProperties,
+} from "./weaviate-schema.ts";
 
 export interface WeaviateOptions {
   httpUrl: string;
@@ -51,34 +61,59 @@ export class WeaviateVectorStore implements VectorStore {
     this.analyzer = options.analyzer ?? createAnalyzer("english");
   }
 
-  async replaceDocument(namespace: string, documentId: string, chunks: EmbeddedChunk[]): Promise<void> {
+  async replaceDocument(
+    namespace: string,
+    documentId: string,
+    chunks: EmbeddedChunk[],
+  ): Promise<void> {
     const { chunks: collection, heads } = await this.collections();
     const version = versionOf(chunks);
     const writtenAt = Date.now();
     if (chunks.length > 0) {
       const result = await collection.data.insertMany(
-        chunks.map((chunk) => ({ id: versionedId(chunk.id, version), properties: toProperties(chunk, version, writtenAt, this.analyzer), vectors: chunk.vector })),
+        chunks.map((chunk) => ({
+          id: versionedId(chunk.id, version),
+          properties: toProperties(chunk, version, writtenAt, this.analyzer),
+          vectors: chunk.vector,
+        })),
       );
       if (result.hasErrors) {
         const first = Object.values(result.errors)[0];
-        throw new Error(`Weaviate rejected ${Object.keys(result.errors).length} of ${chunks.length} chunks: ${first?.message ?? "unknown error"}`);
+        throw new Error(
+          `Weaviate rejected ${Object.keys(result.errors).length} of ${chunks.length} chunks: ${first?.message ?? "unknown error"}`,
+        );
       }
     }
     const headId = headIdOf(namespace, documentId);
     const previous = (await heads.query.fetchObjectById(headId))?.properties.version;
     // The switch: from here on readers see the new version and nothing else.
-    const switched = await heads.data.insertMany([{ id: headId, properties: { namespace, document_id: documentId, version, chunks: chunks.length } }]);
-    if (switched.hasErrors) throw new Error(`Weaviate rejected the head of ${namespace}/${documentId}: ${Object.values(switched.errors)[0]?.message}`);
+    const switched = await heads.data.insertMany([
+      {
+        id: headId,
+        properties: { namespace, document_id: documentId, version, chunks: chunks.length },
+      },
+    ]);
+    if (switched.hasErrors)
+      throw new Error(
+        `Weaviate rejected the head of ${namespace}/${documentId}: ${Object.values(switched.errors)[0]?.message}`,
+      );
     // The version just replaced goes at once; versions no head ever pointed at (a writer that
     // crashed before its switch) once no writer can still be busy with them.
     const abandonedBefore = writtenAt - (this.options.abandonedVersionMs ?? 10 * 60_000);
     const stale: FilterValue[] = [
-      Filters.and(collection.filter.byProperty("version").notEqual(version), collection.filter.byProperty("written_at").lessThan(abandonedBefore)),
+      Filters.and(
+        collection.filter.byProperty("version").notEqual(version),
+        collection.filter.byProperty("written_at").lessThan(abandonedBefore),
+      ),
     ];
-    if (previous !== undefined && previous !== version) stale.push(collection.filter.byProperty("version").equal(previous));
+    if (previous !== undefined && previous !== version)
+      stale.push(collection.filter.byProperty("version").equal(previous));
     // Chunks an older release wrote had no version and the bare chunk ids as object ids.
-    if (chunks.length > 0) stale.push(collection.filter.byId().containsAny(chunks.map((c) => c.id)));
-    await collection.data.deleteMany(Filters.and(this.documentFilter(collection, namespace, documentId), Filters.or(...stale)));
+    if (chunks.length > 0)
+      stale.push(collection.filter.byId().containsAny(chunks.map((c) => c.id)));
+    await collection.data.deleteMany(
+      Filters.and(this.documentFilter(collection, namespace, documentId), Filters.or(...stale)),
+    );
   }
 
   async deleteDocument(namespace: string, documentId: string): Promise<void> {
@@ -93,12 +128,25 @@ export class WeaviateVectorStore implements VectorStore {
     const terms = this.analyzer.terms(query.text).join(" ");
     // Weaviate ranks chunks, and chunks of versions readers do not see can take places in the
     // ranking: ask for more until topK distinct visible documents are found or there is no more.
-    for (let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES); ; limit = Math.min(limit * 4, MAX_CANDIDATES)) {
+    for (
+      let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES);
+      ;
+      limit = Math.min(limit * 4, MAX_CANDIDATES)
+    ) {
       const candidates = await this.rank(chunks, query, terms, limit);
-      const current = await headVersions(heads, query.namespace, [...new Set(candidates.map((c) => c.properties.document_id))]);
-      const visible = candidates.filter((c) => isVisible(c.properties, current.get(c.properties.document_id)));
-      const documents = groupByDocument(visible.map((c) => toHit(c.uuid, c.properties, c.score)), query.topK, query.chunksPerDocument);
-      if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES) return documents;
+      const current = await headVersions(heads, query.namespace, [
+        ...new Set(candidates.map((c) => c.properties.document_id)),
+      ]);
+      const visible = candidates.filter((c) =>
+        isVisible(c.properties, current.get(c.properties.document_id)),
+      );
+      const documents = groupByDocument(
+        visible.map((c) => toHit(c.uuid, c.properties, c.score)),
+        query.topK,
+        query.chunksPerDocument,
+      );
+      if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES)
+        return documents;
     }
   }
 
@@ -109,31 +157,58 @@ export class WeaviateVectorStore implements VectorStore {
       returnMetrics: heads.metrics.aggregate("chunks").integer(["sum"]),
     });
     return groups
-      .map((group) => ({ namespace: String(group.groupedBy.value), documents: group.totalCount, chunks: group.properties.chunks.sum ?? 0 }))
+      .map((group) => ({
+        namespace: String(group.groupedBy.value),
+        documents: group.totalCount,
+        chunks: group.properties.chunks.sum ?? 0,
+      }))
       .sort((a, b) => a.namespace.localeCompare(b.namespace));
   }
 
   /** Connected, collections in place, and the server answers now (the client reconnects by itself). */
   async ready(): Promise<void> {
     await this.collections();
-    if (!(await this.client!.isReady())) throw new Error(`Weaviate at ${this.options.httpUrl} is not ready`);
+    if (!(await this.client!.isReady()))
+      throw new Error(`Weaviate at ${this.options.httpUrl} is not ready`);
   }
 
   async close(): Promise<void> {
     await this.client?.close();
   }
 
-  private async rank(chunks: Collection<ChunkProperties>, query: SearchQuery, terms: string, limit: number) {
+  private async rank(
+    chunks: Collection<ChunkProperties>,
+    query: SearchQuery,
+    terms: string,
+    limit: number,
+  ) {
     const filters = chunks.filter.byProperty("namespace").equal(query.namespace);
     switch (query.mode) {
       case "keyword": {
         if (terms === "") return [];
-        const result = await chunks.query.bm25(terms, { limit, filters, queryProperties: ["terms"], returnMetadata: ["score"] });
-        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: o.metadata?.score ?? 0 }));
+        const result = await chunks.query.bm25(terms, {
+          limit,
+          filters,
+          queryProperties: ["terms"],
+          returnMetadata: ["score"],
+        });
+        return result.objects.map((o) => ({
+          uuid: o.uuid,
+          properties: o.properties,
+          score: o.metadata?.score ?? 0,
+        }));
       }
       case "vector": {
-        const result = await chunks.query.nearVector(requireVector(query), { limit, filters, returnMetadata: ["distance"] });
-        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: 1 - (o.metadata?.distance ?? 1) }));
+        const result = await chunks.query.nearVector(requireVector(query), {
+          limit,
+          filters,
+          returnMetadata: ["distance"],
+        });
+        return result.objects.map((o) => ({
+          uuid: o.uuid,
+          properties: o.properties,
+          score: 1 - (o.metadata?.distance ?? 1),
+        }));
       }
       case "hybrid": {
         const result = await chunks.query.hybrid(terms === "" ? query.text : terms, {
@@ -145,13 +220,24 @@ export class WeaviateVectorStore implements VectorStore {
           filters,
           returnMetadata: ["score"],
         });
-        return result.objects.map((o) => ({ uuid: o.uuid, properties: o.properties, score: o.metadata?.score ?? 0 }));
+        return result.objects.map((o) => ({
+          uuid: o.uuid,
+          properties: o.properties,
+          score: o.metadata?.score ?? 0,
+        }));
       }
     }
   }
 
-  private documentFilter(chunks: Collection<ChunkProperties>, namespace: string, documentId: string): FilterValue {
-    return Filters.and(chunks.filter.byProperty("namespace").equal(namespace), chunks.filter.byProperty("document_id").equal(documentId));
+  private documentFilter(
+    chunks: Collection<ChunkProperties>,
+    namespace: string,
+    documentId: string,
+  ): FilterValue {
+    return Filters.and(
+      chunks.filter.byProperty("namespace").equal(namespace),
+      chunks.filter.byProperty("document_id").equal(documentId),
+    );
   }
 
   /** Connects and creates the collections on first use; a failure is retried on the next call. */
@@ -173,7 +259,11 @@ export class WeaviateVectorStore implements VectorStore {
       grpcHost: grpc.hostname,
       grpcPort: Number(grpc.port || (grpc.protocol === "https:" ? 443 : 50051)),
       grpcSecure: grpc.protocol === "https:",
-      timeout: { init: 5, query: this.options.timeoutSeconds, insert: this.options.timeoutSeconds * 2 },
+      timeout: {
+        init: 5,
+        query: this.options.timeoutSeconds,
+        insert: this.options.timeoutSeconds * 2,
+      },
       ...(this.options.apiKey ? { authCredentials: new weaviate.ApiKey(this.options.apiKey) } : {}),
     });
     try {
@@ -191,7 +281,11 @@ export class WeaviateVectorStore implements VectorStore {
 }
 
 /** The head version of each document, in one query. */
-async function headVersions(heads: Collection<HeadProperties>, namespace: string, documentIds: string[]): Promise<Map<string, string>> {
+async function headVersions(
+  heads: Collection<HeadProperties>,
+  namespace: string,
+  documentIds: string[],
+): Promise<Map<string, string>> {
   if (documentIds.length === 0) return new Map();
   const result = await heads.query.fetchObjects({
     filters: heads.filter.byId().containsAny(documentIds.map((id) => headIdOf(namespace, id))),
@@ -218,7 +312,12 @@ function headIdOf(namespace: string, documentId: string): string {
   return uuidV5(`head:${namespace}:${documentId}`);
 }
 
-function toProperties(chunk: EmbeddedChunk, version: string, writtenAt: number, analyzer: Analyzer): ChunkProperties {
+function toProperties(
+  chunk: EmbeddedChunk,
+  version: string,
+  writtenAt: number,
+  analyzer: Analyzer,
+): ChunkProperties {
   return {
     content: chunk.content,
     document_id: chunk.document_id,
