@@ -4,13 +4,9 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { createIngestApp } from "../../functions/ingest/app.ts";
 import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
-import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
-import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
-import { startEventSink } from "../support/event-sink.ts";
+import { ingestToSink } from "../support/ingest-to-sink.ts";
 import { serveApp } from "../support/serve-app.ts";
-import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
 /** The bundled CLI as a new user runs it; resolves with its exit code and output, whatever the code. */
@@ -34,23 +30,10 @@ function cli(
 describe("the CLI's messages to a new user", {
   skip: existsSync("dist/cli.mjs") ? false : "dist/ is missing: run `node scripts/build.mjs` first",
 }, async () => {
-  const dataDir = await tempDir("cli");
-  const sink = await startEventSink();
-  const publisher = new HttpSpoolPublisher({
-    sink: sink.url,
-    spoolDir: join(dataDir, "spool"),
-    logger: silentLogger,
-    minBackoffMs: 20,
-  });
-  after(() => publisher.close());
-  const ingestUrl = await serveApp(
-    createIngestApp({
-      objectStore: new FilesystemObjectStore(dataDir, "documents"),
-      publisher,
-      logger: silentLogger,
-      maxDocumentBytes: 100_000,
-    }),
-  );
+  const ingest = await ingestToSink("cli");
+  after(() => ingest.close());
+  const { dataDir } = ingest;
+  const ingestUrl = await serveApp(ingest.app);
   const search = createPageTestApp(join(dataDir, "search"), {});
   const searchUrl = await serveApp(search.app);
   const env = { INGEST_URL: ingestUrl, SEARCH_URL: searchUrl };

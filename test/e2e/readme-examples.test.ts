@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
-import { createIngestApp } from "../../functions/ingest/app.ts";
-import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
-import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
 import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
 import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
-import { startEventSink } from "../support/event-sink.ts";
+import { ingestToSink } from "../support/ingest-to-sink.ts";
 import { serveApp } from "../support/serve-app.ts";
-import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { waitFor } from "../support/wait-for.ts";
 
@@ -61,23 +56,10 @@ describe("the README's ingest examples", () => {
   });
 
   it("each is accepted by ingest, and each publishes its document", async () => {
-    const dataDir = await tempDir("readme-examples");
-    const sink = await startEventSink();
-    const publisher = new HttpSpoolPublisher({
-      sink: sink.url,
-      spoolDir: join(dataDir, "spool"),
-      logger: silentLogger,
-      minBackoffMs: 20,
-    });
-    after(() => publisher.close());
-    const url = await serveApp(
-      createIngestApp({
-        objectStore: new FilesystemObjectStore(dataDir, "documents"),
-        publisher,
-        logger: silentLogger,
-        maxDocumentBytes: 100_000,
-      }),
-    );
+    const ingest = await ingestToSink("readme-examples");
+    after(() => ingest.close());
+    const { sink } = ingest;
+    const url = await serveApp(ingest.app);
 
     const documents = new Set<string>();
     for (const example of examples) {

@@ -1,13 +1,10 @@
-import { HttpSpoolPublisher } from "../../functions/shared/backends/events/http-spool.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
-import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
-import { createIngestApp } from "../../functions/ingest/app.ts";
-import { startEventSink, type ReceivedRequest } from "./event-sink.ts";
+import type { ReceivedRequest } from "./event-sink.ts";
+import { ingestToSink } from "./ingest-to-sink.ts";
 import { silentLogger } from "./silent-logger.ts";
-import { tempDir } from "./temp-dir.ts";
 
 export interface Accepted {
   document_id: string;
@@ -22,23 +19,14 @@ export interface Accepted {
  * how often) each recorded event reaches index-document, as a redelivering broker would.
  */
 export async function inProcessPipeline(name: string) {
-  const dataDir = await tempDir(name);
-  const sink = await startEventSink();
-  const objectStore = new FilesystemObjectStore(dataDir, "documents");
-  const publisher = new HttpSpoolPublisher({
-    sink: sink.url,
-    spoolDir: `${dataDir}/spool`,
-    logger: silentLogger,
-    minBackoffMs: 20,
-    pollMs: 50,
-  });
-  const maxDocumentBytes = 100_000;
-  const ingestApp = createIngestApp({
+  const {
+    dataDir,
+    sink,
     objectStore,
     publisher,
-    logger: silentLogger,
+    app: ingestApp,
     maxDocumentBytes,
-  });
+  } = await ingestToSink(name, { pollMs: 50 });
   const vectorStore = new EmbeddedVectorStore(dataDir);
   const indexState = new FileIndexState(dataDir);
   const embedder = new HashingEmbedder(64);
