@@ -1,4 +1,4 @@
-import { access, mkdir } from "node:fs/promises";
+import { access, mkdir, statfs } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Connection, connect, Index } from "@lancedb/lancedb";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
@@ -22,6 +22,13 @@ const KEYWORD_INDEX = "terms_idx";
 /** Old table versions are kept this long, so that a reader still on one never loses its files. */
 const KEEP_VERSIONS_MS = 10 * 60_000;
 const COMMIT_ATTEMPTS = 5;
+/**
+ * Folding rewrites the keyword index, the largest write the store makes. LanceDB 0.31 was seen to
+ * leave a namespace unreadable when the disk filled during writes (search failing with "failed to
+ * fill whole buffer" after space was freed), so the fold waits while the disk is nearly full;
+ * unindexed rows are still found by the flat scan meanwhile.
+ */
+const MIN_FREE_BYTES_TO_FOLD = 64 * 1024 * 1024;
 
 /**
  * The embedded vector store: LanceDB tables under `<dataDir>/lancedb/` (lance-tables.ts), an
@@ -181,6 +188,13 @@ export class EmbeddedVectorStore implements VectorStore {
   private async afterWrite(namespace: string, tables: NamespaceTables): Promise<void> {
     const stats = await tables.documents.indexStats(KEYWORD_INDEX);
     if (stats && stats.numUnindexedRows <= stats.numIndexedRows * UNINDEXED_SHARE) return;
+    const { bavail, bsize } = await statfs(this.root);
+    if (bavail * bsize < MIN_FREE_BYTES_TO_FOLD) {
+      this.onWarning(
+        `the disk under ${this.root} is nearly full: namespace ${namespace} is not folded into its index until there is space`,
+      );
+      return;
+    }
     try {
       await compact(tables);
     } catch (error) {
