@@ -15,10 +15,13 @@ import { pathToFileURL } from "node:url";
 if (!process.env.NODE_COMPILE_CACHE)
   throw new Error("bake-compile-cache: NODE_COMPILE_CACHE is not set");
 const port = 18_000 + Math.floor(Math.random() * 2000);
-// Dependencies point at a closed port unless set, and telemetry is on as in the cluster so that its
-// modules are cached too.
+// The cluster's vector store (the images leave the embedded one's LanceDB out); dependencies point at
+// a closed port unless set, and telemetry is on as in the cluster so that its modules are cached too.
 const unreachable = "http://127.0.0.1:9";
 const env = {
+  VECTOR_STORE: "weaviate",
+  WEAVIATE_URL: unreachable,
+  WEAVIATE_GRPC_URL: unreachable,
   EMBED_URL: unreachable,
   K_SINK: `${unreachable}/`,
   OBSERVABILITY_ENABLED: "true",
@@ -50,6 +53,10 @@ try {
 const code = await exited;
 if (code !== 0) throw new Error(`bake-compile-cache: index.mjs stopped with ${code}`);
 if (existsSync("chunks")) {
-  for (const chunk of readdirSync("chunks").filter((file) => file.endsWith(".mjs")))
-    await import(pathToFileURL(resolve("chunks", chunk)).href);
+  for (const chunk of readdirSync("chunks").filter((file) => file.endsWith(".mjs"))) {
+    // A chunk of a package the image leaves out (LanceDB): nothing to cache.
+    await import(pathToFileURL(resolve("chunks", chunk)).href).catch((error) => {
+      if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    });
+  }
 }
