@@ -4,10 +4,13 @@
 // Checked on the running container from the host's /proc: uid, capabilities, no_new_privs, a
 // read-only root; the compile cache baked at build time is accepted at start; then the same
 // runtime-contract suite the bare processes pass (readiness, SIGTERM drain, shutdown flush).
+// index-document and search run on a real Weaviate, as in the cluster: the images carry no
+// embedded vector store (LanceDB is left out).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { inCi } from "../../deploy/support/repo.ts";
+import { startWeaviate, type WeaviateServer } from "../../stack/servers.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { runtimeContractSuite } from "../../telemetry/support/runtime-contract-suite.ts";
 import { startFunctionContainer, type FunctionContainer } from "./knative-container.ts";
@@ -25,6 +28,19 @@ import {
 const missing = podmanMissing();
 if (missing && inCi) throw new Error(`missing in CI: ${missing}`);
 const skip = missing ? `${missing}; skipped` : false;
+
+let weaviate: Promise<WeaviateServer> | undefined;
+/** The cluster's vector store for the functions that have one; started once per run. */
+async function clusterEnv(fn: FunctionName): Promise<Record<string, string>> {
+  if (fn !== "index-document" && fn !== "search") return {};
+  const server = await (weaviate ??= startWeaviate());
+  return {
+    VECTOR_STORE: "weaviate",
+    WEAVIATE_URL: server.httpUrl,
+    WEAVIATE_GRPC_URL: `http://${server.grpcHost}:${server.grpcPort}`,
+  };
+}
+after(async () => (await weaviate)?.cleanup());
 
 let built: Promise<void> | undefined;
 /** Builds the four images once per run (podman's layer cache makes an unchanged one a no-op). */
@@ -62,6 +78,7 @@ describe("function images: Knative's securityContext enforced, baked compile cac
   for (const fn of FUNCTIONS) {
     it(`${fn}: runs as uid 1000 with no capabilities, no_new_privs, seccomp and a read-only root; starts from the baked compile cache`, async () => {
       const container = await startFunctionContainer(fn, {
+        ...(await clusterEnv(fn)),
         NODE_DEBUG_NATIVE: "COMPILE_CACHE",
         EMBED_URL: "http://127.0.0.1:9",
         K_SINK: "http://127.0.0.1:9/",
@@ -111,7 +128,8 @@ runtimeContractSuite(
   {
     what: "images under podman",
     prepare: buildAll,
-    start: (fn: FunctionName, env) => startFunctionContainer(fn, env),
+    start: async (fn: FunctionName, env) =>
+      startFunctionContainer(fn, { ...(await clusterEnv(fn)), ...env }),
   },
   { skip },
 );
