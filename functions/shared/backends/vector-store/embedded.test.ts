@@ -91,3 +91,20 @@ describe("EmbeddedVectorStore shared by a writer and a reader", async () => {
     );
   });
 });
+
+describe("EmbeddedVectorStore under concurrent writes in one process", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vectors-"));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("folds one namespace at a time, so no write warns or is lost", async () => {
+    const warnings: string[] = [];
+    const store = new EmbeddedVectorStore(dir, undefined, (message) => warnings.push(message));
+    const ids = Array.from({ length: 24 }, (_, i) => `doc-${i}`);
+    await Promise.all(
+      ids.map((id) => store.replaceDocument("ns", id, [chunk(id, 0, `event ${id} arrives`)])),
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(await store.namespaces(), [{ namespace: "ns", documents: 24, chunks: 24 }]);
+    await store.close();
+  });
+});

@@ -43,6 +43,9 @@ export class EmbeddedVectorStore implements VectorStore {
   private readonly root: string;
   private connection: Promise<Connection> | undefined;
   private readonly tables = new Map<string, Promise<NamespaceTables | undefined>>();
+  /** Namespaces being folded by this process: concurrent writes skip the fold instead of racing it. */
+  private readonly folding = new Set<string>();
+  private readonly creating = new Map<string, Promise<NamespaceTables>>();
 
   constructor(
     dataDir: string,
@@ -165,18 +168,29 @@ export class EmbeddedVectorStore implements VectorStore {
   }
 
   private async writableNamespace(namespace: string, dimensions: number): Promise<NamespaceTables> {
-    let tables = await this.namespace(namespace);
-    if (!tables) {
-      tables = await createNamespace(await this.connect(), namespace, dimensions);
-      await ensureKeywordIndex(tables);
-      this.tables.set(namespace, Promise.resolve(tables));
-    }
+    const tables = (await this.namespace(namespace)) ?? (await this.create(namespace, dimensions));
     if (tables.dimensions !== dimensions) {
       throw new Error(
         `chunks have ${dimensions} dimensions but namespace ${namespace} holds ${tables.dimensions}; delete ${join(this.root, "lancedb")} and re-index after changing the embedder`,
       );
     }
     return tables;
+  }
+
+  /** Concurrent first writes in this process share one creation (kept in the map while it runs). */
+  private create(namespace: string, dimensions: number): Promise<NamespaceTables> {
+    const pending = this.creating.get(namespace);
+    if (pending) return pending;
+    const creating = this.connect().then(async (db) => {
+      const tables = await retryConflicts(() => createNamespace(db, namespace, dimensions));
+      await retryConflicts(() => ensureKeywordIndex(tables));
+      this.tables.set(namespace, Promise.resolve(tables));
+      return tables;
+    });
+    this.creating.set(namespace, creating);
+    const forget = () => this.creating.delete(namespace);
+    creating.then(forget, forget);
+    return creating;
   }
 
   /**
@@ -186,6 +200,16 @@ export class EmbeddedVectorStore implements VectorStore {
    * indexed ones: every write while a namespace is small, ever more rarely as it grows.
    */
   private async afterWrite(namespace: string, tables: NamespaceTables): Promise<void> {
+    if (this.folding.has(namespace)) return;
+    this.folding.add(namespace);
+    try {
+      await this.foldIfDue(namespace, tables);
+    } finally {
+      this.folding.delete(namespace);
+    }
+  }
+
+  private async foldIfDue(namespace: string, tables: NamespaceTables): Promise<void> {
     const stats = await tables.documents.indexStats(KEYWORD_INDEX);
     if (stats && stats.numUnindexedRows <= stats.numIndexedRows * UNINDEXED_SHARE) return;
     const { bavail, bsize } = await statfs(this.root);
@@ -198,7 +222,7 @@ export class EmbeddedVectorStore implements VectorStore {
     try {
       await compact(tables);
     } catch (error) {
-      // Another writer compacting at the same time: its compaction serves both.
+      // Another process compacting at the same time: its compaction serves both.
       this.onWarning(`compacting namespace ${namespace} failed; the next write retries`, error);
     }
   }
