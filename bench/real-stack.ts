@@ -5,7 +5,7 @@
 // search latency per mode on Weaviate, and ingest → searchable through Kafka, idle.
 // Run: npm run bench -- real-stack
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../test/support/free-port.ts";
@@ -15,6 +15,7 @@ import { WEAVIATE_VERSION, kafkaVersion } from "../test/stack/versions.ts";
 import { FUNCTIONS } from "./functions.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { runs } from "./options.ts";
+import { writeBareServer } from "./reference-apps.ts";
 import { median, p99, timeToReady, type Ready } from "./ready.ts";
 import { measuring, type Cell } from "./report.ts";
 
@@ -42,11 +43,7 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
     OBSERVABILITY_ENABLED: "true",
     OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:9",
   });
-  const bare = join(dir, "bare.mjs");
-  await writeFile(
-    bare,
-    `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`,
-  );
+  const bare = await writeBareServer(dir);
   const caches = new Map<string, string>();
   for (const fn of FUNCTIONS) {
     const cache = await mkdtemp(join(dir, `cache-${fn}-`));

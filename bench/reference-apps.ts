@@ -73,12 +73,18 @@ async function bundle(file: string, source: string): Promise<number> {
   return (await stat(file)).size / 1024 / 1024;
 }
 
-export async function referenceApps(dir: string): Promise<ReferenceApp[]> {
+/** The floor every cold start is compared with: node:http answering on PORT. Returns its path. */
+export async function writeBareServer(dir: string): Promise<string> {
   const bare = join(dir, "bare.mjs");
   await writeFile(
     bare,
     `import { createServer } from "node:http"; createServer((q, s) => s.end("ok")).listen(Number(process.env.PORT));`,
   );
+  return bare;
+}
+
+export async function referenceApps(dir: string): Promise<ReferenceApp[]> {
+  const bare = await writeBareServer(dir);
   const hello = join(dir, "hello.cjs");
   await writeFile(hello, `module.exports = { handle: () => "hello" };`);
   const apps: ReferenceApp[] = [
