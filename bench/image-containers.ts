@@ -3,13 +3,18 @@
 // the Knative Service implies (read-only root, uid 1000, no capabilities, /tmp emptyDir, memory
 // limit; host network), beside the same bundle as a bare process on the images' Node with the
 // compile cache baked as the image bakes it. Interleaved round by round. Skipped, saying why, where
-// podman or the stand-in base image is missing. Run: npm run bench -- containers
+// podman or the stand-in base image is missing. index-document and search run on a real Weaviate,
+// as in the cluster (the images carry no embedded store). Run: npm run bench -- containers
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { knativeRunFlags } from "../test/cluster/images/knative-container.ts";
+import {
+  clusterVectorStoreEnv,
+  knativeRunFlags,
+  stopClusterVectorStore,
+} from "../test/cluster/images/knative-container.ts";
 import {
   baseImage,
   buildImage,
@@ -96,7 +101,8 @@ export async function imageContainersBench(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "bench-containers-"));
   try {
     const deadCollector = `http://127.0.0.1:${await freePort()}`;
-    const envOf = (fn: FunctionName) => ({
+    const envOf = async (fn: FunctionName) => ({
+      ...(await clusterVectorStoreEnv(fn)),
       K_SERVICE: fn,
       K_REVISION: `${fn}-00001`,
       K_CONFIGURATION: fn,
@@ -108,7 +114,7 @@ export async function imageContainersBench(): Promise<void> {
     const caches = new Map<FunctionName, string>();
     for (const fn of FUNCTIONS) {
       const cache = await mkdtemp(join(dir, `cache-${fn}-`));
-      fillCompileCache(node, fn, envOf(fn), cache);
+      fillCompileCache(node, fn, await envOf(fn), cache);
       caches.set(fn, cache);
     }
     const done = measuring();
@@ -117,7 +123,7 @@ export async function imageContainersBench(): Promise<void> {
     for (let round = 0; round < RUNS; round++) {
       for (const fn of FUNCTIONS) {
         const env = {
-          ...envOf(fn),
+          ...(await envOf(fn)),
           DATA_DIR: join(dir, "data"),
           NODE_COMPILE_CACHE: caches.get(fn)!,
         };
@@ -125,7 +131,10 @@ export async function imageContainersBench(): Promise<void> {
           ...(bare.get(fn) ?? []),
           await timeToReady(join("dist", fn, "index.mjs"), env, { node }),
         ]);
-        containers.set(fn, [...(containers.get(fn) ?? []), await containerToReady(fn, envOf(fn))]);
+        containers.set(fn, [
+          ...(containers.get(fn) ?? []),
+          await containerToReady(fn, await envOf(fn)),
+        ]);
       }
     }
     done({
@@ -164,6 +173,7 @@ export async function imageContainersBench(): Promise<void> {
       }),
     });
   } finally {
+    await stopClusterVectorStore();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -10,10 +10,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { inCi } from "../../deploy/support/repo.ts";
-import { startWeaviate, type WeaviateServer } from "../../stack/servers.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { runtimeContractSuite } from "../../telemetry/support/runtime-contract-suite.ts";
-import { startFunctionContainer, type FunctionContainer } from "./knative-container.ts";
+import {
+  clusterVectorStoreEnv,
+  startFunctionContainer,
+  stopClusterVectorStore,
+  type FunctionContainer,
+} from "./knative-container.ts";
 import {
   baseImage,
   buildImage,
@@ -29,18 +33,7 @@ const missing = podmanMissing();
 if (missing && inCi) throw new Error(`missing in CI: ${missing}`);
 const skip = missing ? `${missing}; skipped` : false;
 
-let weaviate: Promise<WeaviateServer> | undefined;
-/** The cluster's vector store for the functions that have one; started once per run. */
-async function clusterEnv(fn: FunctionName): Promise<Record<string, string>> {
-  if (fn !== "index-document" && fn !== "search") return {};
-  const server = await (weaviate ??= startWeaviate());
-  return {
-    VECTOR_STORE: "weaviate",
-    WEAVIATE_URL: server.httpUrl,
-    WEAVIATE_GRPC_URL: `http://${server.grpcHost}:${server.grpcPort}`,
-  };
-}
-after(async () => (await weaviate)?.cleanup());
+after(stopClusterVectorStore);
 
 let built: Promise<void> | undefined;
 /** Builds the four images once per run (podman's layer cache makes an unchanged one a no-op). */
@@ -78,7 +71,7 @@ describe("function images: Knative's securityContext enforced, baked compile cac
   for (const fn of FUNCTIONS) {
     it(`${fn}: runs as uid 1000 with no capabilities, no_new_privs, seccomp and a read-only root; starts from the baked compile cache`, async () => {
       const container = await startFunctionContainer(fn, {
-        ...(await clusterEnv(fn)),
+        ...(await clusterVectorStoreEnv(fn)),
         NODE_DEBUG_NATIVE: "COMPILE_CACHE",
         EMBED_URL: "http://127.0.0.1:9",
         K_SINK: "http://127.0.0.1:9/",
@@ -129,7 +122,7 @@ runtimeContractSuite(
     what: "images under podman",
     prepare: buildAll,
     start: async (fn: FunctionName, env) =>
-      startFunctionContainer(fn, { ...(await clusterEnv(fn)), ...env }),
+      startFunctionContainer(fn, { ...(await clusterVectorStoreEnv(fn)), ...env }),
   },
   { skip },
 );

@@ -7,10 +7,32 @@ import { chmod } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { loadYaml } from "../../deploy/support/repo.ts";
+import { startWeaviate, type WeaviateServer } from "../../stack/servers.ts";
 import { freePort } from "../../support/free-port.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import type { FunctionProcess } from "../../telemetry/support/function-process.ts";
 import { imageTag, podmanEnv, type FunctionName } from "./podman.ts";
+
+let weaviate: Promise<WeaviateServer> | undefined;
+/**
+ * The cluster's vector store for the functions that have one (the images carry no embedded store:
+ * LanceDB is left out), started once per process; stopClusterVectorStore ends it.
+ */
+export async function clusterVectorStoreEnv(fn: FunctionName): Promise<Record<string, string>> {
+  if (fn !== "index-document" && fn !== "search") return {};
+  const server = await (weaviate ??= startWeaviate());
+  return {
+    VECTOR_STORE: "weaviate",
+    WEAVIATE_URL: server.httpUrl,
+    WEAVIATE_GRPC_URL: `http://${server.grpcHost}:${server.grpcPort}`,
+  };
+}
+
+export async function stopClusterVectorStore(): Promise<void> {
+  const server = weaviate;
+  weaviate = undefined;
+  await (await server)?.cleanup();
+}
 
 interface Container {
   readinessProbe?: { httpGet?: { path?: string } };
