@@ -44,7 +44,8 @@ await startFunction(
       );
     }
     const [objectStore, vectorStore, indexState] = await Promise.all([
-      createObjectStore(config),
+      // Ingest writes the documents and alone replays its journal after a crash.
+      createObjectStore(config, logger, "read-only"),
       createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
     ]);

@@ -15,12 +15,25 @@ const KEY_ERRORS = new Set([
   "ERR_INVALID_ARG_TYPE",
 ]);
 
+export interface FilesystemObjectStoreOptions {
+  /** Told when a checkpoint could not make writes durable in place (the journal keeps them). */
+  logError?: (error: unknown) => void;
+  /** How long after a write its checkpoint starts. */
+  checkpointMs?: number;
+  /**
+   * A reader (index-document): it never replays the writer's journal, which only the writer may do
+   * before its own next write — a reader replaying a dead writer's journal while a restarted writer
+   * writes would put older receipts back over newer ones.
+   */
+  readOnly?: boolean;
+}
+
 /**
  * Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically (write, rename).
  * Durable by group commit: concurrent puts share one fdatasync of a journal under
  * `<dataDir>/journal/objects/<bucket>/`, and a checkpoint about once a second fsyncs the files
  * and drops the journal; a start-up replays what a killed writer's journal holds. One writing
- * process per bucket (ingest); any number of readers.
+ * process per bucket (ingest); any number of readers (`readOnly`).
  */
 export class FilesystemObjectStore implements ObjectStore {
   readonly system = "filesystem";
@@ -29,22 +42,24 @@ export class FilesystemObjectStore implements ObjectStore {
   private recovered: Promise<void> | undefined;
   private orphansRemoved: Promise<number> | undefined;
 
+  private readonly readOnly: boolean;
+
   constructor(
     dataDir: string,
     readonly bucket: string,
-    logError: (error: unknown) => void = () => undefined,
-    /** How long after a write its checkpoint starts. */
-    checkpointMs = 1000,
+    options: FilesystemObjectStoreOptions = {},
   ) {
     this.root = resolve(dataDir, "objects", bucket);
+    this.readOnly = options.readOnly ?? false;
     this.journal = new ObjectJournal(
       resolve(dataDir, "journal", "objects", bucket),
-      logError,
-      checkpointMs,
+      options.logError ?? (() => undefined),
+      options.checkpointMs ?? 1000,
     );
   }
 
   async put(key: string, body: string | Uint8Array): Promise<void> {
+    if (this.readOnly) throw new Error(`object store ${this.bucket} is opened read-only`);
     try {
       const path = this.pathOf(key);
       await this.recover();
@@ -77,6 +92,7 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async ready(): Promise<void> {
     await mkdir(this.root, { recursive: true });
+    if (this.readOnly) return;
     await this.recover();
     // A killed writer's temporary files harm nobody: removed in the background, since scanning a
     // large store would hold up every start-up.

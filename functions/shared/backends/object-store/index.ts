@@ -39,15 +39,18 @@ export interface ObjectStoreConfig {
 export async function createObjectStore(
   config: ObjectStoreConfig,
   logger?: Logger,
+  access: "read-write" | "read-only" = "read-write",
 ): Promise<ObjectStore> {
   switch (config.OBJECT_STORE) {
     case "filesystem":
-      return new FilesystemObjectStore(config.DATA_DIR, config.DOCUMENTS_BUCKET, (error) =>
-        logger?.error(
-          { err: error },
-          "object store could not make its writes durable in place; its journal keeps them, will retry",
-        ),
-      );
+      return new FilesystemObjectStore(config.DATA_DIR, config.DOCUMENTS_BUCKET, {
+        readOnly: access === "read-only",
+        logError: (error) =>
+          logger?.error(
+            { err: error },
+            "object store could not make its writes durable in place; its journal keeps them, will retry",
+          ),
+      });
     case "s3": {
       const { S3ObjectStore } = await import("./s3.ts");
       return new S3ObjectStore({

@@ -14,7 +14,7 @@ const journalDir = (dataDir: string) => join(dataDir, "journal", "objects", "doc
 describe("FilesystemObjectStore journal (group commit)", () => {
   it("restores, at the next start, objects whose files were lost before a checkpoint (a crash before write-back)", async () => {
     const dataDir = await tempDir("journal-restore");
-    const writer = new FilesystemObjectStore(dataDir, "documents", undefined, 3_600_000);
+    const writer = new FilesystemObjectStore(dataDir, "documents", { checkpointMs: 3_600_000 });
     await writer.ready();
     await Promise.all([
       writer.put("ns/a.json", "first"),
@@ -34,9 +34,25 @@ describe("FilesystemObjectStore journal (group commit)", () => {
     assert.deepEqual(await readdir(journalDir(dataDir)), [], "a replayed journal is dropped");
   });
 
+  it("leaves the journal to the writer: a read-only store neither replays it nor writes", async () => {
+    const dataDir = await tempDir("journal-read-only");
+    const writer = new FilesystemObjectStore(dataDir, "documents", { checkpointMs: 3_600_000 });
+    await writer.ready();
+    await writer.put("ns/a.json", "journaled");
+    await rm(join(dataDir, "objects"), { recursive: true });
+    const reader = new FilesystemObjectStore(dataDir, "documents", { readOnly: true });
+    await reader.ready();
+    assert.equal(await reader.get("ns/a.json"), undefined);
+    assert.equal((await readdir(journalDir(dataDir))).length, 1, "the journal stays");
+    await assert.rejects(reader.put("ns/b.json", "x"), /read-only/);
+    const restarted = new FilesystemObjectStore(dataDir, "documents");
+    await restarted.ready();
+    assert.equal(text(await reader.get("ns/a.json")), "journaled");
+  });
+
   it("drops the journal once a checkpoint has made the files durable", async () => {
     const dataDir = await tempDir("journal-checkpoint");
-    const store = new FilesystemObjectStore(dataDir, "documents", undefined, 10);
+    const store = new FilesystemObjectStore(dataDir, "documents", { checkpointMs: 10 });
     await store.ready();
     await store.put("k.json", "kept");
     await waitFor(
