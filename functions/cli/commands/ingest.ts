@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { apiKeyHeader } from "../api-key.ts";
+import { type ComeBackOptions, fetchComingBack } from "../retry-after.ts";
 
 const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".txt", ".text"]);
 
@@ -9,6 +10,8 @@ export interface IngestOptions {
   ingestUrl: string;
   namespace: string;
   quiet?: boolean;
+  /** How 429/503 answers (ingest's backpressure) are waited out. */
+  retry?: ComeBackOptions;
 }
 
 export interface IngestResult {
@@ -66,7 +69,17 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
       const text = await readFile(file, "utf8");
       const type = extname(file).startsWith(".m") ? "markdown" : "text";
       const title = firstHeading(text) ?? basename(file, extname(file));
-      const response = await postDocument(options, text, { title, source: rel, type }, rel);
+      const waiting = (status: number, ms: number) => {
+        const note = `ingest answered ${status}, sending again in ${Math.ceil(ms / 1000)} s`;
+        if (bar) bar.update({ file: `${rel} (${note})` });
+        else if (!options.quiet) console.error(`${rel}: ${note}`);
+      };
+      const response = await postDocument(
+        { ...options, retry: { onWait: waiting, ...options.retry } },
+        text,
+        { title, source: rel, type },
+        rel,
+      );
       if (response.duplicate) result.duplicates++;
       else result.accepted++;
       if (!bar && !options.quiet)
@@ -107,15 +120,19 @@ async function postDocument(
   metadata: Record<string, string>,
   path: string | undefined,
 ): Promise<Accepted> {
-  const response = await fetch(new URL("/ingest", options.ingestUrl), {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      ...apiKeyHeader(),
-      ...(path ? { "idempotency-key": `file:${path}` } : {}),
+  const response = await fetchComingBack(
+    new URL("/ingest", options.ingestUrl),
+    {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...apiKeyHeader(),
+        ...(path ? { "idempotency-key": `file:${path}` } : {}),
+      },
+      body: JSON.stringify({ text, metadata, namespace: options.namespace }),
     },
-    body: JSON.stringify({ text, metadata, namespace: options.namespace }),
-  });
+    options.retry,
+  );
   const body = (await response.json()) as Accepted & { error?: string };
   if (!response.ok)
     throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);

@@ -1,3 +1,4 @@
+import { fetchComingBack } from "../retry-after.ts";
 import { apiKeyHeader } from "../api-key.ts";
 
 export interface SearchOptions {
@@ -74,7 +75,7 @@ async function namespaceHint(options: SearchOptions): Promise<string> {
 }
 
 async function call<T>(options: SearchOptions, path: string, init: RequestInit): Promise<T> {
-  const response = await fetch(new URL(path, options.searchUrl), {
+  const response = await fetchComingBack(new URL(path, options.searchUrl), {
     ...init,
     headers: { "content-type": "application/json", ...apiKeyHeader() },
   });

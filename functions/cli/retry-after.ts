@@ -1,0 +1,40 @@
+/** What a function answers when the caller should come back: backpressure, not ready, rate limit. */
+const COME_BACK_LATER = new Set([429, 503]);
+
+export interface ComeBackOptions {
+  /** Requests in all, the first included. */
+  attempts?: number;
+  /** The longest one wait, whatever Retry-After asks. */
+  maxWaitMs?: number;
+  /** Told before each wait, e.g. to say why the CLI pauses. */
+  onWait?: (status: number, waitMs: number) => void;
+}
+
+/**
+ * fetch that answers 429 and 503 by waiting and sending again: Retry-After's seconds when the
+ * function gives them (ingest does under backpressure), else 1 s, 2 s, 4 s… The last answer is
+ * returned as it is once the attempts are spent. `init.body` must be re-sendable (a string).
+ */
+export async function fetchComingBack(
+  url: URL | string,
+  init: RequestInit,
+  { attempts = 8, maxWaitMs = 30_000, onWait }: ComeBackOptions = {},
+): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(url, init);
+    if (!COME_BACK_LATER.has(response.status) || attempt >= attempts) return response;
+    await response.body?.cancel();
+    const waitMs = Math.min(maxWaitMs, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
+    onWait?.(response.status, waitMs);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const header = response.headers.get("retry-after");
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
