@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { packageRoot } from "../functions/cli/package-root.ts";
+import { packageRoot } from "../cli/package-root.ts";
 import { cisiAvailable, loadCisi } from "./collection.ts";
 import { documentText, runThroughPipeline } from "./pipeline-run.ts";
 import { runReferenceBm25 } from "./reference-bm25.ts";

@@ -1,4 +1,4 @@
-import { FUNCTION_NAMES, startLocalStack } from "../functions/cli/local-stack.ts";
+import { FUNCTION_NAMES, startLocalStack } from "../cli/local-stack.ts";
 import type { SearchMode } from "../functions/shared/domain/chunk.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { tempDir } from "../test/support/temp-dir.ts";

@@ -1,7 +1,7 @@
 // Dev tool, `node --import tsx eval/tune.ts`: the embedded store's ranking in-process on CISI, to
 // try settings quickly. Choose on the tune half (odd query ids), then look at the check half (even
 // ids) once. `npm run eval` is the measurement through the real functions.
-import { packageRoot } from "../functions/cli/package-root.ts";
+import { packageRoot } from "../cli/package-root.ts";
 import { cisiAvailable, loadCisi } from "./collection.ts";
 import { inProcessRanker, type RankingSettings } from "./in-process.ts";
 

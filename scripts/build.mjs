@@ -33,6 +33,7 @@ const INPUTS_FILE = "dist/.inputs.json";
 // Inputs esbuild does not see: how it bundles, and which package versions are installed (files
 // under node_modules/ are not checked one by one: package-lock.json changes with them).
 const BUILD_INPUTS = ["scripts/build.mjs", "scripts/otel-esm-plugin.mjs", "package-lock.json"];
+const CLI_ENTRY = "cli/main.ts";
 const RELAY_ENTRY = "dev/kafka-relay/main.ts";
 
 if (process.argv.includes("--force") || !upToDate()) await buildAll();
@@ -53,9 +54,11 @@ async function buildAll() {
         chunkNames: "chunks/[name]-[hash]",
       }),
     ),
-    build({ ...common, entryPoints: ["functions/cli/main.ts"], outfile: "dist/cli.mjs" }),
-    // Dev-only stand-in for the cluster's KafkaSource (local stack and tests). The image build
-    // context has no dev/, so no image can contain it.
+    // The image build context has neither the CLI nor dev/ (the dev-only stand-in for the
+    // cluster's KafkaSource, for the local stack and tests), so no image can contain them.
+    ...(existsSync(CLI_ENTRY)
+      ? [build({ ...common, entryPoints: [CLI_ENTRY], outfile: "dist/cli.mjs" })]
+      : []),
     ...(existsSync(RELAY_ENTRY)
       ? [build({ ...common, entryPoints: [RELAY_ENTRY], outfile: "dist/dev/kafka-relay.mjs" })]
       : []),
@@ -70,7 +73,7 @@ async function buildAll() {
     if (info)
       files[path] = info.mtimeMs >= started ? "changed during the build" : fingerprint(info);
   }
-  await writeFile(INPUTS_FILE, JSON.stringify({ relay: existsSync(RELAY_ENTRY), files }));
+  await writeFile(INPUTS_FILE, JSON.stringify({ present: presentEntries(), files }));
 }
 
 /** True when the last build's inputs are all unchanged (same size and mtime) and its outputs exist. */
@@ -81,14 +84,20 @@ function upToDate() {
   } catch {
     return false;
   }
-  if (recorded.relay !== existsSync(RELAY_ENTRY)) return false;
-  const outputs = [...FUNCTIONS.map((name) => `dist/${name}/index.mjs`), "dist/cli.mjs"];
+  if (recorded.present !== presentEntries()) return false;
+  const outputs = FUNCTIONS.map((name) => `dist/${name}/index.mjs`);
+  if (existsSync(CLI_ENTRY)) outputs.push("dist/cli.mjs");
   return (
     outputs.every((path) => existsSync(path)) &&
     Object.entries(recorded.files).every(
       ([path, before]) => fingerprint(statOrUndefined(path)) === before,
     )
   );
+}
+
+/** Which of the entries that only a full checkout has were there to build. */
+function presentEntries() {
+  return [CLI_ENTRY, RELAY_ENTRY].filter((entry) => existsSync(entry)).join(",");
 }
 
 function statOrUndefined(path) {

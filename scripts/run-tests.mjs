@@ -1,7 +1,7 @@
 // Runs node's test runner (with tsx for TypeScript) over *.test.ts files.
 // Usage: node scripts/run-tests.mjs [folder or file …]  — default: everything except test/stack and
 // test/cluster, which need real servers and run as `npm run test:stack` / `npm run test:cluster`.
-// `--unit` (npm run test:unit): the tests beside the code (functions/, dev/), which need no build and
+// `--unit` (npm run test:unit): the tests beside the code (functions/, cli/, dev/), which need no build and
 // no server, minus the size-limit suites (*limits.test.ts push tens of megabytes through an app);
 // they share nothing, so they run as many at a time as there are cores.
 //
@@ -23,10 +23,10 @@ import { fileURLToPath } from "node:url";
 const unit = process.argv.includes("--unit");
 const requested = process.argv.slice(2).filter((arg) => arg !== "--unit");
 const roots = unit
-  ? ["functions", "dev"]
+  ? ["functions", "cli", "dev"]
   : requested.length > 0
     ? requested
-    : ["functions", "dev", "test", "tools"];
+    : ["functions", "cli", "dev", "test", "tools"];
 const excluded = requested.length > 0 || unit ? [] : ["test/stack/", "test/cluster/"];
 
 const files = roots

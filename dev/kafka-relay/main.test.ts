@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { it } from "node:test";
-import { packageRoot } from "../../functions/cli/package-root.ts";
+import { packageRoot } from "../../cli/package-root.ts";
 
 const bundle = join(packageRoot(), "dist", "dev", "kafka-relay.mjs");
 

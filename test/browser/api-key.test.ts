@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import {
-  FUNCTION_NAMES,
-  startLocalStack,
-  type LocalStack,
-} from "../../functions/cli/local-stack.ts";
+import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { chromiumSkipReason, launchChromium } from "./chromium.ts";

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import type { StoredSpan } from "../../functions/cli/traces/otlp-json.ts";
+import type { StoredSpan } from "../../cli/traces/otlp-json.ts";
 import { buildGoTool, goCommand } from "../deploy/support/go-tools.ts";
 import { inCi, repoPath } from "../deploy/support/repo.ts";
 import { waitFor } from "../support/wait-for.ts";

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, it } from "node:test";
-import { FUNCTION_NAMES, PORT_VARIABLES } from "../../functions/cli/local-stack.ts";
+import { FUNCTION_NAMES, PORT_VARIABLES } from "../../cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { spawnUp } from "../support/up-process.ts";

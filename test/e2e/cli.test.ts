@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
+import { createPageTestApp } from "../support/page-test-app.ts";
 import { ingestToSink } from "../support/ingest-to-sink.ts";
 import { serveApp } from "../support/serve-app.ts";
 import { tempDir } from "../support/temp-dir.ts";

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { after, describe, it } from "node:test";
-import { FUNCTION_NAMES, PORT_VARIABLES } from "../../functions/cli/local-stack.ts";
+import { FUNCTION_NAMES, PORT_VARIABLES } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { spawnUp } from "../support/up-process.ts";
 

@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
-import { createPageTestApp } from "../../functions/search/page/test-search-app.ts";
+import { createPageTestApp } from "../support/page-test-app.ts";
 import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
 import { ingestToSink } from "../support/ingest-to-sink.ts";
 import { serveApp } from "../support/serve-app.ts";

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../functions/cli/package-root.ts";
+import { packageRoot } from "../../cli/package-root.ts";
 
 // Selecting a real adapter without its connection settings stops the bundle at start-up, naming the
 // variable, before it listens: a misconfigured revision never becomes ready.

@@ -1,5 +1,5 @@
 import { readdir } from "node:fs/promises";
-import type { LocalStack } from "../../functions/cli/local-stack.ts";
+import type { LocalStack } from "../../cli/local-stack.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { sha256Hex } from "../../functions/shared/domain/document.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { packageRoot } from "../../functions/cli/package-root.ts";
+import { packageRoot } from "../../cli/package-root.ts";
 import { DEFAULT_ALPHA } from "../../functions/search/app.ts";
 import { cisiAvailable, loadCisi } from "../../eval/collection.ts";
 import { inProcessRanker } from "../../eval/in-process.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../../functions/cli/package-root.ts";
+import { packageRoot } from "../../cli/package-root.ts";
 import { serverTempDir } from "./cache.ts";
 import { managedProcess } from "./managed-process.ts";
 

@@ -3,7 +3,7 @@
 // index-document (the SLO rules divide by them), with chat and embeddings on an
 // OpenAI-compatible server so the gen_ai.* metrics, tokens included, are recorded.
 import assert from "node:assert/strict";
-import type { LocalStack } from "../../functions/cli/local-stack.ts";
+import type { LocalStack } from "../../cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import type { OpenAiCompatibleServer } from "./openai-compatible-server.ts";
 

@@ -12,7 +12,7 @@ import { tempDir } from "../../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../shared/backends/object-store/filesystem.ts";
 import { createIngestApp } from "../../ingest/app.ts";
-import { createPageTestApp } from "./test-search-app.ts";
+import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

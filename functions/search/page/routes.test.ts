@@ -5,7 +5,7 @@ import { tempDir } from "../../../test/support/temp-dir.ts";
 import * as client from "./client.ts";
 import * as clientAuth from "./client-auth.ts";
 import * as clientText from "./client-text.ts";
-import { createPageTestApp } from "./test-search-app.ts";
+import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 
 const TRACE_UI = 'http://localhost:3000/explore?left={"queries":[{"query":"{trace_id}"}]}';
 

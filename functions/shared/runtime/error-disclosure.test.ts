@@ -8,7 +8,7 @@ import { startEventSink } from "../../../test/support/event-sink.ts";
 import { silentLogger } from "../../../test/support/silent-logger.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { createIngestApp } from "../../ingest/app.ts";
-import { createPageTestApp } from "../../search/page/test-search-app.ts";
+import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 import { HttpSpoolPublisher } from "../backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../backends/object-store/filesystem.ts";
 import { EmbedClient } from "../embed-client.ts";

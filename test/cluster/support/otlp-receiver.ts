@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { gunzipSync } from "node:zlib";
 import protobuf from "protobufjs";
-import { decodeTraces, type StoredSpan } from "../../../functions/cli/traces/otlp-json.ts";
+import { decodeTraces, type StoredSpan } from "../../../cli/traces/otlp-json.ts";
 
 // The fields of opentelemetry-proto's ExportTraceServiceRequest (trace/v1/trace.proto,
 // common/v1/common.proto, resource/v1/resource.proto) that StoredSpan reads, with their field

@@ -1,12 +1,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { packageRoot } from "../../../functions/cli/package-root.ts";
-import {
-  startOtlpReceiver,
-  type OtlpReceiver,
-} from "../../../functions/cli/traces/otlp-receiver.ts";
-import type { StoredMetric, StoredSpan } from "../../../functions/cli/traces/otlp-json.ts";
-import { TraceStore } from "../../../functions/cli/traces/trace-store.ts";
+import { packageRoot } from "../../../cli/package-root.ts";
+import { startOtlpReceiver, type OtlpReceiver } from "../../../cli/traces/otlp-receiver.ts";
+import type { StoredMetric, StoredSpan } from "../../../cli/traces/otlp-json.ts";
+import { TraceStore } from "../../../cli/traces/trace-store.ts";
 import { waitFor } from "../../support/wait-for.ts";
 
 export interface SpanCollector {

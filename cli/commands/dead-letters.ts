@@ -1,5 +1,5 @@
-import { SpoolFolders } from "../../shared/backends/events/dead-letters.ts";
-import { ingestSpoolDir } from "../../shared/backends/events/index.ts";
+import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
+import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 
 export interface DeadLettersOptions {
   dataDir: string;

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { writeFileAtomic } from "../../shared/runtime/atomic-file.ts";
+import { writeFileAtomic } from "../../functions/shared/runtime/atomic-file.ts";
 import type { StoredMetric, StoredSpan } from "./otlp-json.ts";
 
 /**

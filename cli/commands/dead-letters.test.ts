@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readdir, writeFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it, mock } from "node:test";
-import { tempDir } from "../../../test/support/temp-dir.ts";
-import { SpoolFolders } from "../../shared/backends/events/dead-letters.ts";
-import { ingestSpoolDir } from "../../shared/backends/events/index.ts";
+import { tempDir } from "../../test/support/temp-dir.ts";
+import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
+import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { deadLetters } from "./dead-letters.ts";
 
 describe("knative-rag dead-letters", () => {

@@ -1,15 +1,15 @@
-// For the page's tests: the real search app on embedded backends, wired with the page as main.ts does.
+// For the search page's tests: the real search app on embedded backends, wired with the page as main.ts does.
 import type { Hono } from "hono";
-import { silentLogger } from "../../../test/support/silent-logger.ts";
-import { ExtractiveAnswerer } from "../../shared/backends/answerer/extractive.ts";
-import { MemoryCache } from "../../shared/backends/cache/memory.ts";
-import { HashingEmbedder } from "../../shared/backends/embedder/hashing.ts";
-import { FileIndexState } from "../../shared/backends/index-state/file.ts";
-import { EmbeddedVectorStore } from "../../shared/backends/vector-store/embedded.ts";
-import { chunkId } from "../../shared/domain/ids.ts";
-import { createSearchApp } from "../app.ts";
-import type { SearchPageOptions } from "./config.ts";
-import { searchPage } from "./routes.ts";
+import { silentLogger } from "./silent-logger.ts";
+import { ExtractiveAnswerer } from "../../functions/shared/backends/answerer/extractive.ts";
+import { MemoryCache } from "../../functions/shared/backends/cache/memory.ts";
+import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
+import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
+import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
+import { chunkId } from "../../functions/shared/domain/ids.ts";
+import { createSearchApp } from "../../functions/search/app.ts";
+import type { SearchPageOptions } from "../../functions/search/page/config.ts";
+import { searchPage } from "../../functions/search/page/routes.ts";
 
 export interface PageTestApp {
   app: Hono;
