@@ -40,7 +40,7 @@ describe("the metrics contract", () => {
     instruments.initDuration.record(0.21);
     recordDocumentIngested();
     recordChunksIndexed(7);
-    recordCorruptFile("vectors/docs/0123.json");
+    recordCorruptFile("event-spool");
     recordIndexingLag(new Date(Date.now() - 1500).toISOString());
     recordIndexingLag("not a time");
     recordCacheLookups("embedding", 3, 1);
@@ -102,9 +102,7 @@ describe("the metrics contract", () => {
       "gpt-4o-mini",
     );
     assert.equal(attrs("rag.search.duration")[0]!["search.mode"], "hybrid");
-    assert.deepEqual(attrs("rag.storage.corrupt_files"), [
-      { "file.path": "vectors/docs/0123.json" },
-    ]);
+    assert.deepEqual(attrs("rag.storage.corrupt_files"), [{ "rag.storage.store": "event-spool" }]);
     const lag = exported.get("rag.indexing.lag")!.dataPoints[0]!.value as {
       count: number;
       sum: number;

@@ -80,7 +80,7 @@ export function getInstruments(): Instruments {
     }),
     corruptFiles: meter.createCounter("rag.storage.corrupt_files", {
       unit: "{file}",
-      description: "Stored files skipped because they could not be read, by file.",
+      description: "Stored files set aside because they could not be read, by store.",
     }),
     indexingLag: seconds(
       "rag.indexing.lag",

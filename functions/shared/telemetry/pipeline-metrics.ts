@@ -10,9 +10,12 @@ export function recordChunksIndexed(count: number): void {
   getInstruments().chunksIndexed.add(count);
 }
 
-/** A stored file that was skipped as unreadable; `file` is relative to DATA_DIR. */
-export function recordCorruptFile(file: string): void {
-  getInstruments().corruptFiles.add(1, { "file.path": file });
+/**
+ * A stored file set aside because it could not be read. Labelled by the store that found it, not by
+ * file: a label per file would be a new time series per file.
+ */
+export function recordCorruptFile(store: "event-spool"): void {
+  getInstruments().corruptFiles.add(1, { "rag.storage.store": store });
 }
 
 /** Event `time` (set by ingest when it created the event) → now, the document's end-to-end indexing lag. */

@@ -3,7 +3,14 @@ import { readdir, rm, writeFile } from "node:fs/promises";
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { after, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
+import { metrics } from "@opentelemetry/api";
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+} from "@opentelemetry/sdk-metrics";
 import { CloudEvent } from "cloudevents";
 import { waitFor } from "../../../../test/support/wait-for.ts";
 import { silentLogger } from "../../../../test/support/silent-logger.ts";
@@ -59,6 +66,19 @@ async function spool(sink: string, options: Partial<HttpSpoolOptions> = {}) {
 }
 
 describe("HttpSpoolPublisher", () => {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  before(() => metrics.setGlobalMeterProvider(new MeterProvider({ readers: [reader] })));
+  const corruptFilesCounted = async () => {
+    await reader.forceFlush();
+    const points = exporter
+      .getMetrics()
+      .at(-1)
+      ?.scopeMetrics.flatMap((scope) => scope.metrics)
+      .find((metric) => metric.descriptor.name === "rag.storage.corrupt_files")?.dataPoints;
+    return (points ?? []).map((point) => [point.attributes, point.value]);
+  };
+
   it("delivers later events while an earlier one keeps failing, and dead-letters it after maxAttempts", async () => {
     const sink = await subjectSink();
     const { publisher, folders } = await spool(sink.url);
@@ -135,6 +155,11 @@ describe("HttpSpoolPublisher", () => {
       (await folders.list()).length === 2 ? true : undefined,
     );
     assert.equal(await publisher.backlog(), 0);
+    assert.deepEqual(
+      await corruptFilesCounted(),
+      [[{ "rag.storage.store": "event-spool" }, 1]],
+      "the unreadable file is counted once, however often its move was retried",
+    );
     const litter = (await readdir(spoolDir, { recursive: true })).filter((f) =>
       String(f).endsWith(".tmp"),
     );

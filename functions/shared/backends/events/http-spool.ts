@@ -5,6 +5,7 @@ import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
 import { GroupCommitLog } from "../../runtime/group-commit-log.ts";
 import { isNotFound } from "../../runtime/fs.ts";
 import type { Logger } from "../../runtime/logger.ts";
+import { recordCorruptFile } from "../../telemetry/pipeline-metrics.ts";
 import { extractTraceContext, withTraceContext } from "../../telemetry/trace-context.ts";
 import { SpoolFolders, type DeadLetterReason } from "./dead-letters.ts";
 import { isRetryableStatus } from "../../runtime/retryable-status.ts";
@@ -207,6 +208,7 @@ export class HttpSpoolPublisher implements EventPublisher {
       contents = await readSpoolFile(this.folders.pending, file);
     } catch (error) {
       if (isNotFound(error)) return;
+      if (!this.parked.has(file)) recordCorruptFile("event-spool");
       this.options.logger.error(
         { err: error, file },
         "unreadable spooled event, moving it to dead/",
