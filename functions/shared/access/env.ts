@@ -1,4 +1,5 @@
 import * as z from "zod";
+import type { Settings } from "../config/env.ts";
 import { apiKeysVar } from "./api-keys.ts";
 
 /** Access settings of the public functions (ingest, search), spread into their env shapes in main.ts. */
@@ -36,9 +37,6 @@ function isOrigin(value: string): boolean {
 }
 
 /** The settings accessControl() takes, from a parsed config. */
-export function accessSettings(config: {
-  API_KEYS: z.infer<typeof accessEnv.API_KEYS>;
-  ALLOWED_ORIGINS: string[];
-}) {
+export function accessSettings(config: Settings<typeof accessEnv>) {
   return { apiKeys: config.API_KEYS, allowedOrigins: config.ALLOWED_ORIGINS };
 }

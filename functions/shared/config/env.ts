@@ -1,5 +1,8 @@
 import * as z from "zod";
 
+/** The parsed settings of an env shape, so each setting is declared once: in its zod shape. */
+export type Settings<S extends z.ZodRawShape> = z.output<z.ZodObject<S>>;
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }

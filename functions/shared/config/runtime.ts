@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { ConfigError, enumVar, intVar, optionalString, stringVar } from "./env.ts";
+import { ConfigError, enumVar, intVar, optionalString, type Settings, stringVar } from "./env.ts";
 
 /** Knative's runtime contract plus what every function shares. */
 export const runtimeEnv = {
@@ -21,7 +21,7 @@ export const runtimeEnv = {
   SHUTDOWN_TIMEOUT_MS: intVar(25_000, 0, 600_000),
 };
 
-export type RuntimeConfig = z.infer<z.ZodObject<typeof runtimeEnv>>;
+export type RuntimeConfig = Settings<typeof runtimeEnv>;
 
 export function requireSetting<T>(value: T | undefined, variable: string, when: string): T {
   if (value === undefined || value === "") {

@@ -1,6 +1,6 @@
 import type { Hono } from "hono";
 import * as z from "zod";
-import { ConfigError, parseEnv } from "../config/env.ts";
+import { ConfigError, parseEnv, type Settings } from "../config/env.ts";
 import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { installLazySourceMaps } from "./lazy-source-maps.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -27,10 +27,10 @@ export interface BuiltFunction {
 export async function startFunction<E extends z.ZodRawShape>(
   name: string,
   env: E,
-  build: (context: FunctionContext<z.infer<z.ZodObject<E>>>) => Promise<BuiltFunction>,
+  build: (context: FunctionContext<Settings<E>>) => Promise<BuiltFunction>,
 ): Promise<RunningServer> {
   installLazySourceMaps();
-  let config: z.infer<z.ZodObject<E>> & RuntimeConfig;
+  let config: Settings<E> & RuntimeConfig;
   try {
     config = parseEnv(z.object({ ...runtimeEnv, ...env })) as typeof config;
   } catch (error) {

@@ -1,5 +1,13 @@
 import * as z from "zod";
-import { boolVar, enumVar, intVar, numberVar, optionalString, parseEnv } from "../config/env.ts";
+import {
+  boolVar,
+  enumVar,
+  intVar,
+  numberVar,
+  optionalString,
+  parseEnv,
+  type Settings,
+} from "../config/env.ts";
 
 /**
  * The telemetry switches this project reads itself. Everything else (endpoint, headers,
@@ -35,7 +43,7 @@ export const telemetryEnv = {
   POD_NAMESPACE: optionalString(),
 };
 
-export type TelemetrySettings = z.infer<z.ZodObject<typeof telemetryEnv>>;
+export type TelemetrySettings = Settings<typeof telemetryEnv>;
 
 export function telemetrySettings(env: NodeJS.ProcessEnv = process.env): TelemetrySettings {
   return parseEnv(z.object(telemetryEnv), env);

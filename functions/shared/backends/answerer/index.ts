@@ -1,7 +1,7 @@
 import { analyzerEnv } from "../../config/analyzer-env.ts";
-import { enumVar, intVar, stringVar } from "../../config/env.ts";
-import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
-import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
+import { enumVar, intVar, type Settings, stringVar } from "../../config/env.ts";
+import { createAnalyzer } from "../../domain/analyzer.ts";
+import { openAiEnv } from "../openai/env.ts";
 import type { Answerer } from "./answerer.ts";
 import { ExtractiveAnswerer } from "./extractive.ts";
 
@@ -15,12 +15,7 @@ export const answererEnv = {
   ...analyzerEnv,
 };
 
-export interface AnswererConfig extends OpenAiConfig {
-  LLM: "extractive" | "openai";
-  LLM_MODEL: string;
-  LLM_MAX_TOKENS: number;
-  TEXT_ANALYZER: AnalyzerLanguage;
-}
+export type AnswererConfig = Settings<typeof answererEnv>;
 
 export async function createAnswerer(config: AnswererConfig): Promise<Answerer> {
   switch (config.LLM) {

@@ -1,5 +1,5 @@
-import { enumVar, intVar } from "../../config/env.ts";
-import { upstashEnv, type UpstashConfig } from "../upstash/env.ts";
+import { enumVar, intVar, type Settings } from "../../config/env.ts";
+import { upstashEnv } from "../upstash/env.ts";
 import type { Cache } from "./cache.ts";
 import { MemoryCache } from "./memory.ts";
 
@@ -12,11 +12,7 @@ export const cacheEnv = {
   ...upstashEnv,
 };
 
-export interface CacheConfig extends UpstashConfig {
-  CACHE: "memory" | "upstash";
-  CACHE_MAX_ENTRIES: number;
-  CACHE_MAX_BYTES: number;
-}
+export type CacheConfig = Settings<typeof cacheEnv>;
 
 export async function createCache(config: CacheConfig): Promise<Cache> {
   switch (config.CACHE) {

@@ -1,8 +1,8 @@
 import * as z from "zod";
-import { enumVar, stringVar } from "../../config/env.ts";
+import { enumVar, type Settings, stringVar } from "../../config/env.ts";
 import { analyzerEnv } from "../../config/analyzer-env.ts";
-import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
-import { openAiEnv, type OpenAiConfig } from "../openai/env.ts";
+import { createAnalyzer } from "../../domain/analyzer.ts";
+import { openAiEnv } from "../openai/env.ts";
 import type { Embedder } from "./embedder.ts";
 import { HashingEmbedder } from "./hashing.ts";
 
@@ -20,12 +20,7 @@ export const embedderEnv = {
   ...analyzerEnv,
 };
 
-export interface EmbedderConfig extends OpenAiConfig {
-  EMBEDDER: "hashing" | "openai";
-  EMBEDDING_MODEL: string;
-  EMBEDDING_DIMENSIONS?: number | undefined;
-  TEXT_ANALYZER: AnalyzerLanguage;
-}
+export type EmbedderConfig = Settings<typeof embedderEnv>;
 
 export async function createEmbedder(config: EmbedderConfig): Promise<Embedder> {
   switch (config.EMBEDDER) {

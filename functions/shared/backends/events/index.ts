@@ -1,7 +1,14 @@
 import { resolve } from "node:path";
 import * as z from "zod";
-import { enumVar, intVar, optionalUrl, renamedVar, stringVar } from "../../config/env.ts";
-import { requireSetting } from "../../config/runtime.ts";
+import {
+  enumVar,
+  intVar,
+  optionalUrl,
+  renamedVar,
+  type Settings,
+  stringVar,
+} from "../../config/env.ts";
+import { requireSetting, type RuntimeConfig } from "../../config/runtime.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import type { EventPublisher } from "./event-publisher.ts";
 import { HttpSpoolPublisher } from "./http-spool.ts";
@@ -35,17 +42,7 @@ export const eventsEnv = {
   SPOOL_MAX_BACKOFF_MS: intVar(60_000, 10),
 };
 
-export interface EventsConfig {
-  EVENT_PUBLISHER: "http" | "kafka";
-  K_SINK?: string | undefined;
-  KAFKA_BROKERS?: string[] | undefined;
-  KAFKA_TOPIC: string;
-  KAFKA_CLIENT_ID: string;
-  KAFKA_PUBLISH_TIMEOUT_MS: number;
-  SPOOL_MAX_ATTEMPTS: number;
-  SPOOL_MAX_BACKOFF_MS: number;
-  DATA_DIR: string;
-}
+export type EventsConfig = Settings<typeof eventsEnv> & Pick<RuntimeConfig, "DATA_DIR">;
 
 /** Where ingest spools its events (and keeps their dead letters) under DATA_DIR. */
 export function ingestSpoolDir(dataDir: string): string {

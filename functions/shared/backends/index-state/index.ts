@@ -1,5 +1,6 @@
-import { enumVar } from "../../config/env.ts";
-import { upstashEnv, type UpstashConfig } from "../upstash/env.ts";
+import { enumVar, type Settings } from "../../config/env.ts";
+import type { RuntimeConfig } from "../../config/runtime.ts";
+import { upstashEnv } from "../upstash/env.ts";
 import { FileIndexState } from "./file.ts";
 import type { IndexState } from "./index-state.ts";
 
@@ -10,10 +11,7 @@ export const indexStateEnv = {
   ...upstashEnv,
 };
 
-export interface IndexStateConfig extends UpstashConfig {
-  INDEX_STATE: "file" | "upstash";
-  DATA_DIR: string;
-}
+export type IndexStateConfig = Settings<typeof indexStateEnv> & Pick<RuntimeConfig, "DATA_DIR">;
 
 /**
  * Files under DATA_DIR locally; Redis wherever index-document and search run in separate pods

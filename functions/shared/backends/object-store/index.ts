@@ -4,8 +4,10 @@ import {
   intVar,
   optionalString,
   optionalUrl,
+  type Settings,
   stringVar,
 } from "../../config/env.ts";
+import type { RuntimeConfig } from "../../config/runtime.ts";
 import { FilesystemObjectStore } from "./filesystem.ts";
 import type { ObjectStore } from "./object-store.ts";
 import type { Logger } from "../../runtime/logger.ts";
@@ -23,17 +25,7 @@ export const objectStoreEnv = {
   S3_TIMEOUT_MS: intVar(10_000, 100),
 };
 
-export interface ObjectStoreConfig {
-  OBJECT_STORE: "filesystem" | "s3";
-  DOCUMENTS_BUCKET: string;
-  DATA_DIR: string;
-  S3_ENDPOINT?: string | undefined;
-  S3_REGION: string;
-  S3_ACCESS_KEY_ID?: string | undefined;
-  S3_SECRET_ACCESS_KEY?: string | undefined;
-  S3_FORCE_PATH_STYLE: boolean;
-  S3_TIMEOUT_MS: number;
-}
+export type ObjectStoreConfig = Settings<typeof objectStoreEnv> & Pick<RuntimeConfig, "DATA_DIR">;
 
 /** Adapters load lazily so a bundle only pays, at cold start, for the store it uses. */
 export async function createObjectStore(

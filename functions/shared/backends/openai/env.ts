@@ -1,4 +1,4 @@
-import { intVar, optionalString, optionalUrl } from "../../config/env.ts";
+import { intVar, optionalString, optionalUrl, type Settings } from "../../config/env.ts";
 
 export const openAiEnv = {
   OPENAI_API_KEY: optionalString(),
@@ -7,9 +7,4 @@ export const openAiEnv = {
   OPENAI_MAX_RETRIES: intVar(3, 0, 10),
 };
 
-export interface OpenAiConfig {
-  OPENAI_API_KEY?: string | undefined;
-  OPENAI_BASE_URL?: string | undefined;
-  OPENAI_TIMEOUT_MS: number;
-  OPENAI_MAX_RETRIES: number;
-}
+export type OpenAiConfig = Settings<typeof openAiEnv>;

@@ -1,4 +1,4 @@
-import { intVar, optionalString, optionalUrl } from "../../config/env.ts";
+import { intVar, optionalString, optionalUrl, type Settings } from "../../config/env.ts";
 
 export const upstashEnv = {
   UPSTASH_REDIS_REST_URL: optionalUrl(),
@@ -6,8 +6,4 @@ export const upstashEnv = {
   UPSTASH_TIMEOUT_MS: intVar(2000, 50),
 };
 
-export interface UpstashConfig {
-  UPSTASH_REDIS_REST_URL?: string | undefined;
-  UPSTASH_REDIS_REST_TOKEN?: string | undefined;
-  UPSTASH_TIMEOUT_MS: number;
-}
+export type UpstashConfig = Settings<typeof upstashEnv>;

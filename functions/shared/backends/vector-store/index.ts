@@ -1,7 +1,14 @@
-import { enumVar, intVar, optionalString, optionalUrl, stringVar } from "../../config/env.ts";
-import { requireSetting } from "../../config/runtime.ts";
+import {
+  enumVar,
+  intVar,
+  optionalString,
+  optionalUrl,
+  type Settings,
+  stringVar,
+} from "../../config/env.ts";
+import { requireSetting, type RuntimeConfig } from "../../config/runtime.ts";
 import { analyzerEnv } from "../../config/analyzer-env.ts";
-import { type AnalyzerLanguage, createAnalyzer } from "../../domain/analyzer.ts";
+import { createAnalyzer } from "../../domain/analyzer.ts";
 import type { Logger } from "../../runtime/logger.ts";
 import type { VectorStore } from "./vector-store.ts";
 
@@ -17,16 +24,7 @@ export const vectorStoreEnv = {
   ...analyzerEnv,
 };
 
-export interface VectorStoreConfig {
-  VECTOR_STORE: "embedded" | "weaviate";
-  DATA_DIR: string;
-  WEAVIATE_URL?: string | undefined;
-  WEAVIATE_GRPC_URL?: string | undefined;
-  WEAVIATE_API_KEY?: string | undefined;
-  WEAVIATE_COLLECTION: string;
-  WEAVIATE_TIMEOUT_SECONDS: number;
-  TEXT_ANALYZER: AnalyzerLanguage;
-}
+export type VectorStoreConfig = Settings<typeof vectorStoreEnv> & Pick<RuntimeConfig, "DATA_DIR">;
 
 export type StoreWarning = (message: string, error?: unknown) => void;
 
