@@ -7,6 +7,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { otelEsm } from "./otel-esm-plugin.mjs";
+import { pageScript, pageScriptInputs } from "./page-script-plugin.mjs";
 
 export const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
@@ -18,7 +19,7 @@ const common = {
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [otelEsm],
+  plugins: [otelEsm, pageScript],
   metafile: true,
   // The embedded vector store's database: native code (N-API) loaded from node_modules, only when
   // VECTOR_STORE=embedded; apache-arrow must be the very copy LanceDB uses.
@@ -32,7 +33,12 @@ const common = {
 const INPUTS_FILE = "dist/.inputs.json";
 // Inputs esbuild does not see: how it bundles, and which package versions are installed (files
 // under node_modules/ are not checked one by one: package-lock.json changes with them).
-const BUILD_INPUTS = ["scripts/build.mjs", "scripts/otel-esm-plugin.mjs", "package-lock.json"];
+const BUILD_INPUTS = [
+  "scripts/build.mjs",
+  "scripts/otel-esm-plugin.mjs",
+  "scripts/page-script-plugin.mjs",
+  "package-lock.json",
+];
 const CLI_ENTRY = "cli/main.ts";
 const RELAY_ENTRY = "dev/kafka-relay/main.ts";
 
@@ -65,6 +71,7 @@ async function buildAll() {
   ]);
   const sources = results
     .flatMap((r) => Object.keys(r.metafile.inputs))
+    .concat([...pageScriptInputs])
     .filter((path) => !path.startsWith("node_modules/"));
   const files = {};
   for (const path of [...new Set([...BUILD_INPUTS, ...sources])].sort()) {

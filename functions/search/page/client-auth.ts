@@ -1,5 +1,4 @@
-// The page's API key, when the server requires one (API_KEYS). Same rules as client.ts: exported
-// function declarations only, no module constants. The key stays in this tab's sessionStorage
+// The page's API key, when the server requires one (API_KEYS). The key stays in this tab's sessionStorage
 // (gone when the tab closes) and travels only as `Authorization: Bearer`, never in a cookie, so a
 // page on another site can never make this browser send it.
 import { byId, loadNamespaces } from "./client.ts";

@@ -1,5 +1,4 @@
-// Text helpers of the search page's browser script: pure functions, unit-tested in node and
-// served as source text with client.ts (client.ts says which rules that imposes).
+// Text helpers of the search page's browser script: pure functions, unit-tested in node.
 
 export type Segment = { text: string; match?: boolean; citation?: number };
 

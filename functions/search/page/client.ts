@@ -1,7 +1,4 @@
-// The search page's browser script. assets.ts serves these functions' source text (with
-// client-text.ts) as one script, so each must be an exported `function` declaration that uses
-// no module constants and calls the other client functions by their own names (imports unaliased);
-// the browser tests (test/browser) fail when one is broken.
+// The search page in the browser: search, sources, adding documents (bundled by client-script.ts).
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
 import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
 import {

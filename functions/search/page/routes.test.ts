@@ -2,9 +2,6 @@ import assert from "node:assert/strict";
 import { Script } from "node:vm";
 import { describe, it } from "node:test";
 import { tempDir } from "../../../test/support/temp-dir.ts";
-import * as client from "./client.ts";
-import * as clientAuth from "./client-auth.ts";
-import * as clientText from "./client-text.ts";
 import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 
 const TRACE_UI = 'http://localhost:3000/explore?left={"queries":[{"query":"{trace_id}"}]}';
@@ -71,18 +68,6 @@ describe("search page routes", async () => {
       script,
       /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/,
     );
-  });
-
-  it("serves every client function as a standalone function declaration", () => {
-    // assets.ts serialises these with String(fn): arrow functions or constants would not survive.
-    for (const [name, value] of Object.entries({ ...client, ...clientAuth, ...clientText })) {
-      assert.equal(typeof value, "function", `${name} must be a function`);
-      assert.match(
-        String(value),
-        /^(async )?function[\s*]/,
-        `${name} must be a function declaration`,
-      );
-    }
   });
 
   it("keeps search working beside the page", async () => {
