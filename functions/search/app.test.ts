@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { testClient } from "hono/testing";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { ExtractiveAnswerer } from "../shared/backends/answerer/extractive.ts";
@@ -8,7 +9,8 @@ import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
 import { chunkId } from "../shared/domain/ids.ts";
-import { createSearchApp } from "./app.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
+import { createSearchApp, type SearchRequest } from "./app.ts";
 
 describe("search app", async () => {
   const dataDir = await tempDir("search");
@@ -50,12 +52,12 @@ describe("search app", async () => {
     ]);
     await indexState.bumpGeneration(namespace);
   };
-  const search = (body: unknown) =>
-    app.request("/search", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
+  const client = testClient(app);
+  const search = async (json: SearchRequest) => {
+    const response = await client.search.$post({ json });
+    assert.equal(response.status, 200, await response.clone().text());
+    return response.json();
+  };
 
   // What every test may read; a test that changes an index uses a namespace of its own.
   before(async () => {
@@ -64,13 +66,7 @@ describe("search app", async () => {
   });
 
   it("answers from the best source with a citation", async () => {
-    const response = await search({ query: "does knative scale to zero?" });
-    assert.equal(response.status, 200);
-    const body = (await response.json()) as {
-      answer: string;
-      sources: { document_id: string }[];
-      metadata: Record<string, unknown>;
-    };
+    const body = await search({ query: "does knative scale to zero?" });
     assert.equal(body.sources[0]!.document_id, "scaling");
     assert.match(body.answer, /^Extractive answer.*\[1\]/);
     assert.equal(body.metadata.cache_hit, false);
@@ -80,11 +76,7 @@ describe("search app", async () => {
   it("serves a repeated query from the cache until the namespace's index changes", async () => {
     await index("scaling", "Knative scales a revision to zero when there is no traffic.", "cached");
     const query = { query: "does knative scale to zero?", namespace: "cached" };
-    const ask = async () =>
-      (await (await search(query)).json()) as {
-        metadata: { cache_hit: boolean };
-        sources: unknown[];
-      };
+    const ask = () => search(query);
     assert.equal((await ask()).metadata.cache_hit, false);
     const first = embedCalls;
     assert.equal((await ask()).metadata.cache_hit, true);
@@ -97,10 +89,7 @@ describe("search app", async () => {
 
   it("accepts bm25 as an alias of keyword and skips embedding for it", async () => {
     const before = embedCalls;
-    const body = (await (await search({ query: "bananas", mode: "bm25" })).json()) as {
-      metadata: { mode: string };
-      sources: { document_id: string }[];
-    };
+    const body = await search({ query: "bananas", mode: "bm25" });
     assert.equal(body.metadata.mode, "keyword");
     assert.equal(body.sources[0]!.document_id, "bananas");
     assert.equal(embedCalls, before);
@@ -115,10 +104,14 @@ describe("search app", async () => {
       [{ query: "q", mode: "fuzzy" }, "mode"],
       [{ query: "q", namespace: "Bad Name" }, "namespace"],
     ] as const) {
-      const response = await search(body);
+      const response = await app.request("/search", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       assert.equal(response.status, 400, JSON.stringify(body));
-      const problem = (await response.json()) as { error: string; issues: { path: string }[] };
-      assert.equal(problem.issues[0]!.path, field);
+      const problem: Problem = await response.json();
+      assert.equal(problem.issues?.[0]?.path, field);
       assert.match(problem.error, new RegExp(field));
     }
     const notJson = await app.request("/search", {
@@ -130,9 +123,7 @@ describe("search app", async () => {
   });
 
   it("lists namespaces with their document counts", async () => {
-    const body = (await (await app.request("/namespaces")).json()) as {
-      namespaces: { namespace: string }[];
-    };
+    const body = await (await client.namespaces.$get()).json();
     assert.deepEqual(
       body.namespaces.find((n) => n.namespace === "default"),
       { namespace: "default", documents: 2, chunks: 2 },

@@ -21,7 +21,7 @@ import {
 import type { EmbedClient } from "../shared/embed-client.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
-import { parseWith, readJson } from "../shared/runtime/problems.ts";
+import { jsonBody } from "../shared/runtime/json-body.ts";
 import {
   recordCacheLookups,
   recordSearchDuration,
@@ -114,8 +114,11 @@ export function searchRequestSchema(maxQueryChars: number) {
   });
 }
 
+/** What a client sends to POST /search (before defaults apply). */
+export type SearchRequest = z.input<ReturnType<typeof searchRequestSchema>>;
+
 /** search: cache → embed the query → hybrid/vector/keyword search → grounded answer → cache. */
-export function createSearchApp(deps: SearchDependencies): Hono {
+export function createSearchApp(deps: SearchDependencies) {
   const requestSchema = searchRequestSchema(deps.maxQueryChars);
   const app = createFunctionApp({
     logger: deps.logger,
@@ -134,112 +137,120 @@ export function createSearchApp(deps: SearchDependencies): Hono {
   app.use("/search", access.cors);
   app.use("/namespaces", access.cors);
 
-  app.post("/search", auth, async (c) => {
-    const started = performance.now();
-    const request = parseWith(requestSchema, await readJson(c));
-    const { query, namespace, mode, top_k, alpha, chunks_per_document } = request;
-    authorize(c, namespace, "read");
-    const traceId = currentTraceId();
-    // The namespace's generation is part of the key: any indexing change makes old answers unreachable.
-    const generation = await asDependencyError("index-state", () =>
-      deps.indexState.generation(namespace),
-    );
-    const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha, chunks_per_document]))}`;
-    const cached = await cacheGet(cacheKey);
-    if (cached) {
-      recordSearchDuration(mode, (performance.now() - started) / 1000, true);
-      return c.json({
-        ...cached,
+  // Chained, so that the app's type carries its routes (hono/client, testClient).
+  const routes = app
+    .post("/search", auth, jsonBody(requestSchema), async (c) => {
+      const started = performance.now();
+      const { query, namespace, mode, top_k, alpha, chunks_per_document } = c.req.valid("json");
+      authorize(c, namespace, "read");
+      const traceId = currentTraceId();
+      // The namespace's generation is part of the key: any indexing change makes old answers unreachable.
+      const generation = await asDependencyError("index-state", () =>
+        deps.indexState.generation(namespace),
+      );
+      const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha, chunks_per_document]))}`;
+      const cached = await cacheGet(cacheKey);
+      if (cached) {
+        recordSearchDuration(mode, (performance.now() - started) / 1000, true);
+        return c.json(
+          {
+            ...cached,
+            metadata: {
+              ...cached.metadata,
+              cache_hit: true,
+              ...(traceId ? { trace_id: traceId } : {}),
+            },
+          },
+          200,
+        );
+      }
+
+      const vector = mode === "keyword" ? undefined : await embedQuery(query);
+      const sources = await withSpan(
+        "vector_search.query",
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            "db.system": deps.vectorStore.system,
+            "db.operation.name": "search",
+            "search.mode": mode,
+            "search.top_k": top_k,
+            "search.alpha": alpha,
+            "db.namespace": namespace,
+          },
+        },
+        async (span) => {
+          const hits = await asDependencyError("vector-store", () =>
+            deps.vectorStore.search({
+              namespace,
+              mode,
+              text: query,
+              vector,
+              topK: top_k,
+              alpha,
+              chunksPerDocument: chunks_per_document,
+            }),
+          );
+          span.setAttribute("db.response.returned_rows", hits.length);
+          return hits;
+        },
+      );
+      const answer = await withSpan(
+        "llm.rag_completion",
+        {
+          kind: SpanKind.CLIENT,
+          attributes: {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.system": deps.answerer.provider,
+            "gen_ai.request.model": deps.answerer.model,
+          },
+        },
+        async (span) => {
+          const result = await timeGenAiOperation(
+            { operation: "chat", system: deps.answerer.provider, model: deps.answerer.model },
+            () => asDependencyError("llm", () => deps.answerer.answer(query, sources)),
+            (answered) => answered.usage,
+          );
+          span.setAttribute("gen_ai.response.model", result.model);
+          if (result.usage) {
+            span.setAttributes({
+              "gen_ai.usage.input_tokens": result.usage.input_tokens,
+              "gen_ai.usage.output_tokens": result.usage.output_tokens,
+            });
+          }
+          return result;
+        },
+      );
+      const response: SearchResponse = {
+        answer: answer.answer,
+        sources,
         metadata: {
-          ...cached.metadata,
-          cache_hit: true,
-          ...(traceId ? { trace_id: traceId } : {}),
+          namespace,
+          num_sources: sources.length,
+          cache_hit: false,
+          mode,
+          top_k,
+          alpha,
+          answer_kind: answer.kind,
+          model: answer.model,
         },
-      });
-    }
-
-    const vector = mode === "keyword" ? undefined : await embedQuery(query);
-    const sources = await withSpan(
-      "vector_search.query",
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          "db.system": deps.vectorStore.system,
-          "db.operation.name": "search",
-          "search.mode": mode,
-          "search.top_k": top_k,
-          "search.alpha": alpha,
-          "db.namespace": namespace,
+      };
+      await cacheSet(cacheKey, response);
+      recordSearchDuration(mode, (performance.now() - started) / 1000, false);
+      return c.json(
+        {
+          ...response,
+          metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) },
         },
-      },
-      async (span) => {
-        const hits = await asDependencyError("vector-store", () =>
-          deps.vectorStore.search({
-            namespace,
-            mode,
-            text: query,
-            vector,
-            topK: top_k,
-            alpha,
-            chunksPerDocument: chunks_per_document,
-          }),
-        );
-        span.setAttribute("db.response.returned_rows", hits.length);
-        return hits;
-      },
-    );
-    const answer = await withSpan(
-      "llm.rag_completion",
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          "gen_ai.operation.name": "chat",
-          "gen_ai.system": deps.answerer.provider,
-          "gen_ai.request.model": deps.answerer.model,
-        },
-      },
-      async (span) => {
-        const result = await timeGenAiOperation(
-          { operation: "chat", system: deps.answerer.provider, model: deps.answerer.model },
-          () => asDependencyError("llm", () => deps.answerer.answer(query, sources)),
-          (answered) => answered.usage,
-        );
-        span.setAttribute("gen_ai.response.model", result.model);
-        if (result.usage) {
-          span.setAttributes({
-            "gen_ai.usage.input_tokens": result.usage.input_tokens,
-            "gen_ai.usage.output_tokens": result.usage.output_tokens,
-          });
-        }
-        return result;
-      },
-    );
-    const response: SearchResponse = {
-      answer: answer.answer,
-      sources,
-      metadata: {
-        namespace,
-        num_sources: sources.length,
-        cache_hit: false,
-        mode,
-        top_k,
-        alpha,
-        answer_kind: answer.kind,
-        model: answer.model,
-      },
-    };
-    await cacheSet(cacheKey, response);
-    recordSearchDuration(mode, (performance.now() - started) / 1000, false);
-    return c.json({
-      ...response,
-      metadata: { ...response.metadata, ...(traceId ? { trace_id: traceId } : {}) },
+        200,
+      );
+    })
+    .get("/namespaces", auth, async (c) => {
+      const namespaces = await asDependencyError("vector-store", () =>
+        deps.vectorStore.namespaces(),
+      );
+      return c.json({ namespaces: readableBy(c, namespaces) }, 200);
     });
-  });
-
-  app.get("/namespaces", auth, async (c) => {
-    const namespaces = await asDependencyError("vector-store", () => deps.vectorStore.namespaces());
-    return c.json({ namespaces: readableBy(c, namespaces) });
-  });
 
   deps.extension?.mount(app, access);
 
@@ -277,5 +288,7 @@ export function createSearchApp(deps: SearchDependencies): Hono {
     );
   }
 
-  return app;
+  return routes;
 }
+
+export type SearchApp = ReturnType<typeof createSearchApp>;

@@ -8,6 +8,7 @@ import { MemoryCache } from "../shared/backends/cache/memory.ts";
 import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
 import { createSearchApp } from "./app.ts";
 
 // The documented limit is 2048 characters of query, however the JSON on the wire spells them.
@@ -48,7 +49,8 @@ describe("search request limits", async () => {
     ]) {
       const response = await post(body);
       assert.equal(response.status, 400);
-      assert.match(((await response.json()) as { error: string }).error, /at most 2048 characters/);
+      const problem: Problem = await response.json();
+      assert.match(problem.error, /at most 2048 characters/);
     }
   });
 
@@ -60,10 +62,8 @@ describe("search request limits", async () => {
     ]) {
       const response = await post(JSON.stringify({ query: "scaling" }), type);
       assert.equal(response.status, 415, type);
-      assert.match(
-        ((await response.json()) as { error: string }).error,
-        new RegExp(type.replace("+", "\\+")),
-      );
+      const problem: Problem = await response.json();
+      assert.match(problem.error, new RegExp(type.replace("+", "\\+")));
     }
   });
 });

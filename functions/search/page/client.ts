@@ -1,5 +1,7 @@
 // The search page in the browser: search, sources, adding documents (bundled by client-script.ts).
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
+import type { SearchHit } from "../../shared/domain/chunk.ts";
+import type { SearchResponse } from "../app.ts";
 import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
 import {
   errorMessage,
@@ -10,26 +12,6 @@ import {
   splitCitations,
   traceHref,
 } from "./client-text.ts";
-
-interface Hit {
-  document_id: string;
-  chunk_index: number;
-  content: string;
-  score: number;
-  metadata: { title?: string; source?: string; type?: string };
-}
-interface SearchResult {
-  answer: string;
-  sources: Hit[];
-  metadata: {
-    namespace: string;
-    cache_hit: boolean;
-    mode: string;
-    top_k: number;
-    model: string;
-    trace_id?: string;
-  };
-}
 
 export function el(tag: string, className?: string, text?: string): HTMLElement {
   const node = document.createElement(tag);
@@ -142,9 +124,9 @@ export async function runSearch(): Promise<void> {
     });
     const latency = Math.round(performance.now() - started);
     status.className = "status";
-    const count = (body as SearchResult).sources.length;
+    const count = (body as SearchResponse).sources.length;
     status.textContent = `${count} ${count === 1 ? "source" : "sources"} in ${latency} ms`;
-    results.replaceChildren(...renderResult(body as SearchResult, query, latency));
+    results.replaceChildren(...renderResult(body as SearchResponse, query, latency));
   } catch (error) {
     status.className = "status error";
     status.textContent = "";
@@ -155,7 +137,11 @@ export async function runSearch(): Promise<void> {
   }
 }
 
-export function renderResult(result: SearchResult, query: string, latency: number): HTMLElement[] {
+export function renderResult(
+  result: SearchResponse,
+  query: string,
+  latency: number,
+): HTMLElement[] {
   const terms = queryTerms(query);
   const answer = el("section", "card answer");
   answer.append(el("h2", "", "Answer"));
@@ -186,7 +172,7 @@ export function renderResult(result: SearchResult, query: string, latency: numbe
   return [answer, el("h2", "sources-heading", "Sources"), list];
 }
 
-export function renderMeta(result: SearchResult, latency: number): HTMLElement {
+export function renderMeta(result: SearchResponse, latency: number): HTMLElement {
   const meta = el("p", "meta");
   const m = result.metadata;
   const items = [`${m.mode}`, `top ${m.top_k}`, `${latency} ms`, m.model];
@@ -207,7 +193,7 @@ export function renderMeta(result: SearchResult, latency: number): HTMLElement {
   return meta;
 }
 
-export function renderSource(hit: Hit, n: number, terms: string[]): HTMLElement {
+export function renderSource(hit: SearchHit, n: number, terms: string[]): HTMLElement {
   const item = el("li", "card source");
   item.id = `source-${n}`;
   item.tabIndex = -1;
@@ -297,7 +283,7 @@ export async function waitUntilSearchable(
         method: "POST",
         body: JSON.stringify({ query, namespace, mode: "keyword", top_k: 50 }),
       });
-      if ((body as SearchResult).sources.some((s) => s.document_id === documentId)) return;
+      if ((body as SearchResponse).sources.some((s) => s.document_id === documentId)) return;
     } catch (error) {
       lastError = ` (last error: ${(error as Error).message})`;
     }

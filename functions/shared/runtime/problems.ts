@@ -4,13 +4,22 @@ import type * as z from "zod";
 import { DependencyError, DependencyRejected } from "./dependency-error.ts";
 import { currentTraceId } from "../telemetry/spans.ts";
 
+/** Every error response's body: the caller's mistakes carry `issues`, dependencies' failures the rest. */
+export interface Problem {
+  error: string;
+  issues?: { path: string; message: string }[];
+  dependency?: string;
+  retryable?: boolean;
+  trace_id?: string;
+}
+
 /** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */
 export class HttpProblem extends Error {
   override name = "HttpProblem";
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
-    readonly issues?: { path: string; message: string }[],
+    readonly issues?: Problem["issues"],
   ) {
     super(message);
   }
