@@ -1,3 +1,4 @@
+import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
 import { fetchComingBack } from "../retry-after.ts";
 import { apiKeyHeader } from "../api-key.ts";
 
@@ -10,21 +11,10 @@ export interface SearchOptions {
   json: boolean;
 }
 
-interface SearchResult {
-  answer: string;
-  sources: {
-    document_id: string;
-    score: number;
-    content: string;
-    metadata: Record<string, string>;
-  }[];
-  metadata: { mode: string; cache_hit: boolean; trace_id?: string; answer_kind: string };
-}
-
 /** Prints the answer, the sources with their scores, and the trace id. */
 export async function search(query: string, options: SearchOptions): Promise<void> {
   const started = performance.now();
-  const body = await call<SearchResult>(options, "/search", {
+  const body = await call<SearchResponse>(options, "/search", {
     method: "POST",
     body: JSON.stringify({
       query,
@@ -59,11 +49,7 @@ export async function search(query: string, options: SearchOptions): Promise<voi
 
 /** Why nothing matched when the namespace itself is empty: it names the namespaces that have documents. */
 async function namespaceHint(options: SearchOptions): Promise<string> {
-  const { namespaces } = await call<{ namespaces: { namespace: string; documents: number }[] }>(
-    options,
-    "/namespaces",
-    { method: "GET" },
-  );
+  const { namespaces } = await call<NamespacesResponse>(options, "/namespaces", { method: "GET" });
   const names = namespaces.filter((n) => n.documents > 0).map((n) => n.namespace);
   if (names.includes(options.namespace))
     return `Namespace "${options.namespace}" has documents, but none matches this query.`;

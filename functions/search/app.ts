@@ -3,7 +3,7 @@ import * as z from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
-import type { VectorStore } from "../shared/backends/vector-store/index.ts";
+import type { NamespaceStats, VectorStore } from "../shared/backends/vector-store/index.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import {
   accessControl,
@@ -66,6 +66,11 @@ export interface SearchResponse {
     model: string;
     trace_id?: string;
   };
+}
+
+/** GET /namespaces: the namespaces the caller may read, with their sizes. */
+export interface NamespacesResponse {
+  namespaces: NamespaceStats[];
 }
 
 /**
@@ -249,7 +254,8 @@ export function createSearchApp(deps: SearchDependencies) {
       const namespaces = await asDependencyError("vector-store", () =>
         deps.vectorStore.namespaces(),
       );
-      return c.json({ namespaces: readableBy(c, namespaces) }, 200);
+      const body: NamespacesResponse = { namespaces: readableBy(c, namespaces) };
+      return c.json(body, 200);
     });
 
   deps.extension?.mount(app, access);

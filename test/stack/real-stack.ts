@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -30,12 +31,6 @@ export interface RealStackOptions {
   persistentS3?: boolean;
 }
 
-export interface SearchResult {
-  answer: string;
-  sources: { document_id: string; score: number }[];
-  metadata: { cache_hit: boolean; mode: string; answer_kind: string; model: string };
-}
-
 /** The real servers, the four bundles on them as four processes, and the dev relay as the KafkaSource. */
 export interface RealStack {
   kafka: KafkaServer;
@@ -50,7 +45,7 @@ export interface RealStack {
   logs: string[];
   postJson(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   ingest(body: unknown): Promise<{ document_id: string; duplicate: boolean }>;
-  search(body: Record<string, unknown>): Promise<SearchResult>;
+  search(body: Record<string, unknown>): Promise<SearchResponse>;
   namespaceStats(
     namespace: string,
   ): Promise<{ namespace: string; documents: number; chunks: number } | undefined>;
@@ -152,7 +147,7 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
     const search = async (body: Record<string, unknown>) => {
       const response = await postJson(`${functions.urls.search}/search`, body);
       assert.equal(response.status, 200, await response.clone().text());
-      return (await response.json()) as SearchResult;
+      return (await response.json()) as SearchResponse;
     };
     return {
       kafka,
@@ -174,7 +169,7 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
       async namespaceStats(namespace) {
         const { namespaces } = (await (
           await fetch(`${functions.urls.search}/namespaces`)
-        ).json()) as { namespaces: { namespace: string; documents: number; chunks: number }[] };
+        ).json()) as NamespacesResponse;
         return namespaces.find((n) => n.namespace === namespace);
       },
       searchable: (documentId, namespace, query, timeoutMs = 30_000) =>
