@@ -3,6 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { connect } from "@lancedb/lancedb";
 import type { EmbeddedChunk } from "../../domain/chunk.ts";
 import { chunkId } from "../../domain/ids.ts";
 import { HashingEmbedder } from "../embedder/hashing.ts";
@@ -106,5 +107,23 @@ describe("EmbeddedVectorStore under concurrent writes in one process", async () 
     assert.deepEqual(warnings, []);
     assert.deepEqual(await store.namespaces(), [{ namespace: "ns", documents: 24, chunks: 24 }]);
     await store.close();
+  });
+
+  it("writes concurrent replacements in shared commits", async () => {
+    const shared = await mkdtemp(join(tmpdir(), "vectors-"));
+    after(() => rm(shared, { recursive: true, force: true }));
+    const store = new EmbeddedVectorStore(shared);
+    const ids = Array.from({ length: 24 }, (_, i) => `doc-${i}`);
+    await Promise.all(
+      ids.map((id) => store.replaceDocument("ns", id, [chunk(id, 0, `event ${id} arrives`)])),
+    );
+    assert.deepEqual(await store.namespaces(), [{ namespace: "ns", documents: 24, chunks: 24 }]);
+    await store.close();
+    // One commit each would make 24 or more versions (measured: 31); the first write goes
+    // alone and the other 23 in the next, plus creation and folds.
+    const db = await connect(join(shared, "lancedb"));
+    const versions = (await (await db.openTable("chunks_ns")).listVersions()).length;
+    db.close();
+    assert.ok(versions <= 8, `${versions} versions of the chunks table for 24 writes`);
   });
 });

@@ -4,6 +4,7 @@ import { type Connection, connect, Index } from "@lancedb/lancedb";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { NAMESPACE_PATTERN } from "../../domain/document.ts";
+import { WriteBatcher } from "../../runtime/write-batcher.ts";
 import {
   CHUNKS_PREFIX,
   createNamespace,
@@ -15,6 +16,11 @@ import {
 } from "./lance-tables.ts";
 import { NamespaceSearch } from "./search-index.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
+
+interface Replacement {
+  documentId: string;
+  chunks: readonly EmbeddedChunk[];
+}
 
 /** Unindexed documents, as a share of the indexed ones, that make the next write update the index. */
 const UNINDEXED_SHARE = 0.1;
@@ -46,6 +52,7 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Namespaces being folded by this process: concurrent writes skip the fold instead of racing it. */
   private readonly folding = new Set<string>();
   private readonly creating = new Map<string, Promise<NamespaceTables>>();
+  private readonly batchers = new Map<string, WriteBatcher<Replacement>>();
 
   constructor(
     dataDir: string,
@@ -55,22 +62,25 @@ export class EmbeddedVectorStore implements VectorStore {
     this.root = resolve(dataDir);
   }
 
-  async replaceDocument(
-    namespace: string,
-    documentId: string,
-    chunks: EmbeddedChunk[],
-  ): Promise<void> {
-    await this.replaceDocuments(namespace, [{ documentId, chunks }]);
+  /**
+   * Concurrent replacements in one namespace share commits (WriteBatcher): a commit costs about
+   * the same for one document as for many, and concurrent commits to one table conflict.
+   */
+  replaceDocument(namespace: string, documentId: string, chunks: EmbeddedChunk[]): Promise<void> {
+    let batcher = this.batchers.get(namespace);
+    if (!batcher) {
+      batcher = new WriteBatcher((replacements) => this.replaceDocuments(namespace, replacements));
+      this.batchers.set(namespace, batcher);
+    }
+    return batcher.add({ documentId, chunks });
   }
 
-  /** replaceDocument for many documents in two commits (bulk loads: eval, benches). */
-  async replaceDocuments(
-    namespace: string,
-    replacements: readonly { documentId: string; chunks: readonly EmbeddedChunk[] }[],
-  ): Promise<void> {
-    const emptied = replacements.filter((r) => r.chunks.length === 0);
+  /** replaceDocument for many documents in two commits; of one document listed twice, the last wins. */
+  async replaceDocuments(namespace: string, replacements: readonly Replacement[]): Promise<void> {
+    const latest = [...new Map(replacements.map((r) => [r.documentId, r])).values()];
+    const emptied = latest.filter((r) => r.chunks.length === 0);
     for (const { documentId } of emptied) await this.deleteDocument(namespace, documentId);
-    const written = replacements.filter((r) => r.chunks.length > 0);
+    const written = latest.filter((r) => r.chunks.length > 0);
     if (written.length === 0) return;
     const rows = written.map((r) => toRows(r.chunks, this.analyzer));
     const tables = await this.writableNamespace(namespace, rows[0]!.chunkRows[0]!.vector.length);
