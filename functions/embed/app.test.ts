@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { testClient } from "hono/testing";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { MemoryCache } from "../shared/backends/cache/memory.ts";
 import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
 import { createEmbedApp } from "./app.ts";
 
 describe("embed request limits", () => {
@@ -24,31 +26,31 @@ describe("embed request limits", () => {
     for (const path of ["/embed", "/v1/embeddings"]) {
       const response = await post(path, JSON.stringify({ input }));
       assert.equal(response.status, 413, path);
-      assert.match(
-        ((await response.json()) as { error: string }).error,
-        /1200000 characters in all; at most 1000000/,
-      );
+      const problem: Problem = await response.json();
+      assert.match(problem.error, /1200000 characters in all; at most 1000000/);
     }
   });
 
   it("refuses a body far over the budget with 413 without parsing it", async () => {
     const response = await post("/embed", `{"input": ["${"x".repeat(8 * 1024 * 1024)}`);
     assert.equal(response.status, 413);
-    assert.match(((await response.json()) as { error: string }).error, /larger than \d+ bytes/);
+    const problem: Problem = await response.json();
+    assert.match(problem.error, /larger than \d+ bytes/);
   });
 
   it("embeds a request at the budget", async () => {
     const input = Array.from({ length: 40 }, () => "y ".repeat(12_500));
-    const response = await post("/embed", JSON.stringify({ input }));
+    const response = await testClient(app).embed.$post({ json: { input } });
     assert.equal(response.status, 200);
-    assert.equal(((await response.json()) as { embeddings: unknown[] }).embeddings.length, 40);
+    assert.equal((await response.json()).embeddings.length, 40);
   });
 
   it("answers 415 naming the content type for a body that is not JSON", async () => {
     for (const path of ["/embed", "/v1/embeddings"]) {
       const response = await post(path, JSON.stringify({ input: "hello" }), "text/plain");
       assert.equal(response.status, 415, path);
-      assert.match(((await response.json()) as { error: string }).error, /text\/plain/);
+      const problem: Problem = await response.json();
+      assert.match(problem.error, /text\/plain/);
     }
   });
 });

@@ -1,12 +1,13 @@
-import type { Hono } from "hono";
 import * as z from "zod";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
+import type { EmbedResponse } from "../shared/embed-client.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import { JSON_ESCAPE_BYTES, sha256Hex } from "../shared/domain/document.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
-import { HttpProblem, parseWith, readJson } from "../shared/runtime/problems.ts";
+import { jsonBody } from "../shared/runtime/json-body.ts";
+import { HttpProblem } from "../shared/runtime/problems.ts";
 import { recordCacheLookups, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { withSpan } from "../shared/telemetry/spans.ts";
 
@@ -41,7 +42,7 @@ const openAiRequestSchema = z.object({
 });
 
 /** embed: texts in, vectors out, with a per-text cache keyed by model, dimensions and content. */
-export function createEmbedApp(deps: EmbedDependencies): Hono {
+export function createEmbedApp(deps: EmbedDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     // Counted in characters, however the JSON escapes them; each input adds its quotes and comma.
@@ -52,38 +53,47 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
   });
   const { embedder } = deps;
 
-  app.post("/embed", async (c) => {
-    const { input } = parseWith(embedRequestSchema, await readJson(c));
-    const texts = validateTexts(input);
-    const { embeddings, cached } = await embedWithCache(texts);
-    return c.json({ model: embedder.model, dimensions: embedder.dimensions, embeddings, cached });
-  });
-
-  app.post("/v1/embeddings", async (c) => {
-    const request = parseWith(openAiRequestSchema, await readJson(c));
-    if (request.dimensions !== undefined && request.dimensions !== embedder.dimensions) {
-      throw new HttpProblem(
-        400,
-        `dimensions: this server embeds with ${embedder.dimensions} dimensions, not ${request.dimensions}`,
+  // Chained, so that the app's type carries its routes (hono/client, testClient).
+  const routes = app
+    .post("/embed", jsonBody(embedRequestSchema), async (c) => {
+      const texts = validateTexts(c.req.valid("json").input);
+      const { embeddings, cached } = await embedWithCache(texts);
+      const body: EmbedResponse = {
+        model: embedder.model,
+        dimensions: embedder.dimensions,
+        embeddings,
+        cached,
+      };
+      return c.json(body, 200);
+    })
+    .post("/v1/embeddings", jsonBody(openAiRequestSchema), async (c) => {
+      const request = c.req.valid("json");
+      if (request.dimensions !== undefined && request.dimensions !== embedder.dimensions) {
+        throw new HttpProblem(
+          400,
+          `dimensions: this server embeds with ${embedder.dimensions} dimensions, not ${request.dimensions}`,
+        );
+      }
+      const texts = validateTexts(request.input);
+      const { embeddings } = await embedWithCache(texts);
+      const tokens = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
+      return c.json(
+        {
+          object: "list",
+          model: embedder.model,
+          data: embeddings.map((embedding, index) => ({
+            object: "embedding",
+            index,
+            embedding:
+              request.encoding_format === "base64"
+                ? Buffer.from(new Float32Array(embedding).buffer).toString("base64")
+                : embedding,
+          })),
+          usage: { prompt_tokens: tokens, total_tokens: tokens },
+        },
+        200,
       );
-    }
-    const texts = validateTexts(request.input);
-    const { embeddings } = await embedWithCache(texts);
-    const tokens = texts.reduce((sum, t) => sum + Math.ceil(t.length / 4), 0);
-    return c.json({
-      object: "list",
-      model: embedder.model,
-      data: embeddings.map((embedding, index) => ({
-        object: "embedding",
-        index,
-        embedding:
-          request.encoding_format === "base64"
-            ? Buffer.from(new Float32Array(embedding).buffer).toString("base64")
-            : embedding,
-      })),
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
     });
-  });
 
   function validateTexts(input: string | string[]): string[] {
     const texts = typeof input === "string" ? [input] : input;
@@ -159,5 +169,7 @@ export function createEmbedApp(deps: EmbedDependencies): Hono {
     return { embeddings: embeddings as number[][], cached: texts.length - missing.length };
   }
 
-  return app;
+  return routes;
 }
+
+export type EmbedApp = ReturnType<typeof createEmbedApp>;
