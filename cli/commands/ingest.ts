@@ -1,3 +1,4 @@
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import cliProgress from "cli-progress";
@@ -109,17 +110,12 @@ function printSummary(result: IngestResult): void {
   for (const failure of result.failed) console.error(`  ${failure.path}: ${failure.error}`);
 }
 
-interface Accepted {
-  document_id: string;
-  duplicate: boolean;
-}
-
 async function postDocument(
   options: IngestOptions,
   text: string,
   metadata: Record<string, string>,
   path: string | undefined,
-): Promise<Accepted> {
+): Promise<IngestAccepted> {
   const response = await fetchComingBack(
     new URL("/ingest", options.ingestUrl),
     {
@@ -133,7 +129,7 @@ async function postDocument(
     },
     options.retry,
   );
-  const body = (await response.json()) as Accepted & { error?: string };
+  const body = (await response.json()) as IngestAccepted & { error?: string };
   if (!response.ok)
     throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
   return body;

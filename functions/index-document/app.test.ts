@@ -3,7 +3,8 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { waitFor } from "../../test/support/wait-for.ts";
-import { inProcessPipeline, type Accepted } from "../../test/support/in-process-pipeline.ts";
+import { inProcessPipeline } from "../../test/support/in-process-pipeline.ts";
+import type { IngestAccepted } from "../ingest/app.ts";
 import { sha256Hex } from "../shared/domain/document.ts";
 
 // Each case: ingest submissions, then hand their recorded events to index-document in the order
@@ -11,7 +12,7 @@ import { sha256Hex } from "../shared/domain/document.ts";
 describe("index-document serves the last accepted version of every document", async () => {
   const pipeline = await inProcessPipeline("index-document");
   after(() => pipeline.close());
-  const eventOf = async (accepted: Accepted) =>
+  const eventOf = async (accepted: IngestAccepted) =>
     waitFor(`the event of ${accepted.document_id}`, () => {
       try {
         return pipeline.eventOf(accepted);
@@ -19,7 +20,7 @@ describe("index-document serves the last accepted version of every document", as
         return undefined;
       }
     });
-  const deliver = async (accepted: Accepted) => pipeline.deliver(await eventOf(accepted));
+  const deliver = async (accepted: IngestAccepted) => pipeline.deliver(await eventOf(accepted));
 
   it("indexes an old content again when it comes back after a newer one (A: v1, v2, v1)", async () => {
     for (const text of ["marker first content", "marker second content", "marker first content"]) {
@@ -57,7 +58,7 @@ describe("index-document serves the last accepted version of every document", as
   });
 
   it("ends with the newest of many versions whatever the delivery order, and older or repeated events change nothing", async () => {
-    const versions: Accepted[] = [];
+    const versions: IngestAccepted[] = [];
     for (let i = 0; i < 12; i++)
       versions.push(
         await pipeline.ingest({ id: "D", namespace: "d", text: `marker version ${i % 3}` }),

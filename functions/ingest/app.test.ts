@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { testClient } from "hono/testing";
+import type * as z from "zod";
 import { startEventSink } from "../../test/support/event-sink.ts";
 import { waitFor } from "../../test/support/wait-for.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
@@ -7,8 +9,9 @@ import { tempDir } from "../../test/support/temp-dir.ts";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
-import { documentKey } from "../shared/domain/document.ts";
-import { createIngestApp } from "./app.ts";
+import { documentKey, type documentSubmissionSchema } from "../shared/domain/document.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
+import { createIngestApp, type IngestAccepted } from "./app.ts";
 
 describe("ingest app", async () => {
   const dataDir = await tempDir("ingest");
@@ -32,20 +35,25 @@ describe("ingest app", async () => {
     body: string,
     headers: Record<string, string> = { "content-type": "application/json" },
   ) => app.request(path, { method: "POST", headers, body });
+  const client = testClient(app);
+  /** POST /ingest with a JSON submission; it must be accepted. */
+  const submitJson = async (
+    json: z.input<typeof documentSubmissionSchema>,
+    headers?: Record<string, string>,
+  ) => {
+    const response = await client.ingest.$post({ json }, { headers });
+    assert.equal(response.status, 202, await response.clone().text());
+    return response.json();
+  };
 
   it("stores the document, publishes a claim-check event in binary mode and answers 202", async () => {
-    const response = await post(
-      "/ingest",
-      JSON.stringify({
-        text: "Hello Knative",
-        metadata: { title: "Hi" },
-        namespace: "docs",
-        id: "doc-1",
-      }),
-    );
-    assert.equal(response.status, 202);
-    const accepted = (await response.json()) as Record<string, unknown>;
-    const version = accepted.version as number;
+    const accepted = await submitJson({
+      text: "Hello Knative",
+      metadata: { title: "Hi" },
+      namespace: "docs",
+      id: "doc-1",
+    });
+    const { version } = accepted;
     assert.ok(Number.isSafeInteger(version) && version > 0);
     assert.deepEqual(accepted, {
       document_id: "doc-1",
@@ -57,7 +65,7 @@ describe("ingest app", async () => {
       namespace: "docs",
     });
     const stored = JSON.parse(
-      Buffer.from((await objectStore.get(accepted.key as string))!).toString(),
+      Buffer.from((await objectStore.get(accepted.key))!).toString(),
     ) as Record<string, unknown>;
     assert.equal(stored.text, "Hello Knative");
     const delivery = await waitFor("the event", () => sink.received[0]);
@@ -84,19 +92,15 @@ describe("ingest app", async () => {
   });
 
   it("treats the same id and content as a duplicate with no second event", async () => {
-    const submit = async () => {
-      const response = await post(
-        "/ingest",
-        JSON.stringify({
+    const submit = async () =>
+      (
+        await submitJson({
           text: "Hello again",
           metadata: { title: "Hi" },
           namespace: "docs",
           id: "dup-1",
-        }),
-      );
-      assert.equal(response.status, 202);
-      return ((await response.json()) as { duplicate: boolean }).duplicate;
-    };
+        })
+      ).duplicate;
     assert.equal(await submit(), false);
     // A publish is in the spool before ingest answers: an empty spool means every event was delivered.
     const delivered = () => publisher.backlog() === 0;
@@ -108,14 +112,8 @@ describe("ingest app", async () => {
   });
 
   it("gives every new content of an id a higher version, a return to an old content and new metadata included", async () => {
-    const submit = async (text: string, metadata: Record<string, string> = {}) => {
-      const response = await post(
-        "/ingest",
-        JSON.stringify({ text, metadata, namespace: "versions", id: "A" }),
-      );
-      assert.equal(response.status, 202);
-      return (await response.json()) as { version: number; duplicate: boolean; key: string };
-    };
+    const submit = (text: string, metadata: Record<string, string> = {}) =>
+      submitJson({ text, metadata, namespace: "versions", id: "A" });
     const v1 = await submit("first text");
     const v2 = await submit("second text");
     const v3 = await submit("first text");
@@ -144,12 +142,7 @@ describe("ingest app", async () => {
     } finally {
       sink.respondWith(202);
     }
-    const again = (await (
-      await post(
-        "/ingest",
-        JSON.stringify({ text: "Refused once", namespace: "dead", id: "refused" }),
-      )
-    ).json()) as { duplicate: boolean };
+    const again = await submitJson({ text: "Refused once", namespace: "dead", id: "refused" });
     assert.equal(again.duplicate, false);
     await waitFor("the new event", () =>
       sink.received.find((r) => r.headers["ce-subject"] === "refused"),
@@ -159,15 +152,8 @@ describe("ingest app", async () => {
   it("publishes one event for many concurrent identical submissions", async () => {
     const before = sink.received.length;
     const answers = await Promise.all(
-      Array.from(
-        { length: 20 },
-        async () =>
-          (
-            await post(
-              "/ingest",
-              JSON.stringify({ text: "Same again", namespace: "burst", id: "same" }),
-            )
-          ).json() as Promise<{ duplicate: boolean }>,
+      Array.from({ length: 20 }, () =>
+        submitJson({ text: "Same again", namespace: "burst", id: "same" }),
       ),
     );
     assert.equal(answers.filter((a) => !a.duplicate).length, 1);
@@ -177,13 +163,9 @@ describe("ingest app", async () => {
   });
 
   it("maps an Idempotency-Key to one document id", async () => {
-    const send = () =>
-      post("/ingest", JSON.stringify({ text: "Once only" }), {
-        "content-type": "application/json",
-        "idempotency-key": "key-42",
-      });
-    const first = (await (await send()).json()) as { document_id: string; duplicate: boolean };
-    const second = (await (await send()).json()) as { document_id: string; duplicate: boolean };
+    const send = () => submitJson({ text: "Once only" }, { "idempotency-key": "key-42" });
+    const first = await send();
+    const second = await send();
     assert.equal(first.document_id, second.document_id);
     assert.deepEqual([first.duplicate, second.duplicate], [false, true]);
   });
@@ -193,7 +175,7 @@ describe("ingest app", async () => {
       "content-type": "text/markdown",
     });
     assert.equal(response.status, 202);
-    const { key } = (await response.json()) as { key: string };
+    const { key }: IngestAccepted = await response.json();
     const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
       metadata: Record<string, string>;
     };
@@ -209,12 +191,10 @@ describe("ingest app", async () => {
       datacontenttype: "application/json",
       data: { text: "From an event" },
     });
-    const first = (await (
-      await post("/", structured, { "content-type": "application/cloudevents+json" })
-    ).json()) as { document_id: string; duplicate: boolean };
-    const again = (await (
-      await post("/", structured, { "content-type": "application/cloudevents+json" })
-    ).json()) as { document_id: string; duplicate: boolean };
+    const sendStructured = async (): Promise<IngestAccepted> =>
+      (await post("/", structured, { "content-type": "application/cloudevents+json" })).json();
+    const first = await sendStructured();
+    const again = await sendStructured();
     assert.equal(first.document_id, again.document_id);
     assert.equal(again.duplicate, true);
     const binary = await post("/", JSON.stringify({ text: "Binary event", namespace: "events" }), {
@@ -225,7 +205,8 @@ describe("ingest app", async () => {
       "ce-type": "rag.document.submitted",
     });
     assert.equal(binary.status, 202);
-    assert.equal(((await binary.json()) as { namespace: string }).namespace, "events");
+    const accepted: IngestAccepted = await binary.json();
+    assert.equal(accepted.namespace, "events");
   });
 
   it("rejects bad input with a 4xx JSON body naming the problem", async () => {
@@ -306,7 +287,8 @@ describe("ingest app", async () => {
     for (const [path, body, headers, status, message] of cases) {
       const response = await post(path, body, headers);
       assert.equal(response.status, status, `${path} ${body.slice(0, 40)}`);
-      assert.match(((await response.json()) as { error: string }).error, message);
+      const problem: Problem = await response.json();
+      assert.match(problem.error, message);
     }
   });
 });
@@ -344,12 +326,8 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
     logger: silentLogger,
     maxDocumentBytes: 1000,
   });
-  const ingest = (text: string, id: string) =>
-    app.request("/ingest", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ text, id }),
-    });
+  const client = testClient(app);
+  const ingest = (text: string, id: string) => client.ingest.$post({ json: { text, id } });
   const eventsOf = (id: string) => sink.received.filter((r) => r.headers["ce-subject"] === id);
 
   it("answers 503 + Retry-After, and the resubmit publishes the same event (same id, same key) again", async () => {
@@ -359,7 +337,7 @@ describe("ingest when the publish's acknowledgement is lost", async () => {
     assert.ok(Number(failed.headers.get("retry-after")) > 0);
     const retried = await ingest("version one", "lost-ack");
     assert.equal(retried.status, 202);
-    assert.equal(((await retried.json()) as { duplicate: boolean }).duplicate, false);
+    assert.equal((await retried.json()).duplicate, false);
     const [first, second] = await waitFor("both deliveries", () =>
       eventsOf("lost-ack").length >= 2 ? eventsOf("lost-ack") : undefined,
     );

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { CloudEvent } from "cloudevents";
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context, Env, MiddlewareHandler, TypedResponse } from "hono";
+import type { BlankInput } from "hono/types";
 import * as z from "zod";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
@@ -87,7 +88,7 @@ const rawTextQuerySchema = z.object({
 });
 
 /** ingest: store the raw document, publish a `rag.document.stored` claim-check event, answer 202. */
-export function createIngestApp(deps: IngestDependencies): Hono {
+export function createIngestApp(deps: IngestDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     // Counted in bytes of text, however the JSON escapes them; a structured event adds its attributes.
@@ -106,23 +107,25 @@ export function createIngestApp(deps: IngestDependencies): Hono {
   const guards = [access.browserWrite(), access.authenticate, shedWhenBacklogged(deps)] as const;
   app.use("/ingest", access.cors);
   app.use("/", access.cors);
-  app.post("/ingest", ...guards, async (c) =>
-    c.json(await accept(c, await submissionFromRequest(c)), 202),
-  );
-  app.post("/", ...guards, async (c) => {
-    if (!isCloudEventRequest(c))
-      return c.json(await accept(c, await submissionFromRequest(c)), 202);
-    const event = await receiveCloudEvent(c);
-    if (event.type !== EVENT_TYPE.documentSubmitted) {
-      throw new HttpProblem(
-        400,
-        `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentSubmitted}"`,
-      );
-    }
-    const submission = parseWith(documentSubmissionSchema, eventData(event), "CloudEvent data");
-    // A resent event (same source + id) is the same submission, by the CloudEvents uniqueness rule.
-    return c.json(await accept(c, submission, `cloudevent:${event.source}:${event.id}`), 202);
-  });
+  // Chained, so that the app's type carries its routes (hono/client, testClient).
+  const routes = app
+    .post("/ingest", ...guards, async (c) =>
+      c.json(await accept(c, await submissionFromRequest(c)), 202),
+    )
+    .post("/", ...guards, async (c) => {
+      if (!isCloudEventRequest(c))
+        return c.json(await accept(c, await submissionFromRequest(c)), 202);
+      const event = await receiveCloudEvent(c);
+      if (event.type !== EVENT_TYPE.documentSubmitted) {
+        throw new HttpProblem(
+          400,
+          `unsupported CloudEvent type "${event.type}"; expected "${EVENT_TYPE.documentSubmitted}"`,
+        );
+      }
+      const submission = parseWith(documentSubmissionSchema, eventData(event), "CloudEvent data");
+      // A resent event (same source + id) is the same submission, by the CloudEvents uniqueness rule.
+      return c.json(await accept(c, submission, `cloudevent:${event.source}:${event.id}`), 202);
+    });
 
   async function submissionFromRequest(c: Context): Promise<DocumentSubmission> {
     const contentType = mediaType(c);
@@ -328,26 +331,37 @@ export function createIngestApp(deps: IngestDependencies): Hono {
     );
   }
 
-  return app;
+  return routes;
+}
+
+export type IngestApp = ReturnType<typeof createIngestApp>;
+
+/** The 503 body of a submission shed while the publisher's backlog is at its limit. */
+export interface IngestBacklogged {
+  error: string;
+  retryable: true;
+  backlog: number;
+  max_backlog: number;
+  retry_after_seconds: number;
 }
 
 /** 503 + Retry-After (and a JSON body saying why) while the publisher's backlog is at its limit. */
-function shedWhenBacklogged(deps: IngestDependencies): MiddlewareHandler {
+function shedWhenBacklogged(
+  deps: IngestDependencies,
+): MiddlewareHandler<Env, string, BlankInput, TypedResponse<IngestBacklogged, 503, "json">> {
   return async (c, next) => {
     const backlog = deps.publisher.backlog?.() ?? 0;
     if (deps.maxBacklog === undefined || backlog < deps.maxBacklog) return next();
     const retryAfter = deps.backlogRetryAfterSeconds ?? 1;
     c.header("Retry-After", String(retryAfter));
-    return c.json(
-      {
-        error: `ingest is at its backlog limit (${backlog} of ${deps.maxBacklog} events waiting for delivery); retry later`,
-        retryable: true,
-        backlog,
-        max_backlog: deps.maxBacklog,
-        retry_after_seconds: retryAfter,
-      },
-      503,
-    );
+    const body: IngestBacklogged = {
+      error: `ingest is at its backlog limit (${backlog} of ${deps.maxBacklog} events waiting for delivery); retry later`,
+      retryable: true,
+      backlog,
+      max_backlog: deps.maxBacklog,
+      retry_after_seconds: retryAfter,
+    };
+    return c.json(body, 503);
   };
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
+import { testClient } from "hono/testing";
 import { startEventSink } from "../../test/support/event-sink.ts";
 import { waitFor } from "../../test/support/wait-for.ts";
 import { silentLogger } from "../../test/support/silent-logger.ts";
@@ -33,23 +34,14 @@ describe("ingest backpressure", () => {
       maxBacklog: 3,
       backlogRetryAfterSeconds: 2,
     });
-    const ingest = (id: string) =>
-      app.request("/ingest", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id, text: `text of ${id}` }),
-      });
+    const client = testClient(app);
+    const ingest = (id: string) => client.ingest.$post({ json: { id, text: `text of ${id}` } });
 
     for (const id of ["a", "b", "c"]) assert.equal((await ingest(id)).status, 202, id);
     const refused = await ingest("d");
     assert.equal(refused.status, 503);
     assert.equal(refused.headers.get("retry-after"), "2");
-    const body = (await refused.json()) as {
-      error: string;
-      retryable: boolean;
-      backlog: number;
-      max_backlog: number;
-    };
+    const body = await refused.json();
     assert.match(body.error, /backlog/);
     assert.equal(body.retryable, true);
     assert.equal(body.backlog, 3);

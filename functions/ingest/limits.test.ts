@@ -6,6 +6,7 @@ import { silentLogger } from "../../test/support/silent-logger.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
 import { createIngestApp } from "./app.ts";
 
 // The documented limit is 5 MB of text, however the JSON on the wire spells it.
@@ -48,9 +49,7 @@ describe("ingest request limits", async () => {
       stringifyEscaped({ text: "a".repeat(5 * 1024 * 1024 + 1), id: "too-large" }),
     );
     assert.equal(response.status, 413);
-    assert.match(
-      ((await response.json()) as { error: string }).error,
-      /text is 5242881 bytes; the limit is 5242880/,
-    );
+    const problem: Problem = await response.json();
+    assert.match(problem.error, /text is 5242881 bytes; the limit is 5242880/);
   });
 });

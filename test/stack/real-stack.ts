@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
@@ -44,7 +45,7 @@ export interface RealStack {
   /** Every function's log lines so far. */
   logs: string[];
   postJson(url: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
-  ingest(body: unknown): Promise<{ document_id: string; duplicate: boolean }>;
+  ingest(body: unknown): Promise<IngestAccepted>;
   search(body: Record<string, unknown>): Promise<SearchResponse>;
   namespaceStats(
     namespace: string,
@@ -164,7 +165,7 @@ export async function startRealStack(options: RealStackOptions): Promise<RealSta
       async ingest(body) {
         const response = await postJson(`${functions.urls.ingest}/ingest`, body);
         assert.equal(response.status, 202, await response.clone().text());
-        return (await response.json()) as { document_id: string; duplicate: boolean };
+        return (await response.json()) as IngestAccepted;
       },
       async namespaceStats(namespace) {
         const { namespaces } = (await (

@@ -2,16 +2,10 @@ import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashin
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import type { ReceivedRequest } from "./event-sink.ts";
 import { ingestToSink } from "./ingest-to-sink.ts";
 import { silentLogger } from "./silent-logger.ts";
-
-export interface Accepted {
-  document_id: string;
-  version: number;
-  duplicate: boolean;
-  key: string;
-}
 
 /**
  * ingest and index-document as in-process apps over one temporary DATA_DIR, with the real spool
@@ -54,7 +48,7 @@ export async function inProcessPipeline(name: string) {
     objectStore,
     publisher,
     sink,
-    async ingest(body: Record<string, unknown>): Promise<Accepted> {
+    async ingest(body: Record<string, unknown>): Promise<IngestAccepted> {
       const response = await ingestApp.request("/ingest", {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -62,7 +56,7 @@ export async function inProcessPipeline(name: string) {
       });
       if (response.status !== 202)
         throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as Accepted;
+      return (await response.json()) as IngestAccepted;
     },
     /** Posts a recorded event (or a variation of it) to index-document. */
     async deliver(
@@ -81,7 +75,7 @@ export async function inProcessPipeline(name: string) {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
     /** The recorded event of a document version. */
-    eventOf(accepted: Accepted): ReceivedRequest {
+    eventOf(accepted: IngestAccepted): ReceivedRequest {
       const found = sink.received.find((r) => {
         const data = JSON.parse(r.body) as { document_id: string; version: number };
         return data.document_id === accepted.document_id && data.version === accepted.version;
