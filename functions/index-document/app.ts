@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import { compareVersions, type IndexState } from "../shared/backends/index-state/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
@@ -59,7 +58,7 @@ export type IndexOutcome =
  * 503 when a dependency fails (the delivery retries). The unit of idempotency is the document
  * version: search serves the highest version of each document that reached index-document.
  */
-export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
+export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes: MAX_STORED_EVENT_BYTES,
@@ -74,7 +73,8 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
   // the events of one partition (= of one document) in order.
   const documentLock = new KeyedLock();
 
-  app.post("/", async (c) => {
+  // Kept as the typed app (hono/client, testClient); the body is a CloudEvent, read by the route.
+  const routes = app.post("/", async (c) => {
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentStored) {
       throw new HttpProblem(
@@ -276,8 +276,10 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies): Hono {
     return vectors;
   }
 
-  return app;
+  return routes;
 }
+
+export type IndexDocumentApp = ReturnType<typeof createIndexDocumentApp>;
 
 /** The object as ingest wrote it, or undefined when it is not one (truncated, foreign, corrupt). */
 function parseStoredDocument(bytes: Uint8Array): StoredDocument | undefined {

@@ -7,6 +7,7 @@ import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
 import { documentKey, sha256Hex, type StoredDocument } from "../shared/domain/document.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
 import { createIndexDocumentApp } from "./app.ts";
 
 describe("index-document app", async () => {
@@ -73,7 +74,7 @@ describe("index-document app", async () => {
   it("refuses a stored object over the size limit for good (422, no retry) instead of reading it whole", async () => {
     const response = await deliver("huge", "A document far larger than the limit. ".repeat(200));
     assert.equal(response.status, 422);
-    const body = (await response.json()) as { error: string; retryable: boolean };
+    const body: Problem = await response.json();
     assert.equal(body.retryable, false);
     assert.match(body.error, /larger than the 4096-byte limit/);
   });

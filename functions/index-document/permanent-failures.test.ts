@@ -12,6 +12,7 @@ import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts
 import { documentKey, sha256Hex } from "../shared/domain/document.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { createEmbedApp } from "../embed/app.ts";
+import type { Problem } from "../shared/runtime/problems.ts";
 import { createIndexDocumentApp } from "./app.ts";
 
 // Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
@@ -95,7 +96,7 @@ describe("index-document answers permanent failures as permanent", async () => {
         [400, 422].includes(response.status),
         `${what}: ${response.status} ${await response.clone().text()}`,
       );
-      const body = (await response.json()) as { error: string };
+      const body: Problem = await response.json();
       assert.match(body.error, /key/);
     });
   }
@@ -105,7 +106,8 @@ describe("index-document answers permanent failures as permanent", async () => {
     await objectStore.put(key, '{"document_id": "doc", "namespace": "def', "application/json");
     const response = await deliver(app, { key, version: 2 });
     assert.equal(response.status, 422, await response.clone().text());
-    assert.ok(((await response.json()) as { error: string }).error.includes(key));
+    const problem: Problem = await response.json();
+    assert.ok(problem.error.includes(key));
   });
 
   it("answers 422 for an object whose document has no text", async () => {

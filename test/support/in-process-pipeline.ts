@@ -1,3 +1,4 @@
+import { testClient } from "hono/testing";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
@@ -49,14 +50,10 @@ export async function inProcessPipeline(name: string) {
     publisher,
     sink,
     async ingest(body: Record<string, unknown>): Promise<IngestAccepted> {
-      const response = await ingestApp.request("/ingest", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
+      const response = await testClient(ingestApp).ingest.$post({ json: body });
       if (response.status !== 202)
         throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-      return (await response.json()) as IngestAccepted;
+      return response.json();
     },
     /** Posts a recorded event (or a variation of it) to index-document. */
     async deliver(
