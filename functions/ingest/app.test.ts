@@ -9,7 +9,11 @@ import { tempDir } from "../../test/support/temp-dir.ts";
 import type { EventPublisher } from "../shared/backends/events/index.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
-import { documentKey, type documentSubmissionSchema } from "../shared/domain/document.ts";
+import {
+  documentKey,
+  type documentSubmissionSchema,
+  type StoredDocument,
+} from "../shared/domain/document.ts";
 import type { Problem } from "../shared/runtime/problems.ts";
 import { createIngestApp, type IngestAccepted } from "./app.ts";
 
@@ -176,9 +180,9 @@ describe("ingest app", async () => {
     });
     assert.equal(response.status, 202);
     const { key }: IngestAccepted = await response.json();
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
-      metadata: Record<string, string>;
-    };
+    const stored: StoredDocument = JSON.parse(
+      Buffer.from((await objectStore.get(key))!).toString(),
+    );
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
 

@@ -1,5 +1,4 @@
 // For the search page's tests: the real search app on embedded backends, wired with the page as main.ts does.
-import type { Hono } from "hono";
 import { silentLogger } from "./silent-logger.ts";
 import { ExtractiveAnswerer } from "../../functions/shared/backends/answerer/extractive.ts";
 import { MemoryCache } from "../../functions/shared/backends/cache/memory.ts";
@@ -7,12 +6,12 @@ import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashin
 import { FileIndexState } from "../../functions/shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { chunkId } from "../../functions/shared/domain/ids.ts";
-import { createSearchApp } from "../../functions/search/app.ts";
+import { createSearchApp, type SearchApp } from "../../functions/search/app.ts";
 import type { SearchPageOptions } from "../../functions/search/page/config.ts";
 import { searchPage } from "../../functions/search/page/routes.ts";
 
 export interface PageTestApp {
-  app: Hono;
+  app: SearchApp;
   /** Indexes one single-chunk document directly into the vector store. */
   index(namespace: string, documentId: string, content: string, title?: string): Promise<void>;
 }

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
-import type { Hono } from "hono";
 import { startEventSink } from "../../../test/support/event-sink.ts";
 import { waitFor } from "../../../test/support/wait-for.ts";
 import { freePort } from "../../../test/support/free-port.ts";
@@ -11,7 +10,10 @@ import { silentLogger } from "../../../test/support/silent-logger.ts";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../shared/backends/object-store/filesystem.ts";
-import { createIngestApp } from "../../ingest/app.ts";
+import type { StoredDocument } from "../../shared/domain/document.ts";
+import type { Problem } from "../../shared/runtime/problems.ts";
+import { createIngestApp, type IngestAccepted } from "../../ingest/app.ts";
+import type { SearchApp } from "../app.ts";
 import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -33,11 +35,13 @@ describe("POST /api/ingest proxy", async () => {
   const front = (url?: string, timeoutMs = 2000) =>
     createPageTestApp(dataDir, { ingestUrl: url, ingestTimeoutMs: timeoutMs }).app;
   const post = (
-    app: Hono,
+    app: SearchApp,
     body: string,
     headers: Record<string, string> = { "content-type": "application/json" },
     query = "",
   ) => app.request(`/api/ingest${query}`, { method: "POST", headers, body });
+  const storedDocument = async (key: string): Promise<StoredDocument> =>
+    JSON.parse(Buffer.from((await objectStore.get(key))!).toString());
 
   it("forwards a JSON document to a real ingest and returns its 202", async () => {
     const response = await post(
@@ -50,16 +54,9 @@ describe("POST /api/ingest proxy", async () => {
       }),
     );
     assert.equal(response.status, 202);
-    const accepted = (await response.json()) as {
-      document_id: string;
-      namespace: string;
-      key: string;
-    };
+    const accepted: IngestAccepted = await response.json();
     assert.deepEqual([accepted.document_id, accepted.namespace], ["doc-1", "proxy"]);
-    const stored = JSON.parse(Buffer.from((await objectStore.get(accepted.key))!).toString()) as {
-      text: string;
-      metadata: { title: string };
-    };
+    const stored = await storedDocument(accepted.key);
     assert.equal(stored.text, "Knative scales to zero.");
     assert.equal(stored.metadata.title, "Scaling");
     await waitFor("the stored event", () =>
@@ -77,10 +74,8 @@ describe("POST /api/ingest proxy", async () => {
     assert.equal(tooLargeForSearch.status, 413);
     const response = await post(front(ingestUrl), JSON.stringify({ text, id: "large" }));
     assert.equal(response.status, 202, await response.clone().text());
-    const { key } = (await response.json()) as { key: string };
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
-      size: number;
-    };
+    const { key }: IngestAccepted = await response.json();
+    const stored = await storedDocument(key);
     assert.equal(stored.size, Buffer.byteLength(text));
   });
 
@@ -92,20 +87,20 @@ describe("POST /api/ingest proxy", async () => {
       "?title=Notes&namespace=proxy&id=notes",
     );
     assert.equal(response.status, 202);
-    const { key } = (await response.json()) as { key: string };
-    const stored = JSON.parse(Buffer.from((await objectStore.get(key))!).toString()) as {
-      metadata: Record<string, string>;
-    };
+    const { key }: IngestAccepted = await response.json();
+    const stored = await storedDocument(key);
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
 
   it("passes ingest's 4xx JSON answers through unchanged", async () => {
     const empty = await post(front(ingestUrl), JSON.stringify({ text: "   " }));
     assert.equal(empty.status, 400);
-    assert.match(((await empty.json()) as { error: string }).error, /text must not be empty/);
+    const emptyProblem: Problem = await empty.json();
+    assert.match(emptyProblem.error, /text must not be empty/);
     const tooLarge = await post(front(ingestUrl), JSON.stringify({ text: "x".repeat(300_000) }));
     assert.equal(tooLarge.status, 413);
-    assert.match(((await tooLarge.json()) as { error: string }).error, /larger than|limit/);
+    const tooLargeProblem: Problem = await tooLarge.json();
+    assert.match(tooLargeProblem.error, /larger than|limit/);
   });
 
   it("forwards the W3C trace context and only the headers ingest needs", async () => {
@@ -133,11 +128,7 @@ describe("POST /api/ingest proxy", async () => {
     );
     assert.equal(response.status, 503);
     assert.ok(response.headers.get("retry-after"));
-    const body = (await response.json()) as {
-      error: string;
-      dependency: string;
-      retryable: boolean;
-    };
+    const body: Problem = await response.json();
     assert.equal(body.error, "ingest is unavailable; retry later");
     assert.equal(body.dependency, "ingest");
   });
@@ -155,16 +146,15 @@ describe("POST /api/ingest proxy", async () => {
       JSON.stringify({ text: "x" }),
     );
     assert.equal(response.status, 503);
-    assert.equal(((await response.json()) as { dependency: string }).dependency, "ingest");
+    const problem: Problem = await response.json();
+    assert.equal(problem.dependency, "ingest");
     assert.ok(Date.now() - started < 3000);
   });
 
   it("answers 501 when INGEST_URL is not set", async () => {
     const response = await post(front(undefined), JSON.stringify({ text: "x" }));
     assert.equal(response.status, 501);
-    assert.match(
-      ((await response.json()) as { error: string }).error,
-      /not configured: set INGEST_URL/,
-    );
+    const problem: Problem = await response.json();
+    assert.match(problem.error, /not configured: set INGEST_URL/);
   });
 });

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { Script } from "node:vm";
 import { describe, it } from "node:test";
+import { testClient } from "hono/testing";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { createPageTestApp } from "../../../test/support/page-test-app.ts";
+import type { Problem } from "../../shared/runtime/problems.ts";
 
 const TRACE_UI = 'http://localhost:3000/explore?left={"queries":[{"query":"{trace_id}"}]}';
 
@@ -58,7 +60,8 @@ describe("search page routes", async () => {
     }
     const unknown = await app.request("/assets/search-page.000000000000.js");
     assert.equal(unknown.status, 404);
-    assert.match(((await unknown.json()) as { error: string }).error, /no route/);
+    const problem: Problem = await unknown.json();
+    assert.match(problem.error, /no route/);
   });
 
   it("builds a script that parses and never turns text into HTML", async () => {
@@ -72,15 +75,8 @@ describe("search page routes", async () => {
 
   it("keeps search working beside the page", async () => {
     await index("default", "scaling", "Knative scales a revision to zero when idle.", "Scaling");
-    const response = await app.request("/search", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "scale to zero" }),
-    });
+    const response = await testClient(app).search.$post({ json: { query: "scale to zero" } });
     assert.equal(response.status, 200);
-    assert.equal(
-      ((await response.json()) as { sources: { document_id: string }[] }).sources[0]?.document_id,
-      "scaling",
-    );
+    assert.equal((await response.json()).sources[0]?.document_id, "scaling");
   });
 });

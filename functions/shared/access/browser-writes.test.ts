@@ -10,6 +10,7 @@ import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { HttpSpoolPublisher } from "../backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../backends/object-store/filesystem.ts";
+import type { Problem } from "../runtime/problems.ts";
 import { accessEnv } from "./env.ts";
 
 const PARTNER = "https://partner.example";
@@ -38,8 +39,10 @@ describe("writes a browser can send", async () => {
       headers: { "content-type": "text/plain", ...headers },
       body: "some text",
     });
-  const errorOf = async (response: Response) =>
-    ((await response.json()) as { error: string }).error;
+  const errorOf = async (response: Response) => {
+    const problem: Problem = await response.json();
+    return problem.error;
+  };
 
   it("accepts clients that are not browsers (no Origin), as before", async () => {
     assert.equal((await postText({})).status, 202);

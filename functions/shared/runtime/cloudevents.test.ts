@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { Hono } from "hono";
 import { parseAllDocuments } from "yaml";
 import { eventData, receiveCloudEvent } from "./cloudevents.ts";
-import { problemResponse } from "./problems.ts";
+import { type Problem, problemResponse } from "./problems.ts";
 
 interface ConformanceCase {
   Mode?: "binary" | "structured";
@@ -107,7 +107,8 @@ describe("receiveCloudEvent: malformed events", () => {
       body: "{}",
     });
     assert.equal(response.status, 400);
-    assert.match(((await response.json()) as { error: string }).error, /malformed CloudEvent.*id/);
+    const problem: Problem = await response.json();
+    assert.match(problem.error, /malformed CloudEvent.*id/);
   });
 
   it("answers 400 for a structured event that is not JSON", async () => {
@@ -138,7 +139,8 @@ describe("receiveCloudEvent: malformed events", () => {
   const valid = { specversion: "1.0", id: "e-1", source: "/s", type: "t", data: {} };
   const rejected = async (response: Response, pattern: RegExp) => {
     assert.equal(response.status, 400);
-    assert.match(((await response.json()) as { error: string }).error, pattern);
+    const problem: Problem = await response.json();
+    assert.match(problem.error, pattern);
   };
 
   it("answers 400 for a structured event without id, source, type or specversion (no invented id)", async () => {

@@ -17,6 +17,7 @@ import { ExtractiveAnswerer } from "../backends/answerer/extractive.ts";
 import { MemoryCache } from "../backends/cache/memory.ts";
 import { FileIndexState } from "../backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../backends/vector-store/embedded.ts";
+import type { Problem } from "./problems.ts";
 
 // Error and readiness bodies say what failed (the dependency), never where (paths, internal URLs,
 // a dependency's own message); the operator finds the detail in the log line of the same request.
@@ -57,7 +58,7 @@ describe("error and readiness bodies disclose no server details", async () => {
     const text = await response.text();
     assert.ok(!text.includes(brokenDir), `body leaks a server path: ${text}`);
     assert.doesNotMatch(text, /ENOTDIR|\//);
-    const body = JSON.parse(text) as { error: string; dependency: string; retryable: boolean };
+    const body: Problem = JSON.parse(text);
     assert.equal(body.dependency, "object-store");
     assert.equal(body.retryable, true);
     assert.match(body.error, /object-store/);
@@ -91,7 +92,8 @@ describe("error and readiness bodies disclose no server details", async () => {
     assert.equal(response.status, 503);
     const text = await response.text();
     assert.ok(!text.includes(String(closedPort)), `body leaks the ingest URL: ${text}`);
-    assert.equal((JSON.parse(text) as { dependency: string }).dependency, "ingest");
+    const problem: Problem = JSON.parse(text);
+    assert.equal(problem.dependency, "ingest");
   });
 
   it("search does not reveal embed's URL when embed is down", async () => {
@@ -115,7 +117,8 @@ describe("error and readiness bodies disclose no server details", async () => {
     assert.equal(response.status, 503);
     const text = await response.text();
     assert.ok(!text.includes(String(closedPort)), `body leaks embed's URL: ${text}`);
-    assert.equal((JSON.parse(text) as { dependency: string }).dependency, "embed");
+    const problem: Problem = JSON.parse(text);
+    assert.equal(problem.dependency, "embed");
     assert.ok(captured.text().includes(String(closedPort)), "the log says where embed was called");
   });
 });
