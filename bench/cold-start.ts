@@ -9,7 +9,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../test/support/free-port.ts";
-import { FUNCTIONS } from "./functions.ts";
+import { FUNCTION_NAMES } from "../functions/functions.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { quick, runs } from "./options.ts";
 import {
@@ -47,7 +47,7 @@ async function functionServers(node: string, version: string, dir: string): Prom
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
   };
   const servers: Server[] = [];
-  for (const fn of FUNCTIONS) {
+  for (const fn of FUNCTION_NAMES) {
     const script = join("dist", fn, "index.mjs");
     const bundleMb = (await stat(script)).size / 1024 / 1024;
     const on = { ...common, K_SERVICE: fn, OBSERVABILITY_ENABLED: "true" };

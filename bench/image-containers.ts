@@ -15,16 +15,15 @@ import {
   knativeRunFlags,
   stopClusterVectorStore,
 } from "../test/cluster/images/knative-container.ts";
+import { FUNCTION_NAMES, type FunctionName } from "../functions/functions.ts";
 import {
   baseImage,
   buildImage,
-  FUNCTIONS,
   imageBytes,
   imageTag,
   podman,
   podmanEnv,
   podmanMissing,
-  type FunctionName,
 } from "../test/cluster/images/podman.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
@@ -95,7 +94,7 @@ export async function imageContainersBench(): Promise<void> {
     return;
   }
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-  const builds = FUNCTIONS.map((fn) => ({ fn, ...buildImage(fn) }));
+  const builds = FUNCTION_NAMES.map((fn) => ({ fn, ...buildImage(fn) }));
   const base = imageBytes(baseImage());
   const node = imageNode();
   const dir = await mkdtemp(join(tmpdir(), "bench-containers-"));
@@ -112,7 +111,7 @@ export async function imageContainersBench(): Promise<void> {
       K_SINK: "http://127.0.0.1:9/",
     });
     const caches = new Map<FunctionName, string>();
-    for (const fn of FUNCTIONS) {
+    for (const fn of FUNCTION_NAMES) {
       const cache = await mkdtemp(join(dir, `cache-${fn}-`));
       fillCompileCache(node, fn, await envOf(fn), cache);
       caches.set(fn, cache);
@@ -121,7 +120,7 @@ export async function imageContainersBench(): Promise<void> {
     const bare = new Map<FunctionName, Ready[]>();
     const containers = new Map<FunctionName, ContainerReady[]>();
     for (let round = 0; round < RUNS; round++) {
-      for (const fn of FUNCTIONS) {
+      for (const fn of FUNCTION_NAMES) {
         const env = {
           ...(await envOf(fn)),
           DATA_DIR: join(dir, "data"),

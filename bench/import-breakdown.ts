@@ -13,7 +13,7 @@ import { freePort } from "../test/support/free-port.ts";
 import { waitForReady } from "./ready.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { measuring, type Cell } from "./report.ts";
-import { FUNCTIONS } from "./functions.ts";
+import { FUNCTION_NAMES } from "../functions/functions.ts";
 
 interface ProfileNode {
   id: number;
@@ -122,7 +122,7 @@ export async function importBreakdownBench(): Promise<void> {
   try {
     const done = measuring();
     const results = new Map<string, Awaited<ReturnType<typeof profileOne>>>();
-    for (const fn of FUNCTIONS) results.set(fn, await profileOne(node, fn, dir));
+    for (const fn of FUNCTION_NAMES) results.set(fn, await profileOne(node, fn, dir));
     const totals = new Map<string, number>();
     for (const { byOwner } of results.values())
       for (const [who, ms] of byOwner) totals.set(who, (totals.get(who) ?? 0) + ms);
@@ -134,12 +134,15 @@ export async function importBreakdownBench(): Promise<void> {
     const rows: Cell[][] = [
       [
         "spawn → ready, under the profiler",
-        ...FUNCTIONS.map((fn) => cell(results.get(fn)!.wallMs)),
+        ...FUNCTION_NAMES.map((fn) => cell(results.get(fn)!.wallMs)),
       ],
-      ...top.map((who) => [who, ...FUNCTIONS.map((fn) => cell(results.get(fn)!.byOwner.get(who)))]),
+      ...top.map((who) => [
+        who,
+        ...FUNCTION_NAMES.map((fn) => cell(results.get(fn)!.byOwner.get(who))),
+      ]),
       [
         "everything else",
-        ...FUNCTIONS.map((fn) =>
+        ...FUNCTION_NAMES.map((fn) =>
           cell(
             [...results.get(fn)!.byOwner]
               .filter(([who]) => !top.includes(who))
@@ -151,7 +154,7 @@ export async function importBreakdownBench(): Promise<void> {
     done({
       title: `Where cold start goes, ${nodeVersion(node)}`,
       note: "Each function as the image runs it (telemetry on, compile cache baked) under V8's sampling profiler (100 µs), from spawn to ready; self time by origin, mapped through the bundles' source maps. (idle) is waiting on I/O, (program) and (native) are V8 and Node internals outside JavaScript, node:… are Node's own JavaScript modules.",
-      columns: ["origin", ...FUNCTIONS],
+      columns: ["origin", ...FUNCTION_NAMES],
       rows,
     });
   } finally {

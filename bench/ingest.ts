@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../cli/local-stack.ts";
 import { closedLoop, percentile, type LoopResult } from "./ingest/closed-loop.ts";
 import { answeringServer } from "./ingest/side-servers.ts";
 import { startFloor, startIngestAlone } from "./ingest/processes.ts";

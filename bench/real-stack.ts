@@ -12,7 +12,7 @@ import { freePort } from "../test/support/free-port.ts";
 import { stackCacheDir } from "../test/stack/cache.ts";
 import { clusterEnv, startRealStack, type RealStack } from "../test/stack/real-stack.ts";
 import { WEAVIATE_VERSION, kafkaVersion } from "../test/stack/versions.ts";
-import { FUNCTIONS } from "./functions.ts";
+import { FUNCTION_NAMES } from "../functions/functions.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { runs } from "./options.ts";
 import { writeBareServer } from "./reference-apps.ts";
@@ -45,7 +45,7 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
   });
   const bare = await writeBareServer(dir);
   const caches = new Map<string, string>();
-  for (const fn of FUNCTIONS) {
+  for (const fn of FUNCTION_NAMES) {
     const cache = await mkdtemp(join(dir, `cache-${fn}-`));
     fillCompileCache(node, fn, env(fn), cache);
     caches.set(fn, cache);
@@ -54,7 +54,7 @@ async function coldStart(real: RealStack, dir: string): Promise<void> {
   const add = (key: string, r: Ready) => samples.set(key, [...(samples.get(key) ?? []), r]);
   for (let round = 0; round < COLD_RUNS; round++) {
     add("bare node:http", await timeToReady(bare, {}, { node }));
-    for (const fn of FUNCTIONS) {
+    for (const fn of FUNCTION_NAMES) {
       const script = join("dist", fn, "index.mjs");
       add(`${fn}, no compile cache`, await timeToReady(script, env(fn), { node }));
       add(

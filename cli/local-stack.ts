@@ -3,18 +3,9 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from "../functions/functions.ts";
 import { formatLogLine } from "./log-format.ts";
 import { packageRoot } from "./package-root.ts";
-
-export const FUNCTION_NAMES = ["search", "ingest", "index-document", "embed"] as const;
-export type FunctionName = (typeof FUNCTION_NAMES)[number];
-/** The variable of `knative-rag up` that moves each function to another port. */
-export const PORT_VARIABLES: Record<FunctionName, string> = {
-  search: "SEARCH_PORT",
-  ingest: "INGEST_PORT",
-  "index-document": "INDEX_DOCUMENT_PORT",
-  embed: "EMBED_PORT",
-};
 
 export interface LocalStackOptions {
   ports: Record<FunctionName, number>;
@@ -163,7 +154,7 @@ async function assertPortFree(name: FunctionName, address: string, port: number)
       reject(
         error.code === "EADDRINUSE"
           ? new Error(
-              `port ${port} (${name}) is taken by another process: stop it, or set ${PORT_VARIABLES[name]} to another port`,
+              `port ${port} (${name}) is taken by another process: stop it, or set ${FUNCTIONS[name].portVariable} to another port`,
             )
           : error,
       ),

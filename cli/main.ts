@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from "../functions/functions.ts";
 import { deadLetters } from "./commands/dead-letters.ts";
 import { ingestPaths } from "./commands/ingest.ts";
 import { search } from "./commands/search.ts";
@@ -21,12 +22,12 @@ Function URLs come from SEARCH_URL, INGEST_URL, INDEX_DOCUMENT_URL and EMBED_URL
 (defaults http://127.0.0.1:8080 … 8083, the ports of 'up'). With API_KEYS set on the functions,
 KNATIVE_RAG_API_KEY is the key the CLI sends (ingest, search, and up's seeding).`;
 
-const urls = {
-  search: process.env.SEARCH_URL ?? "http://127.0.0.1:8080",
-  ingest: process.env.INGEST_URL ?? "http://127.0.0.1:8081",
-  "index-document": process.env.INDEX_DOCUMENT_URL ?? "http://127.0.0.1:8082",
-  embed: process.env.EMBED_URL ?? "http://127.0.0.1:8083",
-};
+const urls = Object.fromEntries(
+  FUNCTION_NAMES.map((name) => {
+    const { urlVariable, port } = FUNCTIONS[name];
+    return [name, process.env[urlVariable] ?? `http://127.0.0.1:${port}`];
+  }),
+) as Record<FunctionName, string>;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

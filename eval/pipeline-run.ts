@@ -1,4 +1,5 @@
-import { FUNCTION_NAMES, startLocalStack } from "../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../functions/functions.ts";
+import { startLocalStack } from "../cli/local-stack.ts";
 import type { SearchMode } from "../functions/shared/domain/chunk.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { tempDir } from "../test/support/temp-dir.ts";

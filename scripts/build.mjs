@@ -4,12 +4,16 @@
 // A build that would change nothing is skipped: dist/.inputs.json records every file the last
 // build read (esbuild's metafile) with its size and mtime, so `npm run cli` and `npm start` start
 // at once when no source changed. `--force` rebuilds anyway.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
 import { otelEsm } from "./otel-esm-plugin.mjs";
 import { pageScript, pageScriptInputs } from "./page-script-plugin.mjs";
 
-export const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
+// Each functions/<name>/main.ts is a function: the build needs no list of its own
+// (functions/functions.ts is the list for everything else, and its test checks the two agree).
+const FUNCTIONS = readdirSync("functions", { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(`functions/${entry.name}/main.ts`))
+  .map((entry) => entry.name);
 
 const common = {
   bundle: true,

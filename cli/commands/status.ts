@@ -1,4 +1,4 @@
-import type { FunctionName } from "../local-stack.ts";
+import type { FunctionName } from "../../functions/functions.ts";
 
 /** Readiness of each function; exits non-zero when any is not ready. */
 export async function status(urls: Record<FunctionName, string>): Promise<boolean> {

@@ -1,27 +1,16 @@
 import { join } from "node:path";
-import {
-  FUNCTION_NAMES,
-  PORT_VARIABLES,
-  startLocalStack,
-  type FunctionName,
-} from "../local-stack.ts";
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from "../../functions/functions.ts";
+import { startLocalStack } from "../local-stack.ts";
 import { packageRoot } from "../package-root.ts";
 import { DEFAULT_OTLP_PORT, startLocalReceiver } from "../traces/local-receiver.ts";
 import { ingestPaths } from "./ingest.ts";
-
-const DEFAULT_PORTS: Record<FunctionName, number> = {
-  search: 8080,
-  ingest: 8081,
-  "index-document": 8082,
-  embed: 8083,
-};
 
 /** `knative-rag up`: the four functions on this machine, seeded with the sample corpus. */
 export async function up(options: { dataDir: string; seed: boolean }): Promise<void> {
   const ports = Object.fromEntries(
     FUNCTION_NAMES.map((name) => [
       name,
-      Number(process.env[PORT_VARIABLES[name]] ?? DEFAULT_PORTS[name]),
+      Number(process.env[FUNCTIONS[name].portVariable] ?? FUNCTIONS[name].port),
     ]),
   ) as Record<FunctionName, number>;
   console.log(`Starting ingest, index-document, embed and search (data in ${options.dataDir}) …`);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";

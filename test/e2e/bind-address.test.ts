@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { connect } from "node:net";
 import { networkInterfaces } from "node:os";
 import { describe, it } from "node:test";
-import { FUNCTION_NAMES, PORT_VARIABLES } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES, FUNCTIONS } from "../../functions/functions.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { spawnUp } from "../support/up-process.ts";
@@ -39,7 +39,7 @@ async function withUp(
 ): Promise<void> {
   const ports = await freePorts([...FUNCTION_NAMES, "otlp"] as const);
   const portEnv = Object.fromEntries(
-    FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]),
+    FUNCTION_NAMES.map((name) => [FUNCTIONS[name].portVariable, String(ports[name])]),
   );
   const { child, output } = await spawnUp({ ...portEnv, OTLP_PORT: String(ports.otlp), ...env });
   try {

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { after, describe, it } from "node:test";
-import { FUNCTION_NAMES, PORT_VARIABLES } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES, FUNCTIONS } from "../../functions/functions.ts";
 import { freePorts } from "../support/free-port.ts";
 import { spawnUp } from "../support/up-process.ts";
 
@@ -35,7 +35,7 @@ describe("npm start when a port is taken", {
     const ports = await freePorts([...FUNCTION_NAMES, "otlp"] as const);
     await foreignServer(ports.search);
     const env = Object.fromEntries(
-      FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]),
+      FUNCTION_NAMES.map((name) => [FUNCTIONS[name].portVariable, String(ports[name])]),
     );
     const { code, output } = await runUp({ ...env, OTLP_PORT: String(ports.otlp) });
     assert.equal(code, 1, output);
@@ -53,7 +53,7 @@ describe("npm start when a port is taken", {
     const ports = await freePorts([...FUNCTION_NAMES, "otlp"] as const);
     await foreignServer(ports.otlp);
     const env = Object.fromEntries(
-      FUNCTION_NAMES.map((name) => [PORT_VARIABLES[name], String(ports[name])]),
+      FUNCTION_NAMES.map((name) => [FUNCTIONS[name].portVariable, String(ports[name])]),
     );
     const { code, output } = await runUp({ ...env, OTLP_PORT: String(ports.otlp) });
     assert.equal(code, 1, output);

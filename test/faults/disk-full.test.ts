@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { waitFor } from "../support/wait-for.ts";

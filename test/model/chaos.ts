@@ -1,6 +1,7 @@
 // npm run chaos: the model-based pipeline test, longer. CHAOS_CASES cases of CHAOS_STEPS steps,
 // each with a fresh random seed (printed: MODEL_SEED=<seed> npm test replays the first steps of one).
-import { FUNCTION_NAMES, startLocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { runModel, type ModelReport } from "./pipeline-model.ts";

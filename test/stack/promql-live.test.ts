@@ -6,7 +6,8 @@
 // empty until they fire) the expression must return data. See monitoring/README.md.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { assertBuilt } from "../telemetry/support/span-collector.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
 import { waitFor } from "../support/wait-for.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { after, before, describe, it } from "node:test";
-import { FUNCTION_NAMES, startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../../test/support/free-port.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import { parseLoadOptions } from "./options.ts";

@@ -4,11 +4,11 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FUNCTION_NAMES } from "../../../functions/functions.ts";
 import { dashboards, type Dashboard, type Panel } from "./panels.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROMETHEUS = { type: "prometheus", uid: "prometheus" };
-const FUNCTIONS = ["ingest", "index-document", "embed", "search"];
 
 export function renderDashboard(dashboard: Dashboard) {
   const panels: object[] = [];
@@ -63,10 +63,10 @@ export function renderDashboard(dashboard: Dashboard) {
           name: "function",
           label: "Function",
           type: "custom",
-          query: FUNCTIONS.join(","),
+          query: FUNCTION_NAMES.join(","),
           multi: true,
           includeAll: true,
-          allValue: FUNCTIONS.join("|"),
+          allValue: FUNCTION_NAMES.join("|"),
           current: { selected: true, text: ["All"], value: ["$__all"] },
           options: [],
         },

@@ -18,16 +18,8 @@ import {
   stopClusterVectorStore,
   type FunctionContainer,
 } from "./knative-container.ts";
-import {
-  baseImage,
-  buildImage,
-  FUNCTIONS,
-  imageBytes,
-  imageTag,
-  podman,
-  podmanMissing,
-  type FunctionName,
-} from "./podman.ts";
+import { baseImage, buildImage, imageBytes, imageTag, podman, podmanMissing } from "./podman.ts";
+import { FUNCTION_NAMES, type FunctionName } from "../../../functions/functions.ts";
 
 const missing = podmanMissing();
 if (missing && inCi) throw new Error(`missing in CI: ${missing}`);
@@ -39,7 +31,7 @@ let built: Promise<void> | undefined;
 /** Builds the four images once per run (podman's layer cache makes an unchanged one a no-op). */
 function buildAll(): Promise<void> {
   built ??= (async () => {
-    for (const fn of FUNCTIONS) {
+    for (const fn of FUNCTION_NAMES) {
       const { ms } = buildImage(fn);
       const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
       console.log(
@@ -68,7 +60,7 @@ describe("function images: Knative's securityContext enforced, baked compile cac
     for (const c of running) await c.stop("SIGKILL");
   });
 
-  for (const fn of FUNCTIONS) {
+  for (const fn of FUNCTION_NAMES) {
     it(`${fn}: runs as uid 1000 with no capabilities, no_new_privs, seccomp and a read-only root; starts from the baked compile cache`, async () => {
       const container = await startFunctionContainer(fn, {
         ...(await clusterVectorStoreEnv(fn)),

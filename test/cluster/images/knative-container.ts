@@ -11,7 +11,8 @@ import { startWeaviate, type WeaviateServer } from "../../stack/servers.ts";
 import { freePort } from "../../support/free-port.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import type { FunctionProcess } from "../../telemetry/support/function-process.ts";
-import { imageTag, podmanEnv, type FunctionName } from "./podman.ts";
+import type { FunctionName } from "../../../functions/functions.ts";
+import { imageTag, podmanEnv } from "./podman.ts";
 
 let weaviate: Promise<WeaviateServer> | undefined;
 /**

@@ -3,10 +3,8 @@
 // imports under the tag the Dockerfile names.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import type { FunctionName } from "../../../functions/functions.ts";
 import { repoPath } from "../../deploy/support/repo.ts";
-
-export const FUNCTIONS = ["ingest", "index-document", "embed", "search"] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
 
 export const podmanEnv = {
   ...process.env,

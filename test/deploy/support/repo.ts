@@ -121,14 +121,6 @@ export function findObject(kind: string, name: string, namespace?: string): K8sO
     );
 }
 
-/** The function names scripts/build.mjs bundles (read, not imported: importing runs the build). */
-export function builtFunctions(): string[] {
-  const source = readText("scripts/build.mjs");
-  const match = /export const FUNCTIONS = \[([^\]]*)\]/.exec(source);
-  if (!match) throw new Error("scripts/build.mjs: FUNCTIONS list not found");
-  return [...match[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!);
-}
-
 export function toolAvailable(tool: string): boolean {
   return (process.env.PATH ?? "")
     .split(path.delimiter)

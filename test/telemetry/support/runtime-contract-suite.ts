@@ -6,12 +6,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import type { FunctionName } from "../../../functions/functions.ts";
 import { startEventSink } from "../../support/event-sink.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { startSpanCollector, type SpanCollector } from "./span-collector.ts";
 import type { FunctionProcess } from "./function-process.ts";
-
-export type FunctionName = "ingest" | "index-document" | "embed" | "search";
 
 /** How the suite starts a function: as a bare process, or as its image in a container. */
 export interface Launcher {

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../../../cli/package-root.ts";
+import { FUNCTION_NAMES } from "../../../functions/functions.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../../../cli/traces/otlp-receiver.ts";
 import type { StoredMetric, StoredSpan } from "../../../cli/traces/otlp-json.ts";
 import { TraceStore } from "../../../cli/traces/trace-store.ts";
@@ -50,7 +51,7 @@ export async function startSpanCollector(dataDir: string): Promise<SpanCollector
 }
 
 export function assertBuilt(): void {
-  for (const name of ["ingest", "index-document", "embed", "search"]) {
+  for (const name of FUNCTION_NAMES) {
     if (!existsSync(join(packageRoot(), "dist", name, "index.mjs")))
       throw new Error(
         `dist/${name}/index.mjs is missing: run \`node scripts/build.mjs\` first (npm test does)`,

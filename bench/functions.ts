@@ -1,1 +1,0 @@
-export const FUNCTIONS = ["ingest", "index-document", "embed", "search"] as const;
