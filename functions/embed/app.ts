@@ -20,7 +20,6 @@ export interface EmbedDependencies {
   maxInputChars: number;
   /** Characters of all inputs of one request together: bounds its memory and CPU. */
   maxRequestChars: number;
-  isAcceptingTraffic?: () => boolean;
 }
 
 const inputSchema = z.union(
@@ -49,7 +48,6 @@ export function createEmbedApp(deps: EmbedDependencies) {
     maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxRequestChars + 4 * deps.maxInputs + 4096,
     // The cache degrades gracefully, so it does not gate readiness.
     readinessChecks: {},
-    isAcceptingTraffic: deps.isAcceptingTraffic,
   });
   const { embedder } = deps;
 

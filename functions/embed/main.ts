@@ -3,7 +3,7 @@ import "../shared/telemetry/register.ts";
 import { intVar } from "../shared/config/env.ts";
 import { cacheEnv, createCache } from "../shared/backends/cache/index.ts";
 import { createEmbedder, embedderEnv } from "../shared/backends/embedder/index.ts";
-import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { startFunction } from "../shared/runtime/bootstrap.ts";
 import { createEmbedApp } from "./app.ts";
 
 await startFunction(
@@ -17,9 +17,8 @@ await startFunction(
     // ~250k tokens, OpenAI's per-request order; at most ~6 MB of JSON on the wire within the 192Mi request.
     EMBED_MAX_REQUEST_CHARS: intVar(1_000_000, 1),
   },
-  async ({ config, logger, isAcceptingTraffic }) => {
+  async ({ config, logger }) => {
     const [embedder, cache] = await Promise.all([createEmbedder(config), createCache(config)]);
-    await cache.ready().catch((error) => logger.warn({ err: error }, "cache not ready yet"));
     const app = createEmbedApp({
       embedder,
       cache,
@@ -28,8 +27,7 @@ await startFunction(
       maxInputs: config.EMBED_MAX_INPUTS,
       maxInputChars: config.EMBED_MAX_INPUT_CHARS,
       maxRequestChars: config.EMBED_MAX_REQUEST_CHARS,
-      isAcceptingTraffic,
     });
-    return { app, close: () => closeAll(embedder, cache) };
+    return { app, dependencies: { embedder, cache } };
   },
 );

@@ -36,7 +36,6 @@ export interface IndexDocumentDependencies {
   maxDocumentBytes: number;
   /** Larger stored objects are refused (422) before they are read whole. */
   maxObjectBytes: number;
-  isAcceptingTraffic?: () => boolean;
   /** For the consumer span; default: HTTP deliveries to this request's URL. */
   consumedFrom?: ConsumedFrom;
 }
@@ -67,7 +66,6 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
       vectorStore: () => deps.vectorStore.ready(),
       indexState: () => deps.indexState.ready(),
     },
-    isAcceptingTraffic: deps.isAcceptingTraffic,
   });
   // One version of a document at a time in this process; across pods, the KafkaSource delivers
   // the events of one partition (= of one document) in order.

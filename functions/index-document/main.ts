@@ -17,7 +17,7 @@ import {
 } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { DEFAULT_MAX_DOCUMENT_BYTES, maxStoredDocumentBytes } from "../shared/domain/document.ts";
-import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIndexDocumentApp } from "./app.ts";
 
 await startFunction(
@@ -37,7 +37,7 @@ await startFunction(
     EVENT_TRANSPORT: renamedVar("EVENT_DELIVERY (how events reach index-document: http or kafka)"),
     KAFKA_TOPIC: stringVar("documents"),
   },
-  async ({ config, logger, isAcceptingTraffic }) => {
+  async ({ config, logger }) => {
     if (config.CHUNK_OVERLAP >= config.CHUNK_SIZE) {
       throw new ConfigError(
         `Invalid configuration:\n  CHUNK_OVERLAP=${config.CHUNK_OVERLAP}: must be smaller than CHUNK_SIZE=${config.CHUNK_SIZE}`,
@@ -49,13 +49,6 @@ await startFunction(
       createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
     ]);
-    await Promise.all([objectStore.ready(), vectorStore.ready(), indexState.ready()]).catch(
-      (error) =>
-        logger.warn(
-          { err: error },
-          "a dependency is not ready yet; readiness stays 503 until it is",
-        ),
-    );
     const app = createIndexDocumentApp({
       objectStore,
       vectorStore,
@@ -66,11 +59,10 @@ await startFunction(
       embedBatchSize: config.EMBED_BATCH_SIZE,
       maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       maxObjectBytes: maxStoredDocumentBytes(config.MAX_DOCUMENT_BYTES),
-      isAcceptingTraffic,
       ...(config.EVENT_DELIVERY === "kafka"
         ? { consumedFrom: { system: "kafka", destination: config.KAFKA_TOPIC } }
         : {}),
     });
-    return { app, close: () => closeAll(vectorStore, indexState, objectStore) };
+    return { app, dependencies: { objectStore, vectorStore, indexState } };
   },
 );

@@ -46,7 +46,6 @@ export interface IngestDependencies {
   maxDocumentBytes: number;
   /** API keys and allowed origins; default: no keys (everyone may write), no other origins. */
   access?: AccessSettings;
-  isAcceptingTraffic?: () => boolean;
   versionClock?: VersionClock;
   /**
    * Backpressure: while the publisher holds this many undelivered events, new submissions get
@@ -97,7 +96,6 @@ export function createIngestApp(deps: IngestDependencies) {
       objectStore: () => deps.objectStore.ready(),
       publisher: () => deps.publisher.ready(),
     },
-    isAcceptingTraffic: deps.isAcceptingTraffic,
   });
   const versions = deps.versionClock ?? new VersionClock();
   const documentLock = new KeyedLock();

@@ -5,7 +5,7 @@ import { createEventPublisher, eventsEnv } from "../shared/backends/events/index
 import { createObjectStore, objectStoreEnv } from "../shared/backends/object-store/index.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
 import { DEFAULT_MAX_DOCUMENT_BYTES } from "../shared/domain/document.ts";
-import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { startFunction } from "../shared/runtime/bootstrap.ts";
 import { createIngestApp } from "./app.ts";
 
 await startFunction(
@@ -18,29 +18,19 @@ await startFunction(
     INGEST_MAX_BACKLOG: intVar(1000, 1),
     INGEST_RETRY_AFTER_SECONDS: intVar(1, 1, 3600),
   },
-  async ({ config, logger, isAcceptingTraffic }) => {
+  async ({ config, logger }) => {
     const objectStore = await createObjectStore(config, logger);
     const publisher = await createEventPublisher(config, logger);
-    // The store first: it restores what its journal holds before the spool delivers events naming it.
-    await objectStore
-      .ready()
-      .then(() => publisher.ready())
-      .catch((error) =>
-        logger.warn(
-          { err: error },
-          "a dependency is not ready yet; readiness stays 503 until it is",
-        ),
-      );
     const app = createIngestApp({
       objectStore,
       publisher,
       logger,
       maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
       access: accessSettings(config),
-      isAcceptingTraffic,
       maxBacklog: config.INGEST_MAX_BACKLOG,
       backlogRetryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
     });
-    return { app, close: () => closeAll(publisher, objectStore) };
+    // The store first: it restores what its journal holds before the spool delivers events naming it.
+    return { app, dependencies: { objectStore, publisher } };
   },
 );

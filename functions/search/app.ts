@@ -47,7 +47,6 @@ export interface SearchDependencies {
   maxQueryChars: number;
   /** API keys and allowed origins; default: no keys (everyone may read), no other origins. */
   access?: AccessSettings;
-  isAcceptingTraffic?: () => boolean;
   /** Extra routes (the search page) mounted on the same app. */
   extension?: SearchAppExtension;
 }
@@ -134,7 +133,6 @@ export function createSearchApp(deps: SearchDependencies) {
       vectorStore: () => deps.vectorStore.ready(),
       indexState: () => deps.indexState.ready(),
     },
-    isAcceptingTraffic: deps.isAcceptingTraffic,
   });
 
   const access = accessControl(deps.access);

@@ -11,7 +11,7 @@ import {
 } from "../shared/backends/vector-store/index.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { accessEnv, accessSettings } from "../shared/access/env.ts";
-import { closeAll, startFunction } from "../shared/runtime/bootstrap.ts";
+import { startFunction } from "../shared/runtime/bootstrap.ts";
 import { createSearchApp } from "./app.ts";
 import { searchPageEnv } from "./page/config.ts";
 import { searchPage } from "./page/routes.ts";
@@ -30,16 +30,13 @@ await startFunction(
     ...searchPageEnv,
     ...accessEnv,
   },
-  async ({ config, logger, isAcceptingTraffic }) => {
+  async ({ config, logger }) => {
     const [vectorStore, indexState, cache, answerer] = await Promise.all([
       createVectorStore(config, storeWarnings(logger)),
       createIndexState(config),
       createCache(config),
       createAnswerer(config),
     ]);
-    await Promise.all([vectorStore.ready(), indexState.ready()]).catch((error) =>
-      logger.warn({ err: error }, "a dependency is not ready yet; readiness stays 503 until it is"),
-    );
     const page = { ingestUrl: config.INGEST_URL, traceUiUrl: config.TRACE_UI_URL };
     const app = createSearchApp({
       vectorStore,
@@ -51,9 +48,8 @@ await startFunction(
       cacheTtlSeconds: config.SEARCH_CACHE_TTL_SECONDS,
       maxQueryChars: config.MAX_QUERY_CHARS,
       access: accessSettings(config),
-      isAcceptingTraffic,
       extension: searchPage(page),
     });
-    return { app, close: () => closeAll(vectorStore, indexState, cache, answerer) };
+    return { app, dependencies: { vectorStore, indexState, cache, answerer } };
   },
 );

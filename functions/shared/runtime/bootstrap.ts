@@ -11,13 +11,21 @@ import { recordInitDuration } from "../telemetry/server-telemetry.ts";
 export interface FunctionContext<C> {
   config: C & RuntimeConfig;
   logger: Logger;
-  isAcceptingTraffic: () => boolean;
+}
+
+/** An adapter as the runtime sees it. */
+export interface Dependency {
+  ready?(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export interface BuiltFunction {
   app: Hono;
-  /** Closes the function's adapters, after in-flight requests finished. */
-  close: () => Promise<void>;
+  /**
+   * The function's adapters, named once: probed in this order before serving (one not ready yet
+   * is logged, and the app's readiness stays 503 until it is) and all closed after the drain.
+   */
+  dependencies: Record<string, Dependency>;
 }
 
 /**
@@ -41,20 +49,17 @@ export async function startFunction<E extends z.ZodRawShape>(
     throw error;
   }
   const logger = createLogger(config.K_SERVICE ?? name, config.LOG_LEVEL);
-  let accepting = true;
   try {
-    const built = await build({ config, logger, isAcceptingTraffic: () => accepting });
+    const built = await build({ config, logger });
+    await probe(built.dependencies, logger);
     const running = await serveFunction({
       app: built.app,
       port: config.PORT,
       hostname: config.BIND_ADDRESS,
       logger,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-      onDraining: () => {
-        accepting = false;
-      },
       onShutdown: async () => {
-        await built.close();
+        await closeAll(Object.values(built.dependencies));
         await flushTelemetry();
       },
     });
@@ -70,7 +75,21 @@ export async function startFunction<E extends z.ZodRawShape>(
   }
 }
 
+/** One after another: an adapter may need the one before it (ingest's spool names stored objects). */
+async function probe(dependencies: Record<string, Dependency>, logger: Logger): Promise<void> {
+  for (const [name, dependency] of Object.entries(dependencies)) {
+    await dependency
+      .ready?.()
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, dependency: name },
+          "a dependency is not ready yet; readiness stays 503 until it is",
+        ),
+      );
+  }
+}
+
 /** Closes every adapter even when one of them fails. */
-export async function closeAll(...closeables: { close(): Promise<void> }[]): Promise<void> {
-  await Promise.allSettled(closeables.map((c) => c.close()));
+async function closeAll(dependencies: Dependency[]): Promise<void> {
+  await Promise.allSettled(dependencies.map((d) => d.close()));
 }

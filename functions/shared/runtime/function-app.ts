@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { serverTelemetry } from "../telemetry/server-telemetry.ts";
 import { bodyLimit, bufferBody } from "./body-limit.ts";
+import { isDraining } from "./draining.ts";
 import type { Logger } from "./logger.ts";
 import { problemResponse } from "./problems.ts";
 
@@ -12,8 +13,6 @@ export interface FunctionAppOptions {
   maxBodyBytes: number;
   /** Paths whose bodies are streamed on unread to another service, which enforces its own limit. */
   streamedBodyPaths?: string[];
-  /** False once SIGTERM arrived, so Knative stops routing here while in-flight requests finish. */
-  isAcceptingTraffic?: () => boolean;
 }
 
 const HEALTH_PATHS = ["/health/liveness", "/livez", "/health/readiness", "/readyz"];
@@ -40,7 +39,7 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   // once per change, since probes repeat every few seconds.
   const lastFailure = new Map<string, string>();
   const readiness = async () => {
-    if (options.isAcceptingTraffic && !options.isAcceptingTraffic()) {
+    if (isDraining()) {
       return { ok: false, checks: { shutdown: "draining" } };
     }
     const checks: Record<string, string> = {};

@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { Hono } from "hono";
+import { markDraining } from "./draining.ts";
 import type { Logger } from "./logger.ts";
 
 export interface ServeOptions {
@@ -12,8 +13,6 @@ export interface ServeOptions {
   shutdownTimeoutMs: number;
   /** Called after the server stopped and in-flight requests finished: close adapters, flush telemetry. */
   onShutdown: () => Promise<void>;
-  /** Called first on SIGTERM, so readiness turns 503. */
-  onDraining?: () => void;
 }
 
 export interface RunningServer {
@@ -41,7 +40,7 @@ export function serveFunction(options: ServeOptions): Promise<RunningServer> {
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, "draining");
-      options.onDraining?.();
+      markDraining();
       const deadline = setTimeout(() => {
         logger.error({ timeout_ms: options.shutdownTimeoutMs }, "shutdown timed out");
         process.exit(1);
