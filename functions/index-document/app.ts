@@ -258,11 +258,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += deps.embedBatchSize) {
       const batch = texts.slice(start, start + deps.embedBatchSize);
-      const response = await withSpan(
-        "embedding.generate",
-        { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": batch.length } },
-        () => deps.embedClient.embed(batch),
-      );
+      const response = await deps.embedClient.embed(batch);
       if (response.embeddings.length !== batch.length) {
         throw new HttpProblem(
           502,

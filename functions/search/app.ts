@@ -259,11 +259,7 @@ export function createSearchApp(deps: SearchDependencies) {
   deps.extension?.mount(app, access);
 
   async function embedQuery(query: string): Promise<number[]> {
-    const response = await withSpan(
-      "embedding.generate",
-      { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": 1 } },
-      () => deps.embedClient.embed([query]),
-    );
+    const response = await deps.embedClient.embed([query]);
     return response.embeddings[0]!;
   }
 

@@ -1,4 +1,5 @@
 import { postJson } from "./runtime/http-client.ts";
+import { SpanKind, withSpan } from "./telemetry/spans.ts";
 
 export interface EmbedResponse {
   model: string;
@@ -14,15 +15,21 @@ export class EmbedClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
+  /** In its own CLIENT span, so that each caller's trace shows the hop to embed as one step. */
   async embed(texts: string[]): Promise<EmbedResponse> {
-    return postJson<EmbedResponse>(
-      new URL("/embed", this.baseUrl).href,
-      { input: texts },
-      {
-        dependency: "embed",
-        timeoutMs: this.timeoutMs,
-        retries: 2,
-      },
+    return withSpan(
+      "embedding.generate",
+      { kind: SpanKind.CLIENT, attributes: { "embedding.batch_size": texts.length } },
+      () =>
+        postJson<EmbedResponse>(
+          new URL("/embed", this.baseUrl).href,
+          { input: texts },
+          {
+            dependency: "embed",
+            timeoutMs: this.timeoutMs,
+            retries: 2,
+          },
+        ),
     );
   }
 }
