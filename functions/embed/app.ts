@@ -1,5 +1,6 @@
 import * as z from "zod";
 import type { Cache } from "../shared/backends/cache/index.ts";
+import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
 import type { EmbedResponse } from "../shared/embed-client.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
@@ -8,7 +9,7 @@ import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { HttpProblem } from "../shared/runtime/problems.ts";
-import { recordCacheLookups, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
+import { timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { withSpan } from "../shared/telemetry/spans.ts";
 
 export interface EmbedDependencies {
@@ -50,6 +51,12 @@ export function createEmbedApp(deps: EmbedDependencies) {
     readinessChecks: {},
   });
   const { embedder } = deps;
+  const cache = new InstrumentedCache<number[]>(deps.cache, {
+    name: "embedding",
+    logger: deps.logger,
+    ttlSeconds: deps.cacheTtlSeconds,
+    unavailableMessage: "embedding cache unavailable, embedding without it",
+  });
 
   // Chained, so that the app's type carries its routes (hono/client, testClient).
   const routes = app
@@ -118,20 +125,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
     const keys = texts.map(
       (text) => `emb:${embedder.model}:${embedder.dimensions}:${sha256Hex(text)}`,
     );
-    const fromCache = await withSpan(
-      "cache.get",
-      { attributes: { "cache.system": deps.cache.system, "cache.keys": keys.length } },
-      async (span) => {
-        const values = await deps.cache.getMany<number[]>(keys).catch((error) => {
-          deps.logger.warn({ err: error }, "embedding cache unavailable, embedding without it");
-          return keys.map(() => undefined);
-        });
-        const hits = values.filter((v) => v !== undefined).length;
-        span.setAttributes({ "cache.hit": hits === keys.length, "cache.hits": hits });
-        recordCacheLookups("embedding", hits, keys.length - hits);
-        return values;
-      },
-    );
+    const fromCache = await cache.getMany(keys);
     const missing = texts.flatMap((text, i) => (fromCache[i] === undefined ? [{ text, i }] : []));
     const embeddings = fromCache.slice() as (number[] | undefined)[];
     if (missing.length > 0) {
@@ -155,14 +149,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
       missing.forEach((m, j) => {
         embeddings[m.i] = fresh[j]!;
       });
-      await withSpan(
-        "cache.set",
-        { attributes: { "cache.system": deps.cache.system, "cache.keys": missing.length } },
-        () =>
-          Promise.all(
-            missing.map((m, j) => deps.cache.set(keys[m.i]!, fresh[j]!, deps.cacheTtlSeconds)),
-          ).catch((error) => deps.logger.warn({ err: error }, "could not write embedding cache")),
-      );
+      await cache.setMany(missing.map((m, j) => [keys[m.i]!, fresh[j]!]));
     }
     return { embeddings: embeddings as number[][], cached: texts.length - missing.length };
   }

@@ -2,6 +2,7 @@ import type { Hono } from "hono";
 import * as z from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
+import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { NamespaceStats, VectorStore } from "../shared/backends/vector-store/index.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
@@ -22,11 +23,7 @@ import type { EmbedClient } from "../shared/embed-client.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
-import {
-  recordCacheLookups,
-  recordSearchDuration,
-  timeGenAiOperation,
-} from "../shared/telemetry/pipeline-metrics.ts";
+import { recordSearchDuration, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
 export interface SearchAppExtension {
@@ -135,6 +132,11 @@ export function createSearchApp(deps: SearchDependencies) {
     },
   });
 
+  const cache = new InstrumentedCache<SearchResponse>(deps.cache, {
+    name: "search",
+    logger: deps.logger,
+    ttlSeconds: deps.cacheTtlSeconds,
+  });
   const access = accessControl(deps.access);
   const auth = access.authenticate;
   app.use("/search", access.cors);
@@ -152,7 +154,7 @@ export function createSearchApp(deps: SearchDependencies) {
         deps.indexState.generation(namespace),
       );
       const cacheKey = `search:${namespace}:${generation}:${sha256Hex(JSON.stringify([query.trim(), mode, top_k, alpha, chunks_per_document]))}`;
-      const cached = await cacheGet(cacheKey);
+      const cached = await cache.get(cacheKey);
       if (cached) {
         recordSearchDuration(mode, (performance.now() - started) / 1000, true);
         return c.json(
@@ -238,7 +240,7 @@ export function createSearchApp(deps: SearchDependencies) {
           model: answer.model,
         },
       };
-      await cacheSet(cacheKey, response);
+      await cache.set(cacheKey, response);
       recordSearchDuration(mode, (performance.now() - started) / 1000, false);
       return c.json(
         {
@@ -261,31 +263,6 @@ export function createSearchApp(deps: SearchDependencies) {
   async function embedQuery(query: string): Promise<number[]> {
     const response = await deps.embedClient.embed([query]);
     return response.embeddings[0]!;
-  }
-
-  // A cache failure degrades to an uncached search instead of failing the request.
-  async function cacheGet(key: string): Promise<SearchResponse | undefined> {
-    return withSpan(
-      "cache.get",
-      { attributes: { "cache.system": deps.cache.system } },
-      async (span) => {
-        const value = await deps.cache.get<SearchResponse>(key).catch((error) => {
-          deps.logger.warn({ err: error }, "search cache unavailable");
-          return undefined;
-        });
-        span.setAttribute("cache.hit", value !== undefined);
-        recordCacheLookups("search", value !== undefined ? 1 : 0, value !== undefined ? 0 : 1);
-        return value;
-      },
-    );
-  }
-
-  async function cacheSet(key: string, value: SearchResponse): Promise<void> {
-    await withSpan("cache.set", { attributes: { "cache.system": deps.cache.system } }, () =>
-      deps.cache
-        .set(key, value, deps.cacheTtlSeconds)
-        .catch((error) => deps.logger.warn({ err: error }, "could not write search cache")),
-    );
   }
 
   return routes;
