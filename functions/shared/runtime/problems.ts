@@ -49,7 +49,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string
 export function problemResponse(c: Context, error: unknown) {
   if (error instanceof HttpProblem) {
     return c.json(
-      { error: error.message, ...(error.issues ? { issues: error.issues } : {}) },
+      { error: error.message, ...(error.issues ? { issues: error.issues } : {}) } satisfies Problem,
       error.status,
     );
   }
@@ -63,17 +63,22 @@ export function problemResponse(c: Context, error: unknown) {
         dependency: error.dependency,
         retryable: true,
         ...trace,
-      },
+      } satisfies Problem,
       503,
     );
   }
   if (error instanceof DependencyRejected) {
     return c.json(
-      { error: error.message, dependency: error.dependency, retryable: false, ...trace },
+      {
+        error: error.message,
+        dependency: error.dependency,
+        retryable: false,
+        ...trace,
+      } satisfies Problem,
       422,
     );
   }
-  return c.json({ error: "internal error", retryable: true, ...trace }, 500);
+  return c.json({ error: "internal error", retryable: true, ...trace } satisfies Problem, 500);
 }
 
 /** The request's media type, lower-cased, without parameters; "" when absent. */
