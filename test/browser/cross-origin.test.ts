@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -92,9 +93,7 @@ describe("writes from pages of other origins, in headless Chromium", {
       ),
     );
     assert.equal(status, 403);
-    const same = (await (await ingestJson("forged text one", "forged-1")).json()) as {
-      duplicate: boolean;
-    };
+    const same: IngestAccepted = await (await ingestJson("forged text one", "forged-1")).json();
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });
@@ -118,9 +117,7 @@ describe("writes from pages of other origins, in headless Chromium", {
       }, url),
     );
     assert.equal(status, 403);
-    const same = (await (await ingestJson("forged text two", "forged-2")).json()) as {
-      duplicate: boolean;
-    };
+    const same: IngestAccepted = await (await ingestJson("forged text two", "forged-2")).json();
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { FilesystemObjectStore } from "../../functions/shared/backends/object-store/filesystem.ts";
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { startEventSink } from "../support/event-sink.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { assertBuilt } from "../telemetry/support/span-collector.ts";
 import { startFunctionProcess } from "../telemetry/support/function-process.ts";
-
-interface Accepted {
-  document_id: string;
-  version: number;
-  key: string;
-}
 
 /**
  * Group commit answers 202 only once a batch of submissions is durable: kill -9 of ingest in the
@@ -35,7 +30,7 @@ describe("ingest group commit under kill -9", () => {
       SPOOL_MAX_BACKOFF_MS: "50",
     };
     const first = await startFunctionProcess("ingest", env);
-    const accepted: Accepted[] = [];
+    const accepted: IngestAccepted[] = [];
     let answered!: () => void;
     const enoughAnswered = new Promise<void>((resolve) => (answered = resolve));
     const submissions = Array.from({ length: 64 }, async (_, i) => {
@@ -44,7 +39,7 @@ describe("ingest group commit under kill -9", () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ id: `doc-${i}`, text: `marker text of document ${i}` }),
       }).catch(() => undefined);
-      if (response?.status === 202) accepted.push((await response.json()) as Accepted);
+      if (response?.status === 202) accepted.push((await response.json()) as IngestAccepted);
       if (accepted.length >= 8) answered();
     });
     await Promise.race([enoughAnswered, Promise.all(submissions)]);
@@ -66,7 +61,7 @@ describe("ingest group commit under kill -9", () => {
     sink.respondWith(202);
     const second = await startFunctionProcess("ingest", env);
     try {
-      const delivered = (a: Accepted) =>
+      const delivered = (a: IngestAccepted) =>
         sink.received.some(
           (r) =>
             r.body.includes(`"document_id":"${a.document_id}"`) &&

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
 import { createPageTestApp } from "../support/page-test-app.ts";
 import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
+import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { ingestToSink } from "../support/ingest-to-sink.ts";
 import { serveApp } from "../support/serve-app.ts";
 import { tempDir } from "../support/temp-dir.ts";
@@ -65,7 +66,7 @@ describe("the README's ingest examples", () => {
     for (const example of examples) {
       const { status, body } = await runCurl(example, url);
       assert.equal(status, 202, `${example}\n→ ${status} ${body}`);
-      const accepted = JSON.parse(body) as { document_id: string; duplicate: boolean };
+      const accepted: IngestAccepted = JSON.parse(body);
       assert.equal(accepted.duplicate, false, example);
       documents.add(accepted.document_id);
     }
