@@ -32,7 +32,8 @@ describe("POST /api/ingest proxy", async () => {
   const ingestUrl = await serveApp(
     createIngestApp({ objectStore, publisher, logger: silentLogger, maxDocumentBytes: 200_000 }),
   );
-  const front = (url?: string, timeoutMs = 2000) =>
+  // A loaded machine can take seconds to answer; only the time-out test waits for less.
+  const front = (url?: string, timeoutMs = 30_000) =>
     createPageTestApp(dataDir, { ingestUrl: url, ingestTimeoutMs: timeoutMs }).app;
   const post = (
     app: SearchApp,
