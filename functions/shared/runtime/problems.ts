@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type * as z from "zod";
 import { DependencyError, DependencyRejected } from "./dependency-error.ts";
@@ -13,15 +14,18 @@ export interface Problem {
   trace_id?: string;
 }
 
-/** A request the function refuses: answered as `{error, issues?}` with a 4xx status. */
-export class HttpProblem extends Error {
+/**
+ * A request the function refuses: Hono's HTTPException with the issues a validation failure
+ * lists, answered as `{error, issues?}` with its 4xx status (as is any HTTPException Hono throws).
+ */
+export class HttpProblem extends HTTPException {
   override name = "HttpProblem";
   constructor(
-    readonly status: ContentfulStatusCode,
+    status: ContentfulStatusCode,
     message: string,
     readonly issues?: Problem["issues"],
   ) {
-    super(message);
+    super(status, { message });
   }
 }
 
@@ -47,10 +51,11 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, what?: string
  * logged with the trace id the body carries.
  */
 export function problemResponse(c: Context, error: unknown) {
-  if (error instanceof HttpProblem) {
+  if (error instanceof HTTPException) {
+    const issues = error instanceof HttpProblem ? error.issues : undefined;
     return c.json(
-      { error: error.message, ...(error.issues ? { issues: error.issues } : {}) } satisfies Problem,
-      error.status,
+      { error: error.message, ...(issues ? { issues } : {}) } satisfies Problem,
+      error.status as ContentfulStatusCode,
     );
   }
   const traceId = currentTraceId();
