@@ -190,7 +190,7 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Concurrent first writes in this process share one creation (kept in the map while it runs). */
   private create(namespace: string, dimensions: number): Promise<NamespaceTables> {
     const pending = this.creating.get(namespace);
-    if (pending) return pending;
+    if (pending !== undefined) return pending;
     const creating = this.connect().then(async (db) => {
       const tables = await retryConflicts(() => createNamespace(db, namespace, dimensions));
       await retryConflicts(() => ensureKeywordIndex(tables));
