@@ -2,15 +2,13 @@ import * as z from "zod";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { Embedder } from "../shared/backends/embedder/index.ts";
+import { InstrumentedEmbedder } from "../shared/backends/embedder/instrumented-embedder.ts";
 import type { EmbedResponse } from "../shared/embed-client.ts";
-import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import { JSON_ESCAPE_BYTES, sha256Hex } from "../shared/domain/document.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { HttpProblem } from "../shared/runtime/problems.ts";
-import { timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
-import { withSpan } from "../shared/telemetry/spans.ts";
 
 export interface EmbedDependencies {
   embedder: Embedder;
@@ -50,7 +48,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
     // The cache degrades gracefully, so it does not gate readiness.
     readinessChecks: {},
   });
-  const { embedder } = deps;
+  const embedder = new InstrumentedEmbedder(deps.embedder);
   const cache = new InstrumentedCache<number[]>(deps.cache, {
     name: "embedding",
     logger: deps.logger,
@@ -129,23 +127,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
     const missing = texts.flatMap((text, i) => (fromCache[i] === undefined ? [{ text, i }] : []));
     const embeddings = fromCache.slice() as (number[] | undefined)[];
     if (missing.length > 0) {
-      const fresh = await withSpan(
-        embedder.provider === "openai" ? "openai.embeddings" : "embedding.local",
-        {
-          attributes: {
-            "gen_ai.operation.name": "embeddings",
-            "gen_ai.system": embedder.provider,
-            "gen_ai.request.model": embedder.model,
-            "gen_ai.embeddings.dimension.count": embedder.dimensions,
-            "embedding.batch_size": missing.length,
-          },
-        },
-        () =>
-          timeGenAiOperation(
-            { operation: "embeddings", system: embedder.provider, model: embedder.model },
-            () => asDependencyError("embedder", () => embedder.embed(missing.map((m) => m.text))),
-          ),
-      );
+      const fresh = await embedder.embed(missing.map((m) => m.text));
       missing.forEach((m, j) => {
         embeddings[m.i] = fresh[j]!;
       });
