@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import * as z from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
+import { InstrumentedAnswerer } from "../shared/backends/answerer/instrumented-answerer.ts";
 import type { Cache } from "../shared/backends/cache/index.ts";
 import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
@@ -23,7 +24,7 @@ import type { EmbedClient } from "../shared/embed-client.ts";
 import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
-import { recordSearchDuration, timeGenAiOperation } from "../shared/telemetry/pipeline-metrics.ts";
+import { recordSearchDuration } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 
 export interface SearchAppExtension {
@@ -132,6 +133,7 @@ export function createSearchApp(deps: SearchDependencies) {
     },
   });
 
+  const answerer = new InstrumentedAnswerer(deps.answerer);
   const cache = new InstrumentedCache<SearchResponse>(deps.cache, {
     name: "search",
     logger: deps.logger,
@@ -200,32 +202,7 @@ export function createSearchApp(deps: SearchDependencies) {
           return hits;
         },
       );
-      const answer = await withSpan(
-        "llm.rag_completion",
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            "gen_ai.operation.name": "chat",
-            "gen_ai.system": deps.answerer.provider,
-            "gen_ai.request.model": deps.answerer.model,
-          },
-        },
-        async (span) => {
-          const result = await timeGenAiOperation(
-            { operation: "chat", system: deps.answerer.provider, model: deps.answerer.model },
-            () => asDependencyError("llm", () => deps.answerer.answer(query, sources)),
-            (answered) => answered.usage,
-          );
-          span.setAttribute("gen_ai.response.model", result.model);
-          if (result.usage) {
-            span.setAttributes({
-              "gen_ai.usage.input_tokens": result.usage.input_tokens,
-              "gen_ai.usage.output_tokens": result.usage.output_tokens,
-            });
-          }
-          return result;
-        },
-      );
+      const answer = await answerer.answer(query, sources);
       const response: SearchResponse = {
         answer: answer.answer,
         sources,
