@@ -1,6 +1,7 @@
 import { compareVersions, type IndexState } from "../shared/backends/index-state/index.ts";
 import type { ObjectStore } from "../shared/backends/object-store/index.ts";
 import type { VectorStore } from "../shared/backends/vector-store/index.ts";
+import { InstrumentedVectorStore } from "../shared/backends/vector-store/instrumented-vector-store.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import type { EmbeddedChunk } from "../shared/domain/chunk.ts";
 import {
@@ -70,6 +71,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
   // One version of a document at a time in this process; across pods, the KafkaSource delivers
   // the events of one partition (= of one document) in order.
   const documentLock = new KeyedLock();
+  const vectorStore = new InstrumentedVectorStore(deps.vectorStore);
 
   // Kept as the typed app (hono/client, testClient); the body is a CloudEvent, read by the route.
   const routes = app.post("/", async (c) => {
@@ -202,21 +204,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
       metadata: document.metadata,
       vector: vectors[chunk_index]!,
     }));
-    await withSpan(
-      "db.insert",
-      {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          "db.system": deps.vectorStore.system,
-          "db.operation.name": "upsert",
-          "db.operation.batch.size": chunks.length,
-        },
-      },
-      () =>
-        asDependencyError("vector-store", () =>
-          deps.vectorStore.replaceDocument(namespace, document_id, chunks),
-        ),
-    );
+    await vectorStore.replaceDocument(namespace, document_id, chunks);
     recordChunksIndexed(chunks.length);
     return chunks.length;
   }

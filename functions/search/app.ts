@@ -6,6 +6,7 @@ import type { Cache } from "../shared/backends/cache/index.ts";
 import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
 import type { NamespaceStats, VectorStore } from "../shared/backends/vector-store/index.ts";
+import { InstrumentedVectorStore } from "../shared/backends/vector-store/instrumented-vector-store.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import {
   accessControl,
@@ -25,7 +26,7 @@ import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { recordSearchDuration } from "../shared/telemetry/pipeline-metrics.ts";
-import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts";
+import { currentTraceId } from "../shared/telemetry/spans.ts";
 
 export interface SearchAppExtension {
   /** `access.authenticate` goes in front of every route that reads or writes documents. */
@@ -133,6 +134,7 @@ export function createSearchApp(deps: SearchDependencies) {
     },
   });
 
+  const vectorStore = new InstrumentedVectorStore(deps.vectorStore);
   const answerer = new InstrumentedAnswerer(deps.answerer);
   const cache = new InstrumentedCache<SearchResponse>(deps.cache, {
     name: "search",
@@ -173,35 +175,15 @@ export function createSearchApp(deps: SearchDependencies) {
       }
 
       const vector = mode === "keyword" ? undefined : await embedQuery(query);
-      const sources = await withSpan(
-        "vector_search.query",
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            "db.system": deps.vectorStore.system,
-            "db.operation.name": "search",
-            "search.mode": mode,
-            "search.top_k": top_k,
-            "search.alpha": alpha,
-            "db.namespace": namespace,
-          },
-        },
-        async (span) => {
-          const hits = await asDependencyError("vector-store", () =>
-            deps.vectorStore.search({
-              namespace,
-              mode,
-              text: query,
-              vector,
-              topK: top_k,
-              alpha,
-              chunksPerDocument: chunks_per_document,
-            }),
-          );
-          span.setAttribute("db.response.returned_rows", hits.length);
-          return hits;
-        },
-      );
+      const sources = await vectorStore.search({
+        namespace,
+        mode,
+        text: query,
+        vector,
+        topK: top_k,
+        alpha,
+        chunksPerDocument: chunks_per_document,
+      });
       const answer = await answerer.answer(query, sources);
       const response: SearchResponse = {
         answer: answer.answer,
@@ -228,9 +210,7 @@ export function createSearchApp(deps: SearchDependencies) {
       );
     })
     .get("/namespaces", auth, async (c) => {
-      const namespaces = await asDependencyError("vector-store", () =>
-        deps.vectorStore.namespaces(),
-      );
+      const namespaces = await vectorStore.namespaces();
       const body: NamespacesResponse = { namespaces: readableBy(c, namespaces) };
       return c.json(body, 200);
     });
