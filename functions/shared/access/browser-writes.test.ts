@@ -25,9 +25,12 @@ describe("writes a browser can send", async () => {
     minBackoffMs: 20,
   });
   after(() => publisher.close());
+  // One store per process, as in ingest: a second one would replay the first one's live journal
+  // (same pid: in a container a restarted process has its predecessor's).
+  const objectStore = new FilesystemObjectStore(dataDir, "documents");
   const ingest = (allowedOrigins: string[] = []) =>
     createIngestApp({
-      objectStore: new FilesystemObjectStore(dataDir, "documents"),
+      objectStore,
       publisher,
       logger: silentLogger,
       maxDocumentBytes: 1000,
