@@ -9,6 +9,7 @@ import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts
 import { documentKey, sha256Hex, type StoredDocument } from "../shared/domain/document.ts";
 import type { Problem } from "../shared/runtime/problems.ts";
 import { createIndexDocumentApp } from "./app.ts";
+import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
 
 describe("index-document app", async () => {
   const dataDir = await tempDir("index-document");
@@ -18,14 +19,7 @@ describe("index-document app", async () => {
     objectStore,
     vectorStore: new EmbeddedVectorStore(dataDir),
     indexState: new FileIndexState(dataDir),
-    embedClient: {
-      embed: async (texts) => ({
-        model: embedder.model,
-        dimensions: embedder.dimensions,
-        embeddings: await embedder.embed(texts),
-        cached: 0,
-      }),
-    },
+    embedClient: inProcessEmbedClient(embedder),
     logger: silentLogger,
     chunking: { size: 800, overlap: 100 },
     embedBatchSize: 16,

@@ -11,6 +11,7 @@ import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts
 import { chunkId } from "../shared/domain/ids.ts";
 import type { Problem } from "../shared/runtime/problems.ts";
 import { createSearchApp, type SearchRequest } from "./app.ts";
+import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
 
 describe("search app", async () => {
   const dataDir = await tempDir("search");
@@ -23,17 +24,7 @@ describe("search app", async () => {
     indexState,
     cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
-    embedClient: {
-      embed: async (texts) => {
-        embedCalls++;
-        return {
-          model: embedder.model,
-          dimensions: embedder.dimensions,
-          embeddings: await embedder.embed(texts),
-          cached: 0,
-        };
-      },
-    },
+    embedClient: inProcessEmbedClient(embedder, () => embedCalls++),
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 100,

@@ -10,6 +10,7 @@ import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
 import type { Problem } from "../shared/runtime/problems.ts";
 import { createSearchApp } from "./app.ts";
+import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
 
 // The documented limit is 2048 characters of query, however the JSON on the wire spells them.
 describe("search request limits", async () => {
@@ -20,14 +21,7 @@ describe("search request limits", async () => {
     indexState: new FileIndexState(dataDir),
     cache: new MemoryCache({ maxEntries: 10, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
-    embedClient: {
-      embed: async (texts) => ({
-        model: embedder.model,
-        dimensions: embedder.dimensions,
-        embeddings: await embedder.embed(texts),
-        cached: 0,
-      }),
-    },
+    embedClient: inProcessEmbedClient(embedder),
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 2048,

@@ -7,6 +7,7 @@ import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import type { ReceivedRequest } from "./event-sink.ts";
 import { ingestToSink } from "./ingest-to-sink.ts";
 import { silentLogger } from "./silent-logger.ts";
+import { inProcessEmbedClient } from "./in-process-embed-client.ts";
 
 /**
  * ingest and index-document as in-process apps over one temporary DATA_DIR, with the real spool
@@ -29,14 +30,7 @@ export async function inProcessPipeline(name: string) {
     objectStore,
     vectorStore,
     indexState,
-    embedClient: {
-      embed: async (texts) => ({
-        model: embedder.model,
-        dimensions: 64,
-        embeddings: await embedder.embed(texts),
-        cached: 0,
-      }),
-    },
+    embedClient: inProcessEmbedClient(embedder),
     logger: silentLogger,
     chunking: { size: 800, overlap: 100 },
     embedBatchSize: 64,

@@ -9,6 +9,7 @@ import { chunkId } from "../../functions/shared/domain/ids.ts";
 import { createSearchApp, type SearchApp } from "../../functions/search/app.ts";
 import type { SearchPageOptions } from "../../functions/search/page/config.ts";
 import { searchPage } from "../../functions/search/page/routes.ts";
+import { inProcessEmbedClient } from "./in-process-embed-client.ts";
 
 export interface PageTestApp {
   app: SearchApp;
@@ -25,14 +26,7 @@ export function createPageTestApp(dataDir: string, page: SearchPageOptions): Pag
     indexState,
     cache: new MemoryCache({ maxEntries: 100, maxBytes: 1024 * 1024 }),
     answerer: new ExtractiveAnswerer(),
-    embedClient: {
-      embed: async (texts) => ({
-        model: embedder.model,
-        dimensions: embedder.dimensions,
-        embeddings: await embedder.embed(texts),
-        cached: 0,
-      }),
-    },
+    embedClient: inProcessEmbedClient(embedder),
     logger: silentLogger,
     cacheTtlSeconds: 60,
     maxQueryChars: 2048,
