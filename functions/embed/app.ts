@@ -9,6 +9,7 @@ import { createFunctionApp } from "../shared/runtime/function-app.ts";
 import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { HttpProblem } from "../shared/runtime/problems.ts";
+import { bodyLimit } from "../shared/runtime/body-limit.ts";
 
 export interface EmbedDependencies {
   embedder: Embedder;
@@ -41,10 +42,11 @@ const openAiRequestSchema = z.object({
 
 /** embed: texts in, vectors out, with a per-text cache keyed by model, dimensions and content. */
 export function createEmbedApp(deps: EmbedDependencies) {
+  // Counted in characters, however the JSON escapes them; each input adds its quotes and comma.
+  const maxBodyBytes = JSON_ESCAPE_BYTES * deps.maxRequestChars + 4 * deps.maxInputs + 4096;
   const app = createFunctionApp({
     logger: deps.logger,
-    // Counted in characters, however the JSON escapes them; each input adds its quotes and comma.
-    maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxRequestChars + 4 * deps.maxInputs + 4096,
+    maxBodyBytes,
     // The cache degrades gracefully, so it does not gate readiness.
     readinessChecks: {},
   });
@@ -58,7 +60,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
 
   // Chained, so that the app's type carries its routes (hono/client, testClient).
   const routes = app
-    .post("/embed", jsonBody(embedRequestSchema), async (c) => {
+    .post("/embed", bodyLimit(maxBodyBytes), jsonBody(embedRequestSchema), async (c) => {
       const texts = validateTexts(c.req.valid("json").input);
       const { embeddings, cached } = await embedWithCache(texts);
       const body: EmbedResponse = {
@@ -69,7 +71,7 @@ export function createEmbedApp(deps: EmbedDependencies) {
       };
       return c.json(body, 200);
     })
-    .post("/v1/embeddings", jsonBody(openAiRequestSchema), async (c) => {
+    .post("/v1/embeddings", bodyLimit(maxBodyBytes), jsonBody(openAiRequestSchema), async (c) => {
       const request = c.req.valid("json");
       if (request.dimensions !== undefined && request.dimensions !== embedder.dimensions) {
         throw new HttpProblem(

@@ -24,6 +24,7 @@ import { consumerSpanOptions, type ConsumedFrom } from "../shared/telemetry/cons
 import { recordChunksIndexed, recordIndexingLag } from "../shared/telemetry/pipeline-metrics.ts";
 import { SpanKind, withSpan } from "../shared/telemetry/spans.ts";
 import { chunkText, type ChunkingOptions } from "./chunker.ts";
+import { bodyLimit } from "../shared/runtime/body-limit.ts";
 
 export interface IndexDocumentDependencies {
   objectStore: ObjectStore;
@@ -74,7 +75,7 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
   const vectorStore = new InstrumentedVectorStore(deps.vectorStore);
 
   // Kept as the typed app (hono/client, testClient); the body is a CloudEvent, read by the route.
-  const routes = app.post("/", async (c) => {
+  const routes = app.post("/", bodyLimit(MAX_STORED_EVENT_BYTES), async (c) => {
     const event = await receiveCloudEvent(c);
     if (event.type !== EVENT_TYPE.documentStored) {
       throw new HttpProblem(

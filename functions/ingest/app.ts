@@ -38,6 +38,7 @@ import { currentTraceId, SpanKind, withSpan } from "../shared/telemetry/spans.ts
 import { recordDocumentIngested } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceHeaders } from "../shared/telemetry/trace-context.ts";
 import { VersionClock } from "./version-clock.ts";
+import { bodyLimit } from "../shared/runtime/body-limit.ts";
 
 export interface IngestDependencies {
   objectStore: ObjectStore;
@@ -88,10 +89,11 @@ const rawTextQuerySchema = z.object({
 
 /** ingest: store the raw document, publish a `rag.document.stored` claim-check event, answer 202. */
 export function createIngestApp(deps: IngestDependencies) {
+  // Counted in bytes of text, however the JSON escapes them; a structured event adds its attributes.
+  const maxBodyBytes = maxStoredDocumentBytes(deps.maxDocumentBytes) + 64 * 1024;
   const app = createFunctionApp({
     logger: deps.logger,
-    // Counted in bytes of text, however the JSON escapes them; a structured event adds its attributes.
-    maxBodyBytes: maxStoredDocumentBytes(deps.maxDocumentBytes) + 64 * 1024,
+    maxBodyBytes,
     readinessChecks: {
       objectStore: () => deps.objectStore.ready(),
       publisher: () => deps.publisher.ready(),
@@ -102,7 +104,12 @@ export function createIngestApp(deps: IngestDependencies) {
 
   const access = accessControl(deps.access);
   // Both routes take writes from anyone who can reach them, browsers included: CSRF guard, then the key.
-  const guards = [access.browserWrite(), access.authenticate, shedWhenBacklogged(deps)] as const;
+  const guards = [
+    bodyLimit(maxBodyBytes),
+    access.browserWrite(),
+    access.authenticate,
+    shedWhenBacklogged(deps),
+  ] as const;
   app.use("/ingest", access.cors);
   app.use("/", access.cors);
   // Chained, so that the app's type carries its routes (hono/client, testClient).

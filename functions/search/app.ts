@@ -27,12 +27,11 @@ import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { recordSearchDuration } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId } from "../shared/telemetry/spans.ts";
+import { bodyLimit } from "../shared/runtime/body-limit.ts";
 
 export interface SearchAppExtension {
   /** `access.authenticate` goes in front of every route that reads or writes documents. */
   mount(app: Hono, access: AccessControl): void;
-  /** Its routes that stream request bodies on (exempt from the query-sized body limit). */
-  streamedBodyPaths?: string[];
 }
 
 export interface SearchDependencies {
@@ -123,11 +122,11 @@ export type SearchRequest = z.input<ReturnType<typeof searchRequestSchema>>;
 /** search: cache → embed the query → hybrid/vector/keyword search → grounded answer → cache. */
 export function createSearchApp(deps: SearchDependencies) {
   const requestSchema = searchRequestSchema(deps.maxQueryChars);
+  // Counted in characters of the query, however the JSON escapes them.
+  const maxBodyBytes = JSON_ESCAPE_BYTES * deps.maxQueryChars + 4096;
   const app = createFunctionApp({
     logger: deps.logger,
-    // Counted in characters of the query, however the JSON escapes them.
-    maxBodyBytes: JSON_ESCAPE_BYTES * deps.maxQueryChars + 4096,
-    streamedBodyPaths: deps.extension?.streamedBodyPaths,
+    maxBodyBytes,
     readinessChecks: {
       vectorStore: () => deps.vectorStore.ready(),
       indexState: () => deps.indexState.ready(),
@@ -148,7 +147,7 @@ export function createSearchApp(deps: SearchDependencies) {
 
   // Chained, so that the app's type carries its routes (hono/client, testClient).
   const routes = app
-    .post("/search", auth, jsonBody(requestSchema), async (c) => {
+    .post("/search", bodyLimit(maxBodyBytes), auth, jsonBody(requestSchema), async (c) => {
       const started = performance.now();
       const { query, namespace, mode, top_k, alpha, chunks_per_document } = c.req.valid("json");
       authorize(c, namespace, "read");

@@ -36,7 +36,6 @@ export function searchPage(options: SearchPageOptions): SearchAppExtension {
       authRequired,
     })}`;
   return {
-    streamedBodyPaths: [INGEST_PROXY_PATH],
     mount: (app, access) => {
       const page = html(access.required);
       app.get("/", (c) =>

@@ -36,10 +36,10 @@ async function readWithin(c: Context, maxBytes: number): Promise<boolean> {
   return true;
 }
 
-/** 413 for a body over `maxBytes`, except on `exemptPaths`, whose bodies are streamed on unread. */
-export function bodyLimit(maxBytes: number, exemptPaths: ReadonlySet<string>): MiddlewareHandler {
+/** 413 for a body over `maxBytes`: on each route that reads its body (not on one that streams it on). */
+export function bodyLimit(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
-    if (exemptPaths.has(c.req.path) || (await bufferBody(c, maxBytes))) return next();
+    if (await bufferBody(c, maxBytes)) return next();
     throw new HttpProblem(413, `request body is larger than ${maxBytes} bytes`);
   };
 }

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { serverTelemetry } from "../telemetry/server-telemetry.ts";
-import { bodyLimit, bufferBody } from "./body-limit.ts";
+import { bufferBody } from "./body-limit.ts";
 import { isDraining } from "./draining.ts";
 import type { Logger } from "./logger.ts";
 import { problemResponse } from "./problems.ts";
@@ -9,10 +9,11 @@ export interface FunctionAppOptions {
   logger: Logger;
   /** Checks that must pass for readiness; each throws while its dependency is unusable. */
   readinessChecks: Record<string, () => Promise<void>>;
-  /** Largest request body on the wire; a JSON body needs JSON_ESCAPE_BYTES per byte of the text it carries. */
+  /**
+   * The most of a structured CloudEvent's body read to find its traceparent before the route runs:
+   * the route's own bodyLimit, which answers 413 past it.
+   */
   maxBodyBytes: number;
-  /** Paths whose bodies are streamed on unread to another service, which enforces its own limit. */
-  streamedBodyPaths?: string[];
 }
 
 const HEALTH_PATHS = ["/health/liveness", "/livez", "/health/readiness", "/readyz"];
@@ -26,12 +27,9 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
-  const streamed = new Set(options.streamedBodyPaths ?? []);
   // A structured CloudEvent's traceparent is in its body: read through the same bounded buffer.
   const readBody = async (c: Context) =>
-    !streamed.has(c.req.path) && (await bufferBody(c, options.maxBodyBytes))
-      ? c.req.text()
-      : undefined;
+    (await bufferBody(c, options.maxBodyBytes)) ? c.req.text() : undefined;
   app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, readBody }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
@@ -68,8 +66,6 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
       return c.json({ status: ok ? "ready" : "not ready", checks }, ok ? 200 : 503);
     });
   }
-
-  app.use("*", bodyLimit(options.maxBodyBytes, streamed));
 
   app.onError((error, c) => {
     const response = problemResponse(c, error);
