@@ -2,14 +2,21 @@
 // on this machine's Node and on the images' Node (.ci/image-node.sh): the reference servers
 // (bare node:http, faas-js-runtime, Hono with no telemetry / the lean SDK composition / NodeSDK)
 // and each function with telemetry off, on, and as the image runs it (telemetry on, plain `node`,
-// compile cache baked at build time; Node ≥ 22.1). The full run adds the image's old command
+// compile cache baked at build time; Node ≥ 22.1; index-document and search on a real Weaviate
+// where it is built, since the images carry no embedded store). The full run adds the image's old command
 // (`--enable-source-maps`) as the before. Wall time is the figure; CPU time (all threads, until
 // ready) is steadier on a shared machine and decides the two verdicts. Run: npm run bench -- cold-start
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  clusterVectorStoreEnv,
+  stopClusterVectorStore,
+} from "../test/cluster/images/knative-container.ts";
+import { weaviateBinaryBuilt } from "../test/stack/weaviate-binary.ts";
+import { WEAVIATE_VERSION } from "../test/stack/versions.ts";
 import { freePort } from "../test/support/free-port.ts";
-import { FUNCTION_NAMES } from "../functions/functions.ts";
+import { FUNCTION_NAMES, type FunctionName } from "../functions/functions.ts";
 import { fillCompileCache, imageNode, nodeVersion } from "./image-node.ts";
 import { quick, runs } from "./options.ts";
 import {
@@ -65,15 +72,24 @@ async function functionServers(node: string, version: string, dir: string): Prom
         run: () => timeToReady(script, on, { node, flags: ["--enable-source-maps"] }),
       });
     if (compileCacheSupported(version)) {
+      const image = { ...on, ...(await imageVectorStore(fn)) };
       const cache = await mkdtemp(join(dir, `cache-${fn}-`));
-      fillCompileCache(node, fn, on, cache);
+      fillCompileCache(node, fn, image, cache);
       servers.push({
         name: `${fn}, as the image runs it`,
-        run: () => timeToReady(script, { ...on, NODE_COMPILE_CACHE: cache }, { node }),
+        run: () => timeToReady(script, { ...image, NODE_COMPILE_CACHE: cache }, { node }),
       });
     }
   }
   return servers;
+}
+
+/** The images' vector store where Weaviate is built (npm run test:stack builds it), else the embedded one. */
+async function imageVectorStore(fn: FunctionName): Promise<Record<string, string>> {
+  if (weaviateBinaryBuilt(WEAVIATE_VERSION)) return clusterVectorStoreEnv(fn);
+  if (fn === "index-document" || fn === "search")
+    console.error(`bench: ${fn} as the image runs it: no Weaviate built, so on the embedded store`);
+  return {};
 }
 
 function referenceServers(apps: ReferenceApp[], node: string): Server[] {
@@ -132,6 +148,7 @@ export async function coldStartBench(): Promise<void> {
     const nodes = quick ? [imageNode()] : [process.execPath, imageNode()];
     for (const node of nodes) await benchNode(node, apps, dir);
   } finally {
+    await stopClusterVectorStore();
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,22 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { stackCacheDir } from "./cache.ts";
 import { progress } from "./managed-process.ts";
 import { runCommand } from "./run-command.ts";
 
+/** True when the weaviate-server binary is built already (ensureWeaviateBinary then starts at once). */
+export function weaviateBinaryBuilt(version: string): boolean {
+  return existsSync(weaviateBinaryPath(version));
+}
+
+function weaviateBinaryPath(version: string): string {
+  return join(stackCacheDir(`weaviate-${version}`), "bin", "weaviate-server");
+}
+
 /** The weaviate-server binary, built once from its Go module (several minutes on 2 cores) and cached. */
 export async function ensureWeaviateBinary(version: string): Promise<string> {
-  const bin = join(stackCacheDir(`weaviate-${version}`), "bin");
-  const server = join(bin, "weaviate-server");
+  const server = weaviateBinaryPath(version);
+  const bin = dirname(server);
   if (existsSync(server)) return server;
   const began = performance.now();
   progress(
