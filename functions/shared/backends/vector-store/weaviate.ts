@@ -36,6 +36,8 @@ interface Collections {
 
 /** Largest candidate list a search asks for while it skips chunks of versions readers do not see. */
 const MAX_CANDIDATES = 2000;
+/** Rankings redone when one was torn by a concurrent replace (see search) before answering anyway. */
+const TORN_READ_RETRIES = 3;
 
 /**
  * Weaviate as the vector store: one collection (`DocumentChunk`) with `vectorizer: none`, since
@@ -128,25 +130,30 @@ export class WeaviateVectorStore implements VectorStore {
     const terms = this.analyzer.terms(query.text).join(" ");
     // Weaviate ranks chunks, and chunks of versions readers do not see can take places in the
     // ranking: ask for more until topK distinct visible documents are found or there is no more.
-    for (
-      let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES);
-      ;
-      limit = Math.min(limit * 4, MAX_CANDIDATES)
-    ) {
+    let limit = Math.min(4 * query.topK + 10, MAX_CANDIDATES);
+    for (let torn = 0; ; ) {
       const candidates = await this.rank(chunks, query, terms, limit);
       const current = await headVersions(heads, query.namespace, [
         ...new Set(candidates.map((c) => c.properties.document_id)),
       ]);
       const visible = candidates.filter((c) =>
-        isVisible(c.properties, current.get(c.properties.document_id)),
+        isVisible(c.properties, current.get(c.properties.document_id)?.version),
       );
-      const documents = groupByDocument(
-        visible.map((c) => toHit(c.uuid, c.properties, c.score)),
-        query.topK,
-        query.chunksPerDocument,
-      );
-      if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES)
-        return documents;
+      // The ranking ran before the heads were read: a writer may have switched a head in between,
+      // to a version whose chunks were still being inserted when the ranking saw them. Seen when
+      // the ranking returned every chunk (vector and hybrid rank them all) and yet fewer of a
+      // head's version than it has: rank again.
+      const whole = query.mode !== "keyword" && candidates.length < limit;
+      if (!whole || !tornRead(visible, current) || ++torn > TORN_READ_RETRIES) {
+        const documents = groupByDocument(
+          visible.map((c) => toHit(c.uuid, c.properties, c.score)),
+          query.topK,
+          query.chunksPerDocument,
+        );
+        if (documents.length >= query.topK || candidates.length < limit || limit === MAX_CANDIDATES)
+          return documents;
+        limit = Math.min(limit * 4, MAX_CANDIDATES);
+      }
     }
   }
 
@@ -280,18 +287,36 @@ export class WeaviateVectorStore implements VectorStore {
   }
 }
 
-/** The head version of each document, in one query. */
+interface Head {
+  version: string;
+  chunks: number;
+}
+
+/** The head (version and its number of chunks) of each document, in one query. */
 async function headVersions(
   heads: Collection<HeadProperties>,
   namespace: string,
   documentIds: string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, Head>> {
   if (documentIds.length === 0) return new Map();
   const result = await heads.query.fetchObjects({
     filters: heads.filter.byId().containsAny(documentIds.map((id) => headIdOf(namespace, id))),
     limit: documentIds.length,
   });
-  return new Map(result.objects.map((o) => [o.properties.document_id, o.properties.version]));
+  return new Map(
+    result.objects.map((o) => [
+      o.properties.document_id,
+      { version: o.properties.version, chunks: o.properties.chunks },
+    ]),
+  );
+}
+
+/** True when a document's visible chunks are fewer than its head says its version has. */
+function tornRead(visible: { properties: ChunkProperties }[], current: Map<string, Head>): boolean {
+  const counts = new Map<string, number>();
+  for (const { properties } of visible)
+    counts.set(properties.document_id, (counts.get(properties.document_id) ?? 0) + 1);
+  return [...counts].some(([documentId, count]) => count < (current.get(documentId)?.chunks ?? 0));
 }
 
 /** A chunk of its document's head version; an older release's chunk (no version) while its document has no head. */
