@@ -1,3 +1,5 @@
+import { retryAfterSeconds } from "../functions/shared/runtime/retry-after.ts";
+
 /** What a function answers when the caller should come back: backpressure, not ready, rate limit. */
 const COME_BACK_LATER = new Set([429, 503]);
 
@@ -24,17 +26,12 @@ export async function fetchComingBack(
     const response = await fetch(url, init);
     if (!COME_BACK_LATER.has(response.status) || attempt >= attempts) return response;
     await response.body?.cancel();
-    const waitMs = Math.min(maxWaitMs, retryAfterMs(response) ?? 1000 * 2 ** (attempt - 1));
+    const asked = retryAfterSeconds(response.headers.get("retry-after"));
+    const waitMs = Math.min(
+      maxWaitMs,
+      asked !== undefined ? asked * 1000 : 1000 * 2 ** (attempt - 1),
+    );
     onWait?.(response.status, waitMs);
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
-}
-
-function retryAfterMs(response: Response): number | undefined {
-  const header = response.headers.get("retry-after");
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

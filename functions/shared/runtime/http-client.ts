@@ -1,5 +1,6 @@
 import { DependencyError, DependencyRejected } from "./dependency-error.ts";
 import { currentTraceHeaders } from "../telemetry/trace-context.ts";
+import { retryAfterSeconds } from "./retry-after.ts";
 import { isRetryableStatus } from "./retryable-status.ts";
 
 export interface PostJsonOptions {
@@ -53,9 +54,4 @@ export async function postJson<T>(
   throw new DependencyError(options.dependency, `POST ${url} failed: ${message}`, {
     cause: lastError,
   });
-}
-
-function retryAfterSeconds(header: string | null): number | undefined {
-  const seconds = Number(header);
-  return header !== null && Number.isInteger(seconds) && seconds >= 0 ? seconds : undefined;
 }
