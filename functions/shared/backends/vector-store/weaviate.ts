@@ -140,11 +140,11 @@ export class WeaviateVectorStore implements VectorStore {
         isVisible(c.properties, current.get(c.properties.document_id)?.version),
       );
       // The ranking ran before the heads were read: a writer may have switched a head in between,
-      // to a version whose chunks were still being inserted when the ranking saw them. Seen when
-      // the ranking returned every chunk (vector and hybrid rank them all) and yet fewer of a
-      // head's version than it has: rank again.
+      // to a version whose chunks were still being inserted (or not yet) when the ranking ran.
+      // Seen when the ranking returned every chunk (vector and hybrid rank them all) and yet
+      // fewer of a found document's head version than the head has: rank again.
       const whole = query.mode !== "keyword" && candidates.length < limit;
-      if (!whole || !tornRead(visible, current) || ++torn > TORN_READ_RETRIES) {
+      if (!whole || !tornRead(candidates, visible, current) || ++torn > TORN_READ_RETRIES) {
         const documents = groupByDocument(
           visible.map((c) => toHit(c.uuid, c.properties, c.score)),
           query.topK,
@@ -311,9 +311,13 @@ async function headVersions(
   );
 }
 
-/** True when a document's visible chunks are fewer than its head says its version has. */
-function tornRead(visible: { properties: ChunkProperties }[], current: Map<string, Head>): boolean {
-  const counts = new Map<string, number>();
+/** True when a found document has fewer visible chunks (maybe none) than its head says it has. */
+function tornRead(
+  candidates: { properties: ChunkProperties }[],
+  visible: { properties: ChunkProperties }[],
+  current: Map<string, Head>,
+): boolean {
+  const counts = new Map(candidates.map((c) => [c.properties.document_id, 0]));
   for (const { properties } of visible)
     counts.set(properties.document_id, (counts.get(properties.document_id) ?? 0) + 1);
   return [...counts].some(([documentId, count]) => count < (current.get(documentId)?.chunks ?? 0));
