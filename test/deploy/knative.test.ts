@@ -367,6 +367,7 @@ suite("Knative Services", () => {
         "EVENT_PUBLISHER",
         "KAFKA_BROKERS",
         "KAFKA_TOPIC",
+        "KAFKA_DEAD_LETTER_TOPIC",
         "KAFKA_CLIENT_ID",
         "MAX_DOCUMENT_BYTES",
       ],

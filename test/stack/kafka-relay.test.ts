@@ -79,6 +79,7 @@ describe("dev Kafka relay (KafkaSource semantics) against a real broker", () => 
     publisher = new KafkaPublisher({
       brokers: kafka.brokers,
       topic,
+      deadLetterTopic: undefined,
       clientId: "relay-test",
       logger: silentLogger,
       publishTimeoutMs: 5000,

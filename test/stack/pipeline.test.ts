@@ -209,14 +209,15 @@ describe("pipeline end to end on the real stack", () => {
     assert.equal((await namespaceStats("e2e"))?.documents, 5);
   });
 
-  it("sends an event to the dead-letter topic after the relay's retries while Weaviate stays down", async () => {
+  it("sends an event to the dead-letter topic after the relay's retries while Weaviate stays down, and publishes a resubmission again", async () => {
+    const document = {
+      text: "Dead-lettered once: Weaviate stayed down.",
+      namespace: "dead-letter",
+      id: "dead",
+    };
     await weaviate.stop();
     try {
-      await ingest({
-        text: "Never indexed: Weaviate stayed down.",
-        namespace: "dead-letter",
-        id: "dead",
-      });
+      await ingest(document);
       const [dead] = await topicRecords(
         "documents-dlq",
         (r) => r.some((m) => m.key?.toString() === "dead"),
@@ -240,6 +241,13 @@ describe("pipeline end to end on the real stack", () => {
     } finally {
       await weaviate.start();
     }
+    const again = await ingest(document);
+    assert.equal(
+      again.duplicate,
+      false,
+      "a dead-lettered event is no reason to refuse the document",
+    );
+    await searchable("dead", "dead-letter", "Dead-lettered once");
   });
 
   it("rides out an OpenAI-compatible server answering 429 before 200, and answers 503 when it never stops", async () => {

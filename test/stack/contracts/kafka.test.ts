@@ -5,6 +5,7 @@ import { Kafka, logLevel, type KafkaMessage } from "kafkajs";
 import { eventPublisherContract } from "../../../functions/shared/backends/events/event-publisher.contract.ts";
 import { KafkaPublisher } from "../../../functions/shared/backends/events/kafka.ts";
 import {
+  cloudEventToRecord,
   headerStrings,
   recordToCloudEvent,
 } from "../../../functions/shared/backends/events/kafka-record.ts";
@@ -23,6 +24,7 @@ const publisherOn = (topic: string) =>
   new KafkaPublisher({
     brokers: kafka.brokers,
     topic,
+    deadLetterTopic: undefined,
     clientId: "contract-test",
     logger: silentLogger,
     publishTimeoutMs: 5000,
@@ -125,5 +127,48 @@ describe("KafkaPublisher when Kafka goes away", () => {
     await kafka.start();
     await publisher.publish(event());
     await publisher.close();
+  });
+});
+
+describe("KafkaPublisher dead letters", () => {
+  it("finds an event on the dead-letter topic, in binary or structured mode, including one dead-lettered later", async () => {
+    const deadLetterTopic = `dead-letters-${Date.now().toString(36)}`;
+    const publisher = new KafkaPublisher({
+      brokers: kafka.brokers,
+      topic: "dead-letter-source",
+      deadLetterTopic,
+      clientId: "contract-test",
+      logger: silentLogger,
+      publishTimeoutMs: 15_000,
+    });
+    const producer = client.producer();
+    await producer.connect();
+    const event = (subject: string) =>
+      new CloudEvent({ type: "rag.document.stored", source: "/test", subject, data: { subject } });
+    // As Knative's KafkaSink writes them: binary mode, the failure in knativeerror* attributes.
+    const deadLetter = (dead: CloudEvent<unknown>) =>
+      cloudEventToRecord(dead.cloneWith({ knativeerrorcode: "503" }, false));
+    try {
+      const [binary, structured, later, alive] = ["a", "b", "c", "d"].map(event);
+      assert.equal(await publisher.isDeadLettered(binary!.id), false, "no dead-letter topic yet");
+
+      await producer.send({
+        topic: deadLetterTopic,
+        messages: [
+          deadLetter(binary!),
+          { key: "b", value: JSON.stringify({ ...structured!.toJSON(), knativeerrorcode: "422" }) },
+        ],
+      });
+      assert.equal(await publisher.isDeadLettered(binary!.id), true);
+      assert.equal(await publisher.isDeadLettered(structured!.id), true);
+      assert.equal(await publisher.isDeadLettered(alive!.id), false);
+
+      await producer.send({ topic: deadLetterTopic, messages: [deadLetter(later!)] });
+      assert.equal(await publisher.isDeadLettered(later!.id), true);
+      assert.equal(await publisher.isDeadLettered(alive!.id), false);
+    } finally {
+      await producer.disconnect();
+      await publisher.close();
+    }
   });
 });

@@ -9,7 +9,7 @@ export interface EventPublisher {
   publish<T>(event: CloudEvent<T>): Promise<void>;
   /**
    * Whether the event was given up on (dead-lettered) where this publisher can see it, so ingest
-   * publishes a resubmitted document again. Kafka cannot tell (its dead letters are another topic).
+   * publishes a resubmitted document again (the spool's dead letters; Kafka's dead-letter topic).
    */
   isDeadLettered(eventId: string): Promise<boolean>;
   /**

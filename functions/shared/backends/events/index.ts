@@ -36,6 +36,7 @@ export const eventsEnv = {
       .optional(),
   ),
   KAFKA_TOPIC: stringVar("documents"),
+  KAFKA_DEAD_LETTER_TOPIC: stringVar("documents-dlq"),
   KAFKA_CLIENT_ID: stringVar("knative-rag-ingest"),
   KAFKA_PUBLISH_TIMEOUT_MS: intVar(10_000, 100),
   SPOOL_MAX_ATTEMPTS: intVar(10, 1, 1000),
@@ -72,6 +73,8 @@ export async function createEventPublisher(
       return new KafkaPublisher({
         brokers: requireSetting(config.KAFKA_BROKERS, "KAFKA_BROKERS", "EVENT_PUBLISHER=kafka"),
         topic: config.KAFKA_TOPIC,
+        deadLetterTopic:
+          config.KAFKA_DEAD_LETTER_TOPIC === "none" ? undefined : config.KAFKA_DEAD_LETTER_TOPIC,
         clientId: config.KAFKA_CLIENT_ID,
         logger,
         publishTimeoutMs: config.KAFKA_PUBLISH_TIMEOUT_MS,

@@ -1,12 +1,16 @@
+import { randomUUID } from "node:crypto";
 import type { CloudEvent } from "cloudevents";
 import { Kafka, logLevel, type LogEntry, type Producer } from "kafkajs";
 import type { Logger } from "../../runtime/logger.ts";
 import type { EventPublisher } from "./event-publisher.ts";
+import { KafkaDeadLetters } from "./kafka-dead-letters.ts";
 import { cloudEventToRecord } from "./kafka-record.ts";
 
 export interface KafkaPublisherOptions {
   brokers: string[];
   topic: string;
+  /** Where the KafkaSource dead-letters this topic's events; none: never ask. */
+  deadLetterTopic: string | undefined;
   clientId: string;
   logger: Logger;
   /** Upper bound for one publish, retries included: a down broker costs a 503, never a hang. */
@@ -23,6 +27,7 @@ export class KafkaPublisher implements EventPublisher {
   private readonly kafka: Kafka;
   private producer: Producer;
   private connecting: Promise<void> | undefined;
+  private readonly deadLetters: KafkaDeadLetters | undefined;
 
   constructor(private readonly options: KafkaPublisherOptions) {
     this.destination = options.topic;
@@ -41,6 +46,13 @@ export class KafkaPublisher implements EventPublisher {
         ),
     });
     this.producer = this.newProducer();
+    this.deadLetters = options.deadLetterTopic
+      ? new KafkaDeadLetters(
+          this.kafka,
+          options.deadLetterTopic,
+          `${options.clientId}-dead-letters-${randomUUID()}`,
+        )
+      : undefined;
   }
 
   async publish<T>(event: CloudEvent<T>): Promise<void> {
@@ -57,9 +69,14 @@ export class KafkaPublisher implements EventPublisher {
     });
   }
 
-  /** Dead letters are records on the dead-letter topic (documents-dlq), out of this producer's sight. */
-  async isDeadLettered(): Promise<boolean> {
-    return false;
+  /** Whether the event is on the dead-letter topic, read up to its end (bounded like a publish). */
+  async isDeadLettered(eventId: string): Promise<boolean> {
+    if (!this.deadLetters) return false;
+    return settleWithin(
+      this.deadLetters.has(eventId),
+      this.options.publishTimeoutMs,
+      `no answer from dead-letter topic ${this.options.deadLetterTopic}`,
+    );
   }
 
   ready(): Promise<void> {
@@ -67,7 +84,10 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   async close(): Promise<void> {
-    await this.producer.disconnect().catch(() => undefined);
+    await Promise.all([
+      this.producer.disconnect().catch(() => undefined),
+      this.deadLetters?.close(),
+    ]);
   }
 
   private connect(): Promise<void> {
@@ -95,23 +115,28 @@ export class KafkaPublisher implements EventPublisher {
   }
 
   private async withTimeout(operation: () => Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(`no acknowledgement from Kafka within ${this.options.publishTimeoutMs} ms`),
-          ),
-        this.options.publishTimeoutMs,
-      );
-    });
     try {
-      await Promise.race([operation(), timeout]);
+      await settleWithin(
+        operation(),
+        this.options.publishTimeoutMs,
+        "no acknowledgement from Kafka",
+      );
     } catch (error) {
       await this.reset();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
+  }
+}
+
+/** `promise`, or a rejection naming what did not come once `ms` have passed. */
+async function settleWithin<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
