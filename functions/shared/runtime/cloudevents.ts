@@ -2,6 +2,7 @@ import { type CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
 import * as z from "zod";
 import { HttpProblem, validationProblem } from "./problems.ts";
+import { receivedEvent } from "./received-event.ts";
 
 /** The versions the SDK and the CloudEvents conformance vectors speak; 1.0 is the current one. */
 const SPEC_VERSIONS = ["1.0", "0.3"] as const;
@@ -49,25 +50,28 @@ const contextAttributesSchema = z
 
 /** True when the request carries a CloudEvent in binary (ce-* headers) or structured mode. */
 export function isCloudEventRequest(c: Context): boolean {
-  const contentType = c.req.header("content-type") ?? "";
-  return (
-    c.req.header("ce-specversion") !== undefined ||
-    contentType.startsWith("application/cloudevents+json")
-  );
+  return c.req.header("ce-specversion") !== undefined || isStructuredContentType(c);
+}
+
+function isStructuredContentType(c: Context): boolean {
+  return (c.req.header("content-type") ?? "").startsWith("application/cloudevents+json");
 }
 
 /** Reads a CloudEvent from an HTTP request per the CloudEvents HTTP binding; malformed → 400. */
 export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>> {
+  const received = await receivedEvent(c);
+  validateAttributes(
+    received.mode === "binary" ? received.attributes : structuredAttributes(received.json),
+  );
   const headers: Record<string, string> = {};
   c.req.raw.headers.forEach((value, key) => {
     headers[key.toLowerCase()] = value;
   });
-  const body = await c.req.text();
-  validateAttributes(
-    headers["ce-specversion"] !== undefined
-      ? binaryAttributes(headers)
-      : structuredAttributes(body),
-  );
+  // The SDK takes a structured event already parsed; any other body it reads as the event's data.
+  const body =
+    received.mode === "structured" && isStructuredContentType(c)
+      ? received.json
+      : await c.req.text();
   try {
     const event = HTTP.toEvent({ headers, body });
     if (Array.isArray(event))
@@ -86,26 +90,14 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
   }
 }
 
-function binaryAttributes(headers: Record<string, string>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(headers).flatMap(([name, value]) =>
-      name.startsWith("ce-") ? [[name.slice(3), value]] : [],
-    ),
-  );
-}
-
-function structuredAttributes(body: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
+function structuredAttributes(json: unknown): Record<string, unknown> {
+  if (json === undefined)
     throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
-  }
-  if (Array.isArray(parsed))
+  if (Array.isArray(json))
     throw new HttpProblem(400, "batched CloudEvents are not accepted; send one event per request");
-  if (typeof parsed !== "object" || parsed === null)
+  if (typeof json !== "object" || json === null)
     throw new HttpProblem(400, "malformed CloudEvent: a structured event must be a JSON object");
-  return parsed as Record<string, unknown>;
+  return json as Record<string, unknown>;
 }
 
 function validateAttributes(attributes: Record<string, unknown>): void {

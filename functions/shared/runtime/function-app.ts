@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { serverTelemetry } from "../telemetry/server-telemetry.ts";
-import { bufferBody } from "./body-limit.ts";
+import { receivedAttributes } from "./received-event.ts";
 import { isDraining } from "./draining.ts";
 import type { Logger } from "./logger.ts";
 import { problemResponse } from "./problems.ts";
@@ -27,10 +27,10 @@ export function createFunctionApp(options: FunctionAppOptions): Hono {
   const app = new Hono();
   const { logger } = options;
 
-  // A structured CloudEvent's traceparent is in its body: read through the same bounded buffer.
-  const readBody = async (c: Context) =>
-    (await bufferBody(c, options.maxBodyBytes)) ? c.req.text() : undefined;
-  app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, readBody }));
+  // A structured CloudEvent's traceparent is in its body: read through the same bounded buffer,
+  // and parsed once for telemetry and the route.
+  const readEvent = (c: Context) => receivedAttributes(c, options.maxBodyBytes);
+  app.use("*", serverTelemetry({ ignorePaths: HEALTH_PATHS, readEvent }));
   app.get("/health/liveness", (c) => c.json({ status: "ok" }));
   app.get("/livez", (c) => c.json({ status: "ok" }));
   // The body names a failing check, not its message (paths, addresses); the log has the message,

@@ -35,10 +35,10 @@ const headersGetter: TextMapGetter<Headers> = {
  */
 export async function incomingContext(
   headers: Headers,
-  readBody: () => Promise<string | undefined>,
+  readEvent: () => Promise<Record<string, unknown> | undefined>,
 ): Promise<IncomingContext> {
   const fromHttp = propagation.extract(ROOT_CONTEXT, headers, headersGetter);
-  const event = await eventTraceFields(headers, readBody);
+  const event = await eventTraceFields(headers, readEvent);
   if (!event) return { parent: fromHttp, links: [], trigger: "http" };
   const invocation = event.id ? { invocationId: event.id } : {};
   if (!event.traceparent) return { parent: fromHttp, links: [], trigger: "pubsub", ...invocation };
@@ -73,31 +73,20 @@ interface EventTraceFields {
 
 async function eventTraceFields(
   headers: Headers,
-  readBody: () => Promise<string | undefined>,
+  readEvent: () => Promise<Record<string, unknown> | undefined>,
 ): Promise<EventTraceFields | undefined> {
-  if (headers.has("ce-specversion")) {
-    return defined({
-      id: headers.get("ce-id"),
-      traceparent: headers.get("ce-traceparent"),
-      tracestate: headers.get("ce-tracestate"),
-    });
-  }
-  if (!(headers.get("content-type") ?? "").toLowerCase().startsWith("application/cloudevents+json"))
+  const contentType = (headers.get("content-type") ?? "").toLowerCase();
+  if (!headers.has("ce-specversion") && !contentType.startsWith("application/cloudevents+json"))
     return undefined;
-  const text = await readBody();
-  if (text === undefined) return {};
-  try {
-    const body = JSON.parse(text) as Record<string, unknown>;
-    const field = (name: string) =>
-      typeof body[name] === "string" ? (body[name] as string) : undefined;
-    return defined({
-      id: field("id"),
-      traceparent: field("traceparent"),
-      tracestate: field("tracestate"),
-    });
-  } catch {
-    return {}; // the handler answers 400 for the malformed event
-  }
+  // Unreadable (over the body limit, or not a JSON object): the handler answers for the event.
+  const attributes = (await readEvent()) ?? {};
+  const field = (name: string) =>
+    typeof attributes[name] === "string" ? (attributes[name] as string) : undefined;
+  return defined({
+    id: field("id"),
+    traceparent: field("traceparent"),
+    tracestate: field("tracestate"),
+  });
 }
 
 function defined(fields: Record<string, string | null | undefined>): EventTraceFields {

@@ -9,10 +9,11 @@ export interface ServerTelemetryOptions {
   /** Paths that get neither spans nor metrics: probes every few seconds would drown the traces. */
   ignorePaths: string[];
   /**
-   * The body of a structured CloudEvent, to find its `traceparent`; undefined when it is not read
-   * (over the body limit, or streamed on). Must never read past the app's body limit.
+   * The context attributes of the request's CloudEvent, to find its `traceparent`; undefined when
+   * they cannot be read (a body over the limit, or not a JSON object). Must never read past the
+   * route's body limit.
    */
-  readBody: (c: Context) => Promise<string | undefined>;
+  readEvent: (c: Context) => Promise<Record<string, unknown> | undefined>;
 }
 
 let invoked = false;
@@ -29,7 +30,7 @@ export function serverTelemetry(options: ServerTelemetryOptions): MiddlewareHand
     const started = performance.now();
     const coldstart = !invoked;
     invoked = true;
-    const incoming = await incomingContext(c.req.raw.headers, () => options.readBody(c));
+    const incoming = await incomingContext(c.req.raw.headers, () => options.readEvent(c));
     const url = new URL(c.req.url);
     const method = c.req.method;
     const attributes: Attributes = {
