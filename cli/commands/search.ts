@@ -1,4 +1,4 @@
-import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
+import type { NamespacesResponse, SearchResponse } from "../../functions/search/responses.ts";
 import { fetchComingBack } from "../retry-after.ts";
 import { apiKeyHeader } from "../api-key.ts";
 

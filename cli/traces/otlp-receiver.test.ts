@@ -61,7 +61,7 @@ describe("the local OTLP/HTTP receiver", () => {
 
   const send = (
     path: string,
-    body: BodyInit,
+    body: RequestInit["body"],
     headers: Record<string, string> = { "content-type": "application/json" },
   ) => fetch(`${receiver.url}${path}`, { method: "POST", headers, body });
 

@@ -4,8 +4,8 @@ import { testClient } from "hono/testing";
 import { silentLogger } from "../../test/support/silent-logger.ts";
 import { MemoryCache } from "../shared/backends/cache/memory.ts";
 import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createEmbedApp } from "./app.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 describe("embed request limits", () => {
   // The defaults of main.ts: 2048 texts of up to 32000 characters, a million characters in all.
@@ -26,7 +26,7 @@ describe("embed request limits", () => {
     for (const path of ["/embed", "/v1/embeddings"]) {
       const response = await post(path, JSON.stringify({ input }));
       assert.equal(response.status, 413, path);
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.match(problem.error, /1200000 characters in all; at most 1000000/);
     }
   });
@@ -34,7 +34,7 @@ describe("embed request limits", () => {
   it("refuses a body far over the budget with 413 without parsing it", async () => {
     const response = await post("/embed", `{"input": ["${"x".repeat(8 * 1024 * 1024)}`);
     assert.equal(response.status, 413);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.match(problem.error, /larger than \d+ bytes/);
   });
 
@@ -49,7 +49,7 @@ describe("embed request limits", () => {
     for (const path of ["/embed", "/v1/embeddings"]) {
       const response = await post(path, JSON.stringify({ input: "hello" }), "text/plain");
       assert.equal(response.status, 415, path);
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.match(problem.error, /text\/plain/);
     }
   });

@@ -7,9 +7,9 @@ import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
 import { documentKey, sha256Hex, type StoredDocument } from "../shared/domain/document.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createIndexDocumentApp } from "./app.ts";
 import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 describe("index-document app", async () => {
   const dataDir = await tempDir("index-document");
@@ -68,7 +68,7 @@ describe("index-document app", async () => {
   it("refuses a stored object over the size limit for good (422, no retry) instead of reading it whole", async () => {
     const response = await deliver("huge", "A document far larger than the limit. ".repeat(200));
     assert.equal(response.status, 422);
-    const body: Problem = await response.json();
+    const body = await problemOf(response);
     assert.equal(body.retryable, false);
     assert.match(body.error, /larger than the 4096-byte limit/);
   });

@@ -12,8 +12,8 @@ import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts
 import { documentKey, sha256Hex } from "../shared/domain/document.ts";
 import { EmbedClient } from "../shared/embed-client.ts";
 import { createEmbedApp } from "../embed/app.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createIndexDocumentApp } from "./app.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 // Knative retries 5xx, 404, 408, 409 and 429: an event that can never succeed must get another 4xx.
 describe("index-document answers permanent failures as permanent", async () => {
@@ -96,7 +96,7 @@ describe("index-document answers permanent failures as permanent", async () => {
         [400, 422].includes(response.status),
         `${what}: ${response.status} ${await response.clone().text()}`,
       );
-      const body: Problem = await response.json();
+      const body = await problemOf(response);
       assert.match(body.error, /key/);
     });
   }
@@ -106,7 +106,7 @@ describe("index-document answers permanent failures as permanent", async () => {
     await objectStore.put(key, '{"document_id": "doc", "namespace": "def', "application/json");
     const response = await deliver(app, { key, version: 2 });
     assert.equal(response.status, 422, await response.clone().text());
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.ok(problem.error.includes(key));
   });
 

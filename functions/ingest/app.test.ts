@@ -14,8 +14,8 @@ import {
   type documentSubmissionSchema,
   type StoredDocument,
 } from "../shared/domain/document.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
-import { createIngestApp, type IngestAccepted } from "./app.ts";
+import { createIngestApp } from "./app.ts";
+import { acceptedOf, problemOf } from "../../test/support/response-bodies.ts";
 
 describe("ingest app", async () => {
   const dataDir = await tempDir("ingest");
@@ -179,7 +179,7 @@ describe("ingest app", async () => {
       "content-type": "text/markdown",
     });
     assert.equal(response.status, 202);
-    const { key }: IngestAccepted = await response.json();
+    const { key } = await acceptedOf(response);
     const stored: StoredDocument = JSON.parse(
       Buffer.from((await objectStore.get(key))!).toString(),
     );
@@ -195,8 +195,8 @@ describe("ingest app", async () => {
       datacontenttype: "application/json",
       data: { text: "From an event" },
     });
-    const sendStructured = async (): Promise<IngestAccepted> =>
-      (await post("/", structured, { "content-type": "application/cloudevents+json" })).json();
+    const sendStructured = async () =>
+      acceptedOf(await post("/", structured, { "content-type": "application/cloudevents+json" }));
     const first = await sendStructured();
     const again = await sendStructured();
     assert.equal(first.document_id, again.document_id);
@@ -209,7 +209,7 @@ describe("ingest app", async () => {
       "ce-type": "rag.document.submitted",
     });
     assert.equal(binary.status, 202);
-    const accepted: IngestAccepted = await binary.json();
+    const accepted = await acceptedOf(binary);
     assert.equal(accepted.namespace, "events");
   });
 
@@ -291,7 +291,7 @@ describe("ingest app", async () => {
     for (const [path, body, headers, status, message] of cases) {
       const response = await post(path, body, headers);
       assert.equal(response.status, status, `${path} ${body.slice(0, 40)}`);
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.match(problem.error, message);
     }
   });

@@ -6,8 +6,8 @@ import { silentLogger } from "../../test/support/silent-logger.ts";
 import { tempDir } from "../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../shared/backends/object-store/filesystem.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createIngestApp } from "./app.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 // The documented limit is 5 MB of text, however the JSON on the wire spells it.
 describe("ingest request limits", async () => {
@@ -49,7 +49,7 @@ describe("ingest request limits", async () => {
       stringifyEscaped({ text: "a".repeat(5 * 1024 * 1024 + 1), id: "too-large" }),
     );
     assert.equal(response.status, 413);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.match(problem.error, /text is 5242881 bytes; the limit is 5242880/);
   });
 });

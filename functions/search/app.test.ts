@@ -9,9 +9,9 @@ import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
 import { chunkId } from "../shared/domain/ids.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createSearchApp, type SearchRequest } from "./app.ts";
 import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 describe("search app", async () => {
   const dataDir = await tempDir("search");
@@ -101,7 +101,7 @@ describe("search app", async () => {
         body: JSON.stringify(body),
       });
       assert.equal(response.status, 400, JSON.stringify(body));
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.equal(problem.issues?.[0]?.path, field);
       assert.match(problem.error, new RegExp(field));
     }

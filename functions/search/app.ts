@@ -5,7 +5,7 @@ import { InstrumentedAnswerer } from "../shared/backends/answerer/instrumented-a
 import type { Cache } from "../shared/backends/cache/index.ts";
 import { InstrumentedCache } from "../shared/backends/cache/instrumented-cache.ts";
 import type { IndexState } from "../shared/backends/index-state/index.ts";
-import type { NamespaceStats, VectorStore } from "../shared/backends/vector-store/index.ts";
+import type { VectorStore } from "../shared/backends/vector-store/index.ts";
 import { InstrumentedVectorStore } from "../shared/backends/vector-store/instrumented-vector-store.ts";
 import { asDependencyError } from "../shared/runtime/dependency-error.ts";
 import {
@@ -14,7 +14,6 @@ import {
   type AccessSettings,
 } from "../shared/access/access-control.ts";
 import { authorize, readableBy } from "../shared/access/authenticate.ts";
-import type { SearchHit, SearchMode } from "../shared/domain/chunk.ts";
 import {
   DEFAULT_NAMESPACE,
   JSON_ESCAPE_BYTES,
@@ -27,7 +26,9 @@ import type { Logger } from "../shared/runtime/logger.ts";
 import { jsonBody } from "../shared/runtime/json-body.ts";
 import { recordSearchDuration } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId } from "../shared/telemetry/spans.ts";
+import type { SearchMode } from "../shared/domain/chunk.ts";
 import { bodyLimit } from "../shared/runtime/body-limit.ts";
+import type { NamespacesResponse, SearchResponse } from "./responses.ts";
 
 export interface SearchAppExtension {
   /** `access.authenticate` goes in front of every route that reads or writes documents. */
@@ -47,27 +48,6 @@ export interface SearchDependencies {
   access?: AccessSettings;
   /** Extra routes (the search page) mounted on the same app. */
   extension?: SearchAppExtension;
-}
-
-export interface SearchResponse {
-  answer: string;
-  sources: SearchHit[];
-  metadata: {
-    namespace: string;
-    num_sources: number;
-    cache_hit: boolean;
-    mode: SearchMode;
-    top_k: number;
-    alpha: number;
-    answer_kind: "extractive" | "generative";
-    model: string;
-    trace_id?: string;
-  };
-}
-
-/** GET /namespaces: the namespaces the caller may read, with their sizes. */
-export interface NamespacesResponse {
-  namespaces: NamespaceStats[];
 }
 
 /**

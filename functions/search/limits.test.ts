@@ -8,9 +8,9 @@ import { MemoryCache } from "../shared/backends/cache/memory.ts";
 import { HashingEmbedder } from "../shared/backends/embedder/hashing.ts";
 import { FileIndexState } from "../shared/backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../shared/backends/vector-store/embedded.ts";
-import type { Problem } from "../shared/runtime/problems.ts";
 import { createSearchApp } from "./app.ts";
 import { inProcessEmbedClient } from "../../test/support/in-process-embed-client.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 // The documented limit is 2048 characters of query, however the JSON on the wire spells them.
 describe("search request limits", async () => {
@@ -43,7 +43,7 @@ describe("search request limits", async () => {
     ]) {
       const response = await post(body);
       assert.equal(response.status, 400);
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.match(problem.error, /at most 2048 characters/);
     }
   });
@@ -56,7 +56,7 @@ describe("search request limits", async () => {
     ]) {
       const response = await post(JSON.stringify({ query: "scaling" }), type);
       assert.equal(response.status, 415, type);
-      const problem: Problem = await response.json();
+      const problem = await problemOf(response);
       assert.match(problem.error, new RegExp(type.replace("+", "\\+")));
     }
   });

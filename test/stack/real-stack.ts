@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import type { IngestAccepted } from "../../functions/ingest/app.ts";
-import type { NamespacesResponse, SearchResponse } from "../../functions/search/app.ts";
+import type { NamespacesResponse, SearchResponse } from "../../functions/search/responses.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";

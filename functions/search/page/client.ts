@@ -1,7 +1,7 @@
 // The search page in the browser: search, sources, adding documents (bundled by client-script.ts).
 // Text from documents and queries only ever reaches the page as textContent, never as HTML.
 import type { SearchHit } from "../../shared/domain/chunk.ts";
-import type { SearchResponse } from "../app.ts";
+import type { SearchResponse } from "../responses.ts";
 import { authorizationHeader, setupApiKey, showApiKeyPanel } from "./client-auth.ts";
 import {
   errorMessage,

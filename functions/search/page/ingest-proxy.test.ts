@@ -11,10 +11,10 @@ import { tempDir } from "../../../test/support/temp-dir.ts";
 import { HttpSpoolPublisher } from "../../shared/backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../../shared/backends/object-store/filesystem.ts";
 import type { StoredDocument } from "../../shared/domain/document.ts";
-import type { Problem } from "../../shared/runtime/problems.ts";
-import { createIngestApp, type IngestAccepted } from "../../ingest/app.ts";
+import { createIngestApp } from "../../ingest/app.ts";
 import type { SearchApp } from "../app.ts";
 import { createPageTestApp } from "../../../test/support/page-test-app.ts";
+import { acceptedOf, problemOf } from "../../../test/support/response-bodies.ts";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
@@ -55,7 +55,7 @@ describe("POST /api/ingest proxy", async () => {
       }),
     );
     assert.equal(response.status, 202);
-    const accepted: IngestAccepted = await response.json();
+    const accepted = await acceptedOf(response);
     assert.deepEqual([accepted.document_id, accepted.namespace], ["doc-1", "proxy"]);
     const stored = await storedDocument(accepted.key);
     assert.equal(stored.text, "Knative scales to zero.");
@@ -75,7 +75,7 @@ describe("POST /api/ingest proxy", async () => {
     assert.equal(tooLargeForSearch.status, 413);
     const response = await post(front(ingestUrl), JSON.stringify({ text, id: "large" }));
     assert.equal(response.status, 202, await response.clone().text());
-    const { key }: IngestAccepted = await response.json();
+    const { key } = await acceptedOf(response);
     const stored = await storedDocument(key);
     assert.equal(stored.size, Buffer.byteLength(text));
   });
@@ -88,7 +88,7 @@ describe("POST /api/ingest proxy", async () => {
       "?title=Notes&namespace=proxy&id=notes",
     );
     assert.equal(response.status, 202);
-    const { key }: IngestAccepted = await response.json();
+    const { key } = await acceptedOf(response);
     const stored = await storedDocument(key);
     assert.deepEqual(stored.metadata, { type: "markdown", title: "Notes" });
   });
@@ -96,11 +96,11 @@ describe("POST /api/ingest proxy", async () => {
   it("passes ingest's 4xx JSON answers through unchanged", async () => {
     const empty = await post(front(ingestUrl), JSON.stringify({ text: "   " }));
     assert.equal(empty.status, 400);
-    const emptyProblem: Problem = await empty.json();
+    const emptyProblem = await problemOf(empty);
     assert.match(emptyProblem.error, /text must not be empty/);
     const tooLarge = await post(front(ingestUrl), JSON.stringify({ text: "x".repeat(300_000) }));
     assert.equal(tooLarge.status, 413);
-    const tooLargeProblem: Problem = await tooLarge.json();
+    const tooLargeProblem = await problemOf(tooLarge);
     assert.match(tooLargeProblem.error, /larger than|limit/);
   });
 
@@ -129,7 +129,7 @@ describe("POST /api/ingest proxy", async () => {
     );
     assert.equal(response.status, 503);
     assert.ok(response.headers.get("retry-after"));
-    const body: Problem = await response.json();
+    const body = await problemOf(response);
     assert.equal(body.error, "ingest is unavailable; retry later");
     assert.equal(body.dependency, "ingest");
   });
@@ -147,7 +147,7 @@ describe("POST /api/ingest proxy", async () => {
       JSON.stringify({ text: "x" }),
     );
     assert.equal(response.status, 503);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.equal(problem.dependency, "ingest");
     assert.ok(Date.now() - started < 3000);
   });
@@ -155,7 +155,7 @@ describe("POST /api/ingest proxy", async () => {
   it("answers 501 when INGEST_URL is not set", async () => {
     const response = await post(front(undefined), JSON.stringify({ text: "x" }));
     assert.equal(response.status, 501);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.match(problem.error, /not configured: set INGEST_URL/);
   });
 });

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { testClient } from "hono/testing";
 import { tempDir } from "../../../test/support/temp-dir.ts";
 import { createPageTestApp } from "../../../test/support/page-test-app.ts";
-import type { Problem } from "../../shared/runtime/problems.ts";
+import { problemOf } from "../../../test/support/response-bodies.ts";
 
 const TRACE_UI = 'http://localhost:3000/explore?left={"queries":[{"query":"{trace_id}"}]}';
 
@@ -60,7 +60,7 @@ describe("search page routes", async () => {
     }
     const unknown = await app.request("/assets/search-page.000000000000.js");
     assert.equal(unknown.status, 404);
-    const problem: Problem = await unknown.json();
+    const problem = await problemOf(unknown);
     assert.match(problem.error, /no route/);
   });
 

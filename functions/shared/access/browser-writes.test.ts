@@ -10,8 +10,8 @@ import { createPageTestApp } from "../../../test/support/page-test-app.ts";
 import { ConfigError, parseEnv } from "../config/env.ts";
 import { HttpSpoolPublisher } from "../backends/events/http-spool.ts";
 import { FilesystemObjectStore } from "../backends/object-store/filesystem.ts";
-import type { Problem } from "../runtime/problems.ts";
 import { accessEnv } from "./env.ts";
+import { problemOf } from "../../../test/support/response-bodies.ts";
 
 const PARTNER = "https://partner.example";
 
@@ -43,7 +43,7 @@ describe("writes a browser can send", async () => {
       body: "some text",
     });
   const errorOf = async (response: Response) => {
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     return problem.error;
   };
 

@@ -5,7 +5,8 @@ import { describe, it } from "node:test";
 import { Hono } from "hono";
 import { parseAllDocuments } from "yaml";
 import { eventData, receiveCloudEvent } from "./cloudevents.ts";
-import { type Problem, problemResponse } from "./problems.ts";
+import { problemResponse } from "./problems.ts";
+import { problemOf } from "../../../test/support/response-bodies.ts";
 
 interface ConformanceCase {
   Mode?: "binary" | "structured";
@@ -107,7 +108,7 @@ describe("receiveCloudEvent: malformed events", () => {
       body: "{}",
     });
     assert.equal(response.status, 400);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.match(problem.error, /malformed CloudEvent.*id/);
   });
 
@@ -139,7 +140,7 @@ describe("receiveCloudEvent: malformed events", () => {
   const valid = { specversion: "1.0", id: "e-1", source: "/s", type: "t", data: {} };
   const rejected = async (response: Response, pattern: RegExp) => {
     assert.equal(response.status, 400);
-    const problem: Problem = await response.json();
+    const problem = await problemOf(response);
     assert.match(problem.error, pattern);
   };
 
