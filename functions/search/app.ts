@@ -1,4 +1,5 @@
-import type { Hono } from "hono";
+import { type Env, Hono, type Schema } from "hono";
+import type { BlankSchema, ExtractSchema } from "hono/types";
 import * as z from "zod";
 import type { Answerer } from "../shared/backends/answerer/index.ts";
 import { InstrumentedAnswerer } from "../shared/backends/answerer/instrumented-answerer.ts";
@@ -28,14 +29,16 @@ import { recordSearchDuration } from "../shared/telemetry/pipeline-metrics.ts";
 import { currentTraceId } from "../shared/telemetry/spans.ts";
 import type { SearchMode } from "../shared/domain/chunk.ts";
 import { bodyLimit } from "../shared/runtime/body-limit.ts";
+import type { SearchPageApp } from "./page/routes.ts";
 import type { NamespacesResponse, SearchResponse } from "./responses.ts";
 
-export interface SearchAppExtension {
-  /** `access.authenticate` goes in front of every route that reads or writes documents. */
-  mount(app: Hono, access: AccessControl): void;
-}
+/**
+ * Routes composed into the search app (the search page), built with its access middleware:
+ * `access.authenticate` goes in front of every route that reads or writes documents.
+ */
+export type SearchAppExtension<S extends Schema> = (access: AccessControl) => Hono<Env, S>;
 
-export interface SearchDependencies {
+export interface SearchDependencies<S extends Schema = BlankSchema> {
   vectorStore: VectorStore;
   indexState: IndexState;
   cache: Cache;
@@ -46,8 +49,8 @@ export interface SearchDependencies {
   maxQueryChars: number;
   /** API keys and allowed origins; default: no keys (everyone may read), no other origins. */
   access?: AccessSettings;
-  /** Extra routes (the search page) mounted on the same app. */
-  extension?: SearchAppExtension;
+  /** Extra routes (the search page) on the same app. */
+  extension?: SearchAppExtension<S>;
 }
 
 /**
@@ -100,7 +103,7 @@ export function searchRequestSchema(maxQueryChars: number) {
 export type SearchRequest = z.input<ReturnType<typeof searchRequestSchema>>;
 
 /** search: cache → embed the query → hybrid/vector/keyword search → grounded answer → cache. */
-export function createSearchApp(deps: SearchDependencies) {
+export function createSearchApp<S extends Schema = BlankSchema>(deps: SearchDependencies<S>) {
   const requestSchema = searchRequestSchema(deps.maxQueryChars);
   // Counted in characters of the query, however the JSON escapes them.
   const maxBodyBytes = JSON_ESCAPE_BYTES * deps.maxQueryChars + 4096;
@@ -194,14 +197,13 @@ export function createSearchApp(deps: SearchDependencies) {
       return c.json(body, 200);
     });
 
-  deps.extension?.mount(app, access);
-
   async function embedQuery(query: string): Promise<number[]> {
     const response = await deps.embedClient.embed([query]);
     return response.embeddings[0]!;
   }
 
-  return routes;
+  return routes.route("/", deps.extension?.(access) ?? new Hono<Env, S>());
 }
 
-export type SearchApp = ReturnType<typeof createSearchApp>;
+/** The search function as main.ts builds it: its own routes and the page's. */
+export type SearchApp = ReturnType<typeof createSearchApp<ExtractSchema<SearchPageApp>>>;

@@ -1,4 +1,4 @@
-import type { Context, Handler } from "hono";
+import type { Context } from "hono";
 import { DependencyError } from "../../shared/runtime/dependency-error.ts";
 import { HttpProblem } from "../../shared/runtime/problems.ts";
 import { currentTraceHeaders } from "../../shared/telemetry/trace-context.ts";
@@ -20,7 +20,7 @@ const FORWARDED_HEADERS = ["content-type", "content-length", "idempotency-key", 
  * The body is streamed, not buffered: ingest owns the document size limit and its 4xx answers
  * come back to the page unchanged.
  */
-export function ingestProxy(options: IngestProxyOptions): Handler {
+export function ingestProxy(options: IngestProxyOptions): (c: Context) => Promise<Response> {
   return async (c) => {
     if (!options.ingestUrl) {
       throw new HttpProblem(

@@ -14,7 +14,7 @@ describe("search page routes", async () => {
     ingestUrl: "http://127.0.0.1:9/",
     traceUiUrl: TRACE_UI,
   });
-  const page = await app.request("/");
+  const page = await testClient(app).index.$get();
   const html = await page.text();
   const assetPath = (extension: string) =>
     html.match(new RegExp(`"(/assets/search-page\\.[0-9a-f]{12}\\.${extension})"`))?.[1];
@@ -38,7 +38,7 @@ describe("search page routes", async () => {
   });
 
   it("says so instead of showing the form when INGEST_URL is not set", async () => {
-    const bare = await (await createPageTestApp(dataDir, {}).app.request("/")).text();
+    const bare = await (await testClient(createPageTestApp(dataDir, {}).app).index.$get()).text();
     assert.match(bare, /data-ingest-configured="false"/);
     assert.match(bare, /Adding documents is not configured/);
     assert.doesNotMatch(bare, /id="add-form"/);
