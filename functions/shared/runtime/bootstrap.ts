@@ -4,6 +4,7 @@ import { ConfigError, parseEnv, type Settings } from "../config/env.ts";
 import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { installLazySourceMaps } from "./lazy-source-maps.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { logProcessWarnings } from "./process-warnings.ts";
 import { serveFunction, type RunningServer } from "./serve.ts";
 import { flushTelemetry } from "../telemetry/active.ts";
 import { recordInitDuration } from "../telemetry/server-telemetry.ts";
@@ -49,6 +50,7 @@ export async function startFunction<E extends z.ZodRawShape>(
     throw error;
   }
   const logger = createLogger(config.K_SERVICE ?? name, config.LOG_LEVEL);
+  logProcessWarnings(logger);
   try {
     const built = await build({ config, logger });
     await probe(built.dependencies, logger);
