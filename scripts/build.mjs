@@ -28,6 +28,7 @@ const common = {
   // The embedded vector store's database: native code (N-API) loaded from node_modules, only when
   // VECTOR_STORE=embedded; apache-arrow must be the very copy LanceDB uses.
   external: ["@lancedb/lancedb", "apache-arrow"],
+  alias: { "cross-fetch": "./scripts/shims/cross-fetch.mjs" },
   // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
