@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from "../functions/functions.ts";
 import { deadLetters } from "./commands/dead-letters.ts";
 import { ingestPaths } from "./commands/ingest.ts";
-import { search } from "./commands/search.ts";
+import { search, type SearchOptions } from "./commands/search.ts";
 import { status } from "./commands/status.ts";
 import { trace } from "./commands/trace.ts";
 import { up } from "./commands/up.ts";
@@ -64,7 +64,8 @@ try {
       await search(args.join(" "), {
         searchUrl: urls.search,
         namespace: values.namespace!,
-        mode: values.mode!,
+        // Search checks the mode and names the ones it knows.
+        mode: values.mode as SearchOptions["mode"],
         topK: numberOption("top-k", values["top-k"]!),
         alpha: numberOption("alpha", values.alpha!),
         json: values.json!,

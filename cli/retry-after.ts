@@ -15,10 +15,11 @@ export interface ComeBackOptions {
 /**
  * fetch that answers 429 and 503 by waiting and sending again: Retry-After's seconds when the
  * function gives them (ingest does under backpressure), else 1 s, 2 s, 4 s… The last answer is
- * returned as it is once the attempts are spent. `init.body` must be re-sendable (a string).
+ * returned as it is once the attempts are spent. `init.body` must be re-sendable (a string), and
+ * `url` a URL, not a Request with a body.
  */
 export async function fetchComingBack(
-  url: URL | string,
+  url: string | URL | Request,
   init: RequestInit,
   { attempts = 8, maxWaitMs = 30_000, onWait }: ComeBackOptions = {},
 ): Promise<Response> {
@@ -34,4 +35,10 @@ export async function fetchComingBack(
     onWait?.(response.status, waitMs);
     await new Promise((resolve) => setTimeout(resolve, waitMs));
   }
+}
+
+/** fetchComingBack as the `fetch` of a hono/client (`hc`), which sends a URL and a string body. */
+export function comingBackFetch(options?: ComeBackOptions) {
+  return (url: string | URL | Request, init?: RequestInit) =>
+    fetchComingBack(url, init ?? {}, options);
 }

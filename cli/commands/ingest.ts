@@ -1,9 +1,11 @@
-import type { IngestAccepted } from "../../functions/ingest/app.ts";
+import { hc } from "hono/client";
+import type { IngestAccepted, IngestApp } from "../../functions/ingest/app.ts";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, extname, join, relative, resolve } from "node:path";
 import cliProgress from "cli-progress";
 import { apiKeyHeader } from "../api-key.ts";
-import { type ComeBackOptions, fetchComingBack } from "../retry-after.ts";
+import { failure } from "../failure.ts";
+import { type ComeBackOptions, comingBackFetch } from "../retry-after.ts";
 
 const DOCUMENT_EXTENSIONS = new Set([".md", ".markdown", ".txt", ".text"]);
 
@@ -116,23 +118,15 @@ async function postDocument(
   metadata: Record<string, string>,
   path: string | undefined,
 ): Promise<IngestAccepted> {
-  const response = await fetchComingBack(
-    new URL("/ingest", options.ingestUrl),
-    {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        ...apiKeyHeader(),
-        ...(path ? { "idempotency-key": `file:${path}` } : {}),
-      },
-      body: JSON.stringify({ text, metadata, namespace: options.namespace }),
-    },
-    options.retry,
-  );
-  const body = (await response.json()) as IngestAccepted & { error?: string };
-  if (!response.ok)
-    throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
-  return body;
+  const client = hc<IngestApp>(options.ingestUrl, {
+    fetch: comingBackFetch(options.retry),
+    headers: { ...apiKeyHeader(), ...(path ? { "idempotency-key": `file:${path}` } : {}) },
+  });
+  const response = await client.ingest.$post({
+    json: { text, metadata, namespace: options.namespace },
+  });
+  if (!response.ok) throw await failure(response);
+  return response.json();
 }
 
 interface Collected {

@@ -1,11 +1,13 @@
-import type { NamespacesResponse, SearchResponse } from "../../functions/search/responses.ts";
-import { fetchComingBack } from "../retry-after.ts";
+import { hc } from "hono/client";
+import type { SearchApp, SearchRequest } from "../../functions/search/app.ts";
+import { failure } from "../failure.ts";
+import { comingBackFetch } from "../retry-after.ts";
 import { apiKeyHeader } from "../api-key.ts";
 
 export interface SearchOptions {
   searchUrl: string;
   namespace: string;
-  mode: string;
+  mode: SearchRequest["mode"];
   topK: number;
   alpha: number;
   json: boolean;
@@ -14,16 +16,17 @@ export interface SearchOptions {
 /** Prints the answer, the sources with their scores, and the trace id. */
 export async function search(query: string, options: SearchOptions): Promise<void> {
   const started = performance.now();
-  const body = await call<SearchResponse>(options, "/search", {
-    method: "POST",
-    body: JSON.stringify({
+  const response = await searchClient(options).search.$post({
+    json: {
       query,
       namespace: options.namespace,
       mode: options.mode,
       top_k: options.topK,
       alpha: options.alpha,
-    }),
+    },
   });
+  if (!response.ok) throw await failure(response);
+  const body = await response.json();
   if (options.json) {
     console.log(JSON.stringify(body, null, 2));
     return;
@@ -49,7 +52,9 @@ export async function search(query: string, options: SearchOptions): Promise<voi
 
 /** Why nothing matched when the namespace itself is empty: it names the namespaces that have documents. */
 async function namespaceHint(options: SearchOptions): Promise<string> {
-  const { namespaces } = await call<NamespacesResponse>(options, "/namespaces", { method: "GET" });
+  const response = await searchClient(options).namespaces.$get();
+  if (!response.ok) throw await failure(response);
+  const { namespaces } = await response.json();
   const names = namespaces.filter((n) => n.documents > 0).map((n) => n.namespace);
   if (names.includes(options.namespace))
     return `Namespace "${options.namespace}" has documents, but none matches this query.`;
@@ -60,13 +65,9 @@ async function namespaceHint(options: SearchOptions): Promise<string> {
   return `Namespace "${options.namespace}" has no documents; ${known}.`;
 }
 
-async function call<T>(options: SearchOptions, path: string, init: RequestInit): Promise<T> {
-  const response = await fetchComingBack(new URL(path, options.searchUrl), {
-    ...init,
-    headers: { "content-type": "application/json", ...apiKeyHeader() },
+function searchClient(options: SearchOptions) {
+  return hc<SearchApp>(options.searchUrl, {
+    fetch: comingBackFetch(),
+    headers: apiKeyHeader(),
   });
-  const body = (await response.json()) as T & { error?: string };
-  if (!response.ok)
-    throw new Error(`HTTP ${response.status}: ${body.error ?? JSON.stringify(body)}`);
-  return body;
 }
