@@ -47,8 +47,6 @@ export function createEmbedApp(deps: EmbedDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes,
-    // The cache degrades gracefully, so it does not gate readiness.
-    readinessChecks: {},
   });
   const embedder = new InstrumentedEmbedder(deps.embedder);
   const cache = new InstrumentedCache<number[]>(deps.cache, {

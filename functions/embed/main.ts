@@ -28,6 +28,7 @@ await startFunction(
       maxInputChars: config.EMBED_MAX_INPUT_CHARS,
       maxRequestChars: config.EMBED_MAX_REQUEST_CHARS,
     });
-    return { app, dependencies: { embedder, cache } };
+    // The cache degrades gracefully, so it does not gate readiness.
+    return { app, dependencies: { embedder, cache: { adapter: cache, optional: true } } };
   },
 );

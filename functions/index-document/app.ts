@@ -63,11 +63,6 @@ export function createIndexDocumentApp(deps: IndexDocumentDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes: MAX_STORED_EVENT_BYTES,
-    readinessChecks: {
-      objectStore: () => deps.objectStore.ready(),
-      vectorStore: () => deps.vectorStore.ready(),
-      indexState: () => deps.indexState.ready(),
-    },
   });
   // One version of a document at a time in this process; across pods, the KafkaSource delivers
   // the events of one partition (= of one document) in order.

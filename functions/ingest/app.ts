@@ -94,10 +94,6 @@ export function createIngestApp(deps: IngestDependencies) {
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes,
-    readinessChecks: {
-      objectStore: () => deps.objectStore.ready(),
-      publisher: () => deps.publisher.ready(),
-    },
   });
   const versions = deps.versionClock ?? new VersionClock();
   const documentLock = new KeyedLock();

@@ -30,7 +30,13 @@ await startFunction(
       maxBacklog: config.INGEST_MAX_BACKLOG,
       backlogRetryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
     });
-    // The store first: it restores what its journal holds before the spool delivers events naming it.
-    return { app, dependencies: { objectStore, publisher } };
+    return {
+      app,
+      dependencies: {
+        objectStore,
+        // The store restores what its journal holds before the spool delivers events naming it.
+        publisher: { adapter: publisher, after: ["objectStore"] },
+      },
+    };
   },
 );

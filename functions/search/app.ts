@@ -110,10 +110,6 @@ export function createSearchApp<S extends Schema = BlankSchema>(deps: SearchDepe
   const app = createFunctionApp({
     logger: deps.logger,
     maxBodyBytes,
-    readinessChecks: {
-      vectorStore: () => deps.vectorStore.ready(),
-      indexState: () => deps.indexState.ready(),
-    },
   });
 
   const vectorStore = new InstrumentedVectorStore(deps.vectorStore);

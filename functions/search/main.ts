@@ -50,6 +50,15 @@ await startFunction(
       access: accessSettings(config),
       extension: searchPage(page),
     });
-    return { app, dependencies: { vectorStore, indexState, cache, answerer } };
+    return {
+      app,
+      // The cache degrades gracefully, so it does not gate readiness.
+      dependencies: {
+        vectorStore,
+        indexState,
+        cache: { adapter: cache, optional: true },
+        answerer,
+      },
+    };
   },
 );

@@ -3,6 +3,8 @@ import * as z from "zod";
 import { ConfigError, parseEnv, type Settings } from "../config/env.ts";
 import { runtimeEnv, type RuntimeConfig } from "../config/runtime.ts";
 import { installLazySourceMaps } from "./lazy-source-maps.ts";
+import { closeAll, type Dependencies, probe } from "./dependencies.ts";
+import { healthRoutes } from "./health.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { logProcessWarnings } from "./process-warnings.ts";
 import { serveFunction, type RunningServer } from "./serve.ts";
@@ -14,19 +16,13 @@ export interface FunctionContext<C> {
   logger: Logger;
 }
 
-/** An adapter as the runtime sees it. */
-export interface Dependency {
-  ready?(): Promise<void>;
-  close(): Promise<void>;
-}
-
 export interface BuiltFunction {
   app: Hono;
   /**
-   * The function's adapters, named once: probed in this order before serving (one not ready yet
-   * is logged, and the app's readiness stays 503 until it is) and all closed after the drain.
+   * The function's adapters, named once: probed before serving (one not ready yet is logged),
+   * checked by the readiness endpoint unless optional, and all closed after the drain.
    */
-  dependencies: Record<string, Dependency>;
+  dependencies: Dependencies;
 }
 
 /**
@@ -53,6 +49,7 @@ export async function startFunction<E extends z.ZodRawShape>(
   logProcessWarnings(logger);
   try {
     const built = await build({ config, logger });
+    built.app.route("/", healthRoutes({ dependencies: built.dependencies, logger }));
     await probe(built.dependencies, logger);
     const running = await serveFunction({
       app: built.app,
@@ -61,7 +58,7 @@ export async function startFunction<E extends z.ZodRawShape>(
       logger,
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
       onShutdown: async () => {
-        await closeAll(Object.values(built.dependencies));
+        await closeAll(built.dependencies);
         await flushTelemetry();
       },
     });
@@ -75,23 +72,4 @@ export async function startFunction<E extends z.ZodRawShape>(
     }
     throw error;
   }
-}
-
-/** One after another: an adapter may need the one before it (ingest's spool names stored objects). */
-async function probe(dependencies: Record<string, Dependency>, logger: Logger): Promise<void> {
-  for (const [name, dependency] of Object.entries(dependencies)) {
-    await dependency
-      .ready?.()
-      .catch((error: unknown) =>
-        logger.warn(
-          { err: error, dependency: name },
-          "a dependency is not ready yet; readiness stays 503 until it is",
-        ),
-      );
-  }
-}
-
-/** Closes every adapter even when one of them fails. */
-async function closeAll(dependencies: Dependency[]): Promise<void> {
-  await Promise.allSettled(dependencies.map((d) => d.close()));
 }

@@ -17,6 +17,7 @@ import { ExtractiveAnswerer } from "../backends/answerer/extractive.ts";
 import { MemoryCache } from "../backends/cache/memory.ts";
 import { FileIndexState } from "../backends/index-state/file.ts";
 import { EmbeddedVectorStore } from "../backends/vector-store/embedded.ts";
+import { healthRoutes } from "./health.ts";
 import type { Problem } from "./problems.ts";
 
 // Error and readiness bodies say what failed (the dependency), never where (paths, internal URLs,
@@ -66,7 +67,12 @@ describe("error and readiness bodies disclose no server details", async () => {
   });
 
   it("readiness lists the failing check without its error message", async () => {
-    const { app, log } = ingestApp();
+    const captured = capturingLogger();
+    const app = healthRoutes({
+      dependencies: { objectStore: new FilesystemObjectStore(brokenDir, "documents"), publisher },
+      logger: captured.logger,
+    });
+    const log = captured.text;
     const response = await app.request("/health/readiness");
     assert.equal(response.status, 503);
     const text = await response.text();

@@ -6,7 +6,7 @@ import { createFunctionApp } from "./function-app.ts";
 import { HttpProblem, type Problem } from "./problems.ts";
 
 describe("error answers", () => {
-  const app = createFunctionApp({ logger: silentLogger, readinessChecks: {}, maxBodyBytes: 1024 });
+  const app = createFunctionApp({ logger: silentLogger, maxBodyBytes: 1024 });
   app.get("/hono", () => {
     throw new HTTPException(418, { message: "short and stout" });
   });
