@@ -1,7 +1,14 @@
+import { createRequire } from "node:module";
 import type { Connection, Table } from "@lancedb/lancedb";
-import { Field, FixedSizeList, Float32, Int32, Schema, Utf8 } from "apache-arrow";
+import type { FixedSizeList, Schema } from "apache-arrow";
 import type { Analyzer } from "../../domain/analyzer.ts";
 import type { EmbeddedChunk } from "../../domain/chunk.ts";
+
+/**
+ * apache-arrow as LanceDB loads it, with require(): an ES import would load the package's second
+ * build (ES modules) beside it, classes LanceDB does not share, for 0.2–0.5 s more start-up.
+ */
+const arrow = createRequire(import.meta.url)("apache-arrow") as typeof import("apache-arrow");
 
 /**
  * The two LanceDB tables of one namespace:
@@ -49,24 +56,24 @@ export const FTS_OPTIONS = {
 } as const;
 
 function chunkSchema(dimensions: number): Schema {
-  return new Schema([
-    new Field("id", new Utf8(), false),
-    new Field("document_id", new Utf8(), false),
-    new Field("chunk_index", new Int32(), false),
-    new Field("content", new Utf8(), false),
-    new Field("metadata", new Utf8(), false),
-    new Field("terms", new Utf8(), false),
-    new Field(
+  return new arrow.Schema([
+    new arrow.Field("id", new arrow.Utf8(), false),
+    new arrow.Field("document_id", new arrow.Utf8(), false),
+    new arrow.Field("chunk_index", new arrow.Int32(), false),
+    new arrow.Field("content", new arrow.Utf8(), false),
+    new arrow.Field("metadata", new arrow.Utf8(), false),
+    new arrow.Field("terms", new arrow.Utf8(), false),
+    new arrow.Field(
       "vector",
-      new FixedSizeList(dimensions, new Field("item", new Float32(), true)),
+      new arrow.FixedSizeList(dimensions, new arrow.Field("item", new arrow.Float32(), true)),
       false,
     ),
   ]);
 }
 
-const documentSchema = new Schema([
-  new Field("document_id", new Utf8(), false),
-  new Field("terms", new Utf8(), false),
+const documentSchema = new arrow.Schema([
+  new arrow.Field("document_id", new arrow.Utf8(), false),
+  new arrow.Field("terms", new arrow.Utf8(), false),
 ]);
 
 export function toRows(
