@@ -127,3 +127,56 @@ describe("EmbeddedVectorStore under concurrent writes in one process", async () 
     assert.ok(versions <= 8, `${versions} versions of the chunks table for 24 writes`);
   });
 });
+
+describe("EmbeddedVectorStore with a vector index", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vectors-"));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("indexes a large namespace's vectors and still returns the exact nearest", async () => {
+    const store = new EmbeddedVectorStore(dir, undefined, undefined, 100);
+    const contents = Array.from(
+      { length: 120 },
+      (_, i) => `chunk ${i} about ${["kafka", "redis", "weaviate", "knative"][i % 4]} ${i * 7}`,
+    );
+    await store.replaceDocuments(
+      "ns",
+      contents.map((content, i) => ({
+        documentId: `doc-${i}`,
+        chunks: [chunk(`doc-${i}`, 0, content)],
+      })),
+    );
+    await store.compact("ns");
+    const db = await connect(join(dir, "lancedb"));
+    const indices = await (await db.openTable("chunks_ns")).listIndices();
+    db.close();
+    assert.ok(indices.some((index) => index.columns.includes("vector")));
+
+    // Written after the index was built: LanceDB scans it beside the index's answer.
+    contents.push("redis 42 about kafka, written after the index");
+    await store.replaceDocument("ns", "doc-120", [chunk("doc-120", 0, contents[120]!)]);
+    const query = embedder.embedOne("redis 42 about kafka");
+    const cosine = (v: number[]) => {
+      const norm = (x: number[]) => Math.sqrt(x.reduce((s, a) => s + a * a, 0));
+      return v.reduce((s, a, d) => s + a * query[d]!, 0) / (norm(v) * norm(query));
+    };
+    const exact = contents
+      .map((content, i) => ({ id: `doc-${i}`, score: cosine(embedder.embedOne(content)) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 10);
+    const hits = await store.search({
+      namespace: "ns",
+      mode: "vector",
+      text: "",
+      vector: query,
+      topK: 10,
+      alpha: 0.5,
+    });
+    assert.equal(hits[0]!.document_id, "doc-120");
+    assert.deepEqual(
+      hits.map((h) => h.document_id),
+      exact.map((e) => e.id),
+    );
+    for (const [i, hit] of hits.entries()) assert.ok(Math.abs(hit.score - exact[i]!.score) < 1e-5);
+    await store.close();
+  });
+});

@@ -13,6 +13,8 @@ import {
   openNamespace,
   sqlString,
   toRows,
+  VECTOR_INDEX,
+  VECTOR_INDEX_OPTIONS,
 } from "./lance-tables.ts";
 import { NamespaceSearch } from "./search-index.ts";
 import type { NamespaceStats, SearchQuery, VectorStore } from "./vector-store.ts";
@@ -28,6 +30,8 @@ const KEYWORD_INDEX = "terms_idx";
 /** Old table versions are kept this long, so that a reader still on one never loses its files. */
 const KEEP_VERSIONS_MS = 10 * 60_000;
 const COMMIT_ATTEMPTS = 5;
+/** Chunks from which a namespace gets a vector index: below, the flat scan takes a few ms. */
+const VECTOR_INDEX_MIN_CHUNKS = 10_000;
 /**
  * Folding rewrites the keyword index, the largest write the store makes. LanceDB 0.31 was seen to
  * leave a namespace unreadable when the disk filled during writes (search failing with "failed to
@@ -58,6 +62,7 @@ export class EmbeddedVectorStore implements VectorStore {
     dataDir: string,
     private readonly analyzer: Analyzer = createAnalyzer("english"),
     private readonly onWarning: (message: string, error?: unknown) => void = () => undefined,
+    private readonly vectorIndexMinChunks = VECTOR_INDEX_MIN_CHUNKS,
   ) {
     this.root = resolve(dataDir);
   }
@@ -230,7 +235,7 @@ export class EmbeddedVectorStore implements VectorStore {
       return;
     }
     try {
-      await compact(tables);
+      await this.fold(tables);
     } catch (error) {
       // Another process compacting at the same time: its compaction serves both.
       this.onWarning(`compacting namespace ${namespace} failed; the next write retries`, error);
@@ -240,7 +245,14 @@ export class EmbeddedVectorStore implements VectorStore {
   /** Folds the namespace's small fragments and index deltas now (after a bulk load). */
   async compact(namespace: string): Promise<void> {
     const tables = await this.namespace(namespace);
-    if (tables) await compact(tables);
+    if (tables) await this.fold(tables);
+  }
+
+  /** Compacts, then indexes the vectors once the namespace is large enough to need it. */
+  private async fold(tables: NamespaceTables): Promise<void> {
+    await compact(tables);
+    if ((await tables.chunks.countRows()) >= this.vectorIndexMinChunks)
+      await ensureVectorIndex(tables);
   }
 
   /** Before LanceDB the store kept one JSON file per document under vectors/: not read any more. */
@@ -261,6 +273,21 @@ async function compact({ chunks, documents }: NamespaceTables): Promise<void> {
   const cleanupOlderThan = new Date(Date.now() - KEEP_VERSIONS_MS);
   await chunks.optimize({ cleanupOlderThan });
   await documents.optimize({ cleanupOlderThan });
+}
+
+async function ensureVectorIndex({ chunks }: NamespaceTables): Promise<void> {
+  const indexed = async () =>
+    (await chunks.listIndices()).some((index) => index.columns.includes("vector"));
+  if (await indexed()) return;
+  try {
+    await chunks.createIndex("vector", {
+      config: Index.ivfRq(VECTOR_INDEX_OPTIONS),
+      name: VECTOR_INDEX,
+      replace: false,
+    });
+  } catch (error) {
+    if (!(await indexed())) throw error; // else created meanwhile by another writer
+  }
 }
 
 async function ensureKeywordIndex({ documents }: NamespaceTables): Promise<void> {

@@ -45,6 +45,16 @@ export interface NamespaceTables {
   dimensions: number;
 }
 
+/**
+ * The vector index on `chunks_<namespace>.vector`: RaBitQ codes of 4 bits per dimension in a
+ * single partition, so a query reads every code (no partition can be missed) and re-ranks the best
+ * by the stored vectors (search-index.ts, REFINE_FACTOR), which gives exact similarities. Measured
+ * at 100k chunks × 384 dims (hashing embedder): recall@10 1.000 and the exact 300 nearest at
+ * about a sixth of the flat scan's time; built in seconds, as the codes need no training.
+ */
+export const VECTOR_INDEX = "vector_idx";
+export const VECTOR_INDEX_OPTIONS = { numPartitions: 1, numBits: 4, distanceType: "dot" } as const;
+
 export const FTS_OPTIONS = {
   baseTokenizer: "whitespace",
   lowercase: false,

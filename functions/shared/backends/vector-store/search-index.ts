@@ -20,6 +20,11 @@ export interface IndexQuery {
 const FUSION_CANDIDATES = 100;
 /** Nearest chunks fetched per wanted document: a document may own several of the nearest. */
 const CHUNKS_PER_CANDIDATE = 3;
+/**
+ * Of a namespace with a vector index (lance-tables.ts), the nearest `limit × REFINE_FACTOR` by the
+ * index's codes are re-ranked by their stored vectors: the similarities returned are exact.
+ */
+const REFINE_FACTOR = 3;
 /** Documents each clause of a weighted keyword query ranks before the clauses are summed. */
 const CLAUSE_CANDIDATES = 500;
 
@@ -122,6 +127,7 @@ export class NamespaceSearch {
     const rows = (await this.tables.chunks
       .vectorSearch(unit)
       .distanceType("dot")
+      .refineFactor(REFINE_FACTOR)
       .select(["id", "document_id", "_distance"])
       .limit(limit)
       .toArray()) as {
