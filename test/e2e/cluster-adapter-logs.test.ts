@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { describe, it } from "node:test";
-import { packageRoot } from "../../cli/package-root.ts";
 import type { FunctionName } from "../../functions/functions.ts";
 import { freePort } from "../support/free-port.ts";
+import { startFunctionProcess } from "../support/function-process.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { waitFor } from "../support/wait-for.ts";
 
 // Each bundle on the cluster's adapters (S3, Kafka, Weaviate, Upstash, OpenAI-compatible), their
 // servers unreachable: the adapters' libraries load and fail, and still every line the process
@@ -69,35 +64,23 @@ async function clusterEnv(name: FunctionName): Promise<Record<string, string>> {
 describe("a function on the cluster's adapters with its servers unreachable", () => {
   for (const name of ["ingest", "index-document", "embed", "search"] as const) {
     it(`${name} writes only JSON log lines from start to stop`, async () => {
-      const port = await freePort();
-      const child = spawn(process.execPath, [join(packageRoot(), "dist", name, "index.mjs")], {
-        env: {
-          ...process.env,
+      const running = await startFunctionProcess(
+        name,
+        {
           ...(await clusterEnv(name)),
           DATA_DIR: await tempDir(`logs-${name}`),
-          PORT: String(port),
           OTEL_EXPORTER_OTLP_ENDPOINT: await unreachable(),
           SHUTDOWN_TIMEOUT_MS: "1000",
         },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const lines: string[] = [];
-      for (const stream of [child.stdout, child.stderr])
-        createInterface({ input: stream }).on("line", (line) => lines.push(line));
-      const exited = once(child, "exit");
+        "listening",
+      );
       try {
-        await waitFor(`${name} to listen`, () => {
-          if (child.exitCode !== null)
-            throw new Error(`${name} exited with ${child.exitCode}:\n${lines.join("\n")}`);
-          return lines.some((line) => line.includes('"listening"')) || undefined;
-        });
         // Readiness asks the dependencies it waits for (the caches only degrade).
-        await (await fetch(`http://127.0.0.1:${port}/health/readiness`)).arrayBuffer();
+        await (await fetch(`${running.url}/health/readiness`)).arrayBuffer();
       } finally {
-        child.kill("SIGTERM");
-        await exited;
+        await running.stop();
       }
-      const notJson = lines.filter((line) => {
+      const notJson = running.logs.filter((line) => {
         try {
           return typeof JSON.parse(line) !== "object";
         } catch {

@@ -6,7 +6,7 @@ import { startEventSink } from "../support/event-sink.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { assertBuilt } from "../telemetry/support/span-collector.ts";
-import { startFunctionProcess } from "../telemetry/support/function-process.ts";
+import { startFunctionProcess } from "../support/function-process.ts";
 
 /**
  * Group commit answers 202 only once a batch of submissions is durable: kill -9 of ingest in the

@@ -4,10 +4,7 @@ import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
 import { tempDir } from "../support/temp-dir.ts";
 import { assertBuilt } from "../telemetry/support/span-collector.ts";
-import {
-  startFunctionProcess,
-  type FunctionProcess,
-} from "../telemetry/support/function-process.ts";
+import { startFunctionProcess, type FunctionProcess } from "../support/function-process.ts";
 import { sendRaw } from "./raw-http.ts";
 import { describeRequest, fuzzRequest, type Service } from "./requests.ts";
 

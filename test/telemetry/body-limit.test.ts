@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { tempDir } from "../support/temp-dir.ts";
 import { assertBuilt } from "./support/span-collector.ts";
-import { startFunctionProcess, type FunctionProcess } from "./support/function-process.ts";
+import { startFunctionProcess, type FunctionProcess } from "../support/function-process.ts";
 
 const CHUNK = Buffer.alloc(16 * 1024, 0x20);
 const MAX_SENT = 64 * 1024 * 1024;

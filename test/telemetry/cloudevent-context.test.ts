@@ -9,7 +9,7 @@ import {
   startSpanCollector,
   type SpanCollector,
 } from "./support/span-collector.ts";
-import { startFunctionProcess, type FunctionProcess } from "./support/function-process.ts";
+import { startFunctionProcess, type FunctionProcess } from "../support/function-process.ts";
 
 // ingest accepts rag.document.submitted CloudEvents on POST /, so it shows the rule on a real process.
 describe("a CloudEvent's traceparent extension wins over the delivery's HTTP traceparent", () => {

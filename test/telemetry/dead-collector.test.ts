@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { freePort } from "../support/free-port.ts";
 import { assertBuilt } from "./support/span-collector.ts";
-import { startFunctionProcess } from "./support/function-process.ts";
+import { startFunctionProcess } from "../support/function-process.ts";
 
 // The OTLP exporter's own time-out is 10 s: a request that waited for an export would take that long.
 const SLOW_MS = 2_000;

@@ -1,4 +1,4 @@
-import { startFunctionProcess } from "./support/function-process.ts";
+import { startFunctionProcess } from "../support/function-process.ts";
 import { runtimeContractSuite } from "./support/runtime-contract-suite.ts";
 import { assertBuilt } from "./support/span-collector.ts";
 

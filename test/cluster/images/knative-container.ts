@@ -10,7 +10,7 @@ import { loadYaml } from "../../deploy/support/repo.ts";
 import { startWeaviate, type WeaviateServer } from "../../stack/servers.ts";
 import { freePort } from "../../support/free-port.ts";
 import { waitFor } from "../../support/wait-for.ts";
-import type { FunctionProcess } from "../../telemetry/support/function-process.ts";
+import type { FunctionProcess } from "../../support/function-process.ts";
 import type { FunctionName } from "../../../functions/functions.ts";
 import { imageTag, podmanEnv } from "./podman.ts";
 

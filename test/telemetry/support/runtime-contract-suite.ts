@@ -10,7 +10,7 @@ import type { FunctionName } from "../../../functions/functions.ts";
 import { startEventSink } from "../../support/event-sink.ts";
 import { waitFor } from "../../support/wait-for.ts";
 import { startSpanCollector, type SpanCollector } from "./span-collector.ts";
-import type { FunctionProcess } from "./function-process.ts";
+import type { FunctionProcess } from "../../support/function-process.ts";
 
 /** How the suite starts a function: as a bare process, or as its image in a container. */
 export interface Launcher {

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { packageRoot } from "../../../cli/package-root.ts";
-import { freePort } from "../../support/free-port.ts";
-import { waitFor } from "../../support/wait-for.ts";
+import { packageRoot } from "../../cli/package-root.ts";
+import { freePort } from "./free-port.ts";
+import { waitFor } from "./wait-for.ts";
 
 export interface FunctionProcess {
   url: string;
@@ -22,6 +22,8 @@ export interface FunctionProcess {
 export async function startFunctionProcess(
   name: string,
   env: Record<string, string>,
+  /** What "started" means: readiness answers 200, or (dependencies away) the server listens. */
+  until: "ready" | "listening" = "ready",
 ): Promise<FunctionProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(packageRoot(), "dist", name, "index.mjs")], {
@@ -39,10 +41,11 @@ export async function startFunctionProcess(
     createInterface({ input: stream }).on("line", (line) => logs.push(line));
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
-    `${name} ready at ${url}`,
+    `${name} ${until} at ${url}`,
     () => {
       if (child.exitCode !== null)
         throw new Error(`${name} exited with ${child.exitCode} during start-up`);
+      if (until === "listening") return logs.some((line) => line.includes('"listening"'));
       return fetch(`${url}/health/readiness`).then(
         (r) => r.ok,
         () => false,
