@@ -26,7 +26,7 @@ const embedder = new HashingEmbedder(DIMENSIONS, createAnalyzer("english"));
 
 /** Builds the store, the raw vector file and the queries once per size and corpus version. */
 async function built(chunks: number): Promise<string> {
-  const dir = join(CACHE, `v2-${chunks}`);
+  const dir = join(CACHE, `v3-${chunks}`);
   if (existsSync(join(dir, "done"))) return dir;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });

@@ -1,6 +1,6 @@
 import { access, mkdir, statfs } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { type Connection, connect, Index } from "@lancedb/lancedb";
+import { type Connection, connect, Index, type Table } from "@lancedb/lancedb";
 import { type Analyzer, createAnalyzer } from "../../domain/analyzer.ts";
 import type { EmbeddedChunk, SearchHit } from "../../domain/chunk.ts";
 import { NAMESPACE_PATTERN } from "../../domain/document.ts";
@@ -27,6 +27,7 @@ interface Replacement {
 /** Unindexed documents, as a share of the indexed ones, that make the next write update the index. */
 const UNINDEXED_SHARE = 0.1;
 const KEYWORD_INDEX = "terms_idx";
+const DOCUMENT_ID_INDEX = "document_id_idx";
 /** Old table versions are kept this long, so that a reader still on one never loses its files. */
 const KEEP_VERSIONS_MS = 10 * 60_000;
 const COMMIT_ATTEMPTS = 5;
@@ -198,7 +199,9 @@ export class EmbeddedVectorStore implements VectorStore {
     if (pending !== undefined) return pending;
     const creating = this.connect().then(async (db) => {
       const tables = await retryConflicts(() => createNamespace(db, namespace, dimensions));
-      await retryConflicts(() => ensureKeywordIndex(tables));
+      await retryConflicts(() =>
+        ensureIndex(tables.documents, "terms", KEYWORD_INDEX, Index.fts(FTS_OPTIONS)),
+      );
       this.tables.set(namespace, Promise.resolve(tables));
       return tables;
     });
@@ -248,11 +251,18 @@ export class EmbeddedVectorStore implements VectorStore {
     if (tables) await this.fold(tables);
   }
 
-  /** Compacts, then indexes the vectors once the namespace is large enough to need it. */
+  /**
+   * Compacts, then, once the namespace is large enough to need them, indexes the vectors and the
+   * `document_id` columns that a search's chunks and feedback terms are read by (measured at 100k
+   * chunks: hybrid p50 92 → 83 ms; 0.1 s to build).
+   */
   private async fold(tables: NamespaceTables): Promise<void> {
     await compact(tables);
-    if ((await tables.chunks.countRows()) >= this.vectorIndexMinChunks)
-      await ensureVectorIndex(tables);
+    const { chunks, documents } = tables;
+    if ((await chunks.countRows()) < this.vectorIndexMinChunks) return;
+    await ensureIndex(chunks, "vector", VECTOR_INDEX, Index.ivfRq(VECTOR_INDEX_OPTIONS));
+    await ensureIndex(chunks, "document_id", DOCUMENT_ID_INDEX, Index.btree());
+    await ensureIndex(documents, "document_id", DOCUMENT_ID_INDEX, Index.btree());
   }
 
   /** Before LanceDB the store kept one JSON file per document under vectors/: not read any more. */
@@ -275,31 +285,18 @@ async function compact({ chunks, documents }: NamespaceTables): Promise<void> {
   await documents.optimize({ cleanupOlderThan });
 }
 
-async function ensureVectorIndex({ chunks }: NamespaceTables): Promise<void> {
+/** Creates the table's index on `column` unless it has one (another writer may create it meanwhile). */
+async function ensureIndex(
+  table: Table,
+  column: string,
+  name: string,
+  config: Index,
+): Promise<void> {
   const indexed = async () =>
-    (await chunks.listIndices()).some((index) => index.columns.includes("vector"));
+    (await table.listIndices()).some((index) => index.columns.includes(column));
   if (await indexed()) return;
   try {
-    await chunks.createIndex("vector", {
-      config: Index.ivfRq(VECTOR_INDEX_OPTIONS),
-      name: VECTOR_INDEX,
-      replace: false,
-    });
-  } catch (error) {
-    if (!(await indexed())) throw error; // else created meanwhile by another writer
-  }
-}
-
-async function ensureKeywordIndex({ documents }: NamespaceTables): Promise<void> {
-  const indexed = async () =>
-    (await documents.listIndices()).some((index) => index.columns.includes("terms"));
-  if (await indexed()) return;
-  try {
-    await documents.createIndex("terms", {
-      config: Index.fts(FTS_OPTIONS),
-      name: KEYWORD_INDEX,
-      replace: false,
-    });
+    await table.createIndex(column, { config, name, replace: false });
   } catch (error) {
     if (!(await indexed())) throw error; // else created meanwhile by another writer
   }
