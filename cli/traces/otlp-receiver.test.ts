@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.ts";
 import { TraceStore } from "./trace-store.ts";
 import { formatTraceTree } from "./trace-tree.ts";
+import { problemOf } from "../../test/support/response-bodies.ts";
 
 const TRACE = "5b8efff798038103d269b633813fc60c";
 
@@ -140,7 +141,7 @@ describe("the local OTLP/HTTP receiver", () => {
       "content-type": "application/x-protobuf",
     });
     assert.equal(protobuf.status, 415);
-    assert.match(((await protobuf.json()) as { error: string }).error, /OTLP\/JSON/);
+    assert.match((await problemOf(protobuf)).error, /OTLP\/JSON/);
     const garbage = await send("/v1/traces", "{not json");
     assert.equal(garbage.status, 400);
     const wrongShape = await send(
@@ -150,7 +151,7 @@ describe("the local OTLP/HTTP receiver", () => {
       }),
     );
     assert.equal(wrongShape.status, 400);
-    assert.match(((await wrongShape.json()) as { error: string }).error, /traceId/);
+    assert.match((await problemOf(wrongShape)).error, /traceId/);
     const route = await fetch(`${receiver.url}/v1/logs`, { method: "POST" });
     assert.equal(route.status, 404);
   });

@@ -5,6 +5,7 @@ import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
+import { problemOf } from "../support/response-bodies.ts";
 
 const SECRETS = {
   writer: "writer-0123456789abcdef",
@@ -63,8 +64,7 @@ describe("API keys and namespace authorization on the running functions", () => 
       { text: `Page document ${id} about autoscaling.`, namespace, id },
       bearer(who),
     );
-  const errorOf = async (response: Response) =>
-    ((await response.json()) as { error: string }).error;
+  const errorOf = async (response: Response) => (await problemOf(response)).error;
 
   it("keeps health endpoints and the page itself open, and the page knows a key is needed", async () => {
     for (const url of [stack.urls.ingest, stack.urls.search])

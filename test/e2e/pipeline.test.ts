@@ -4,11 +4,14 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import { hc } from "hono/client";
+import type { SearchApp, SearchRequest } from "../../functions/search/app.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
 import { documentKey, receiptKey } from "../../functions/shared/domain/document.ts";
+import { acceptedOf, problemOf } from "../support/response-bodies.ts";
 
 // The four real bundles (dist/, built by `npm test`) as four processes talking real HTTP.
 describe("pipeline end to end on embedded defaults", () => {
@@ -39,21 +42,18 @@ describe("pipeline end to end on embedded defaults", () => {
   const ingest = async (body: unknown) => {
     const response = await postJson(`${stack.urls.ingest}/ingest`, body);
     assert.equal(response.status, 202);
-    return (await response.json()) as { document_id: string; namespace: string; key: string };
+    return acceptedOf(response);
   };
-  const search = async (body: Record<string, unknown>) => {
-    const response = await postJson(`${stack.urls.search}/search`, body);
-    assert.equal(response.status, 200, await response.clone().text());
-    return (await response.json()) as {
-      answer: string;
-      sources: { document_id: string; score: number }[];
-      metadata: { cache_hit: boolean; mode: string };
-    };
+  const searchClient = () => hc<SearchApp>(stack.urls.search);
+  const search = async (body: SearchRequest) => {
+    const response = await searchClient().search.$post({ json: body });
+    assert.ok(response.ok, await response.clone().text());
+    return response.json();
   };
   const namespaceStats = async (namespace: string) => {
-    const { namespaces } = (await (await fetch(`${stack.urls.search}/namespaces`)).json()) as {
-      namespaces: { namespace: string; documents: number; chunks: number }[];
-    };
+    const response = await searchClient().namespaces.$get();
+    assert.ok(response.ok, await response.clone().text());
+    const { namespaces } = await response.json();
     return namespaces.find((n) => n.namespace === namespace);
   };
   const searchable = (documentId: string, namespace: string, query: string) =>
@@ -75,7 +75,7 @@ describe("pipeline end to end on embedded defaults", () => {
     assert.equal((await namespaceStats("e2e"))?.documents, Object.keys(corpus).length);
   });
 
-  for (const mode of ["hybrid", "vector", "keyword", "bm25"]) {
+  for (const mode of ["hybrid", "vector", "keyword", "bm25"] as const) {
     it(`ranks the expected document first in ${mode} mode`, async () => {
       await corpusIndexed();
       const result = await search({
@@ -136,10 +136,10 @@ describe("pipeline end to end on embedded defaults", () => {
   it("answers bad input with 4xx JSON bodies that name the problem", async () => {
     const badSearch = await postJson(`${stack.urls.search}/search`, { query: "x", top_k: 0 });
     assert.equal(badSearch.status, 400);
-    assert.match(((await badSearch.json()) as { error: string }).error, /top_k/);
+    assert.match((await problemOf(badSearch)).error, /top_k/);
     const badIngest = await postJson(`${stack.urls.ingest}/ingest`, { metadata: {} });
     assert.equal(badIngest.status, 400);
-    assert.match(((await badIngest.json()) as { error: string }).error, /text/);
+    assert.match((await problemOf(badIngest)).error, /text/);
     const badEvent = await postJson(
       `${stack.urls["index-document"]}/`,
       { document_id: "x" },
@@ -151,7 +151,7 @@ describe("pipeline end to end on embedded defaults", () => {
       },
     );
     assert.equal(badEvent.status, 400);
-    assert.match(((await badEvent.json()) as { error: string }).error, /sha256/);
+    assert.match((await problemOf(badEvent)).error, /sha256/);
     const tooLarge = await fetch(`${stack.urls.ingest}/ingest`, {
       method: "POST",
       headers: { "content-type": "text/plain" },

@@ -10,6 +10,7 @@ import {
   type SpanCollector,
 } from "./support/span-collector.ts";
 import { startFunctionProcess, type FunctionProcess } from "../support/function-process.ts";
+import { acceptedOf } from "../support/response-bodies.ts";
 
 // ingest accepts rag.document.submitted CloudEvents on POST /, so it shows the rule on a real process.
 describe("a CloudEvent's traceparent extension wins over the delivery's HTTP traceparent", () => {
@@ -68,7 +69,7 @@ describe("a CloudEvent's traceparent extension wins over the delivery's HTTP tra
       body: JSON.stringify(submission("binary")),
     });
     assert.equal(response.status, 202);
-    assert.equal(((await response.json()) as { trace_id: string }).trace_id, producer.trace);
+    assert.equal((await acceptedOf(response)).trace_id, producer.trace);
     const server = await serverSpan(producer.trace);
     assert.equal(server.parent_span_id, producer.span);
     assert.deepEqual(server.links, [{ trace_id: dataPlane.trace, span_id: dataPlane.span }]);

@@ -14,6 +14,7 @@ import {
   startSpanCollector,
   type SpanCollector,
 } from "./support/span-collector.ts";
+import { acceptedOf, problemOf } from "../support/response-bodies.ts";
 
 // The four real bundles as four processes, exporting OTLP/HTTP to the local stack's receiver.
 describe("one trace per document and per search across the four functions", () => {
@@ -75,7 +76,9 @@ describe("one trace per document and per search across the four functions", () =
         { traceparent: knativeParent },
       );
       assert.equal(response.status, 202);
-      return ((await response.json()) as { trace_id: string }).trace_id;
+      const { trace_id } = await acceptedOf(response);
+      assert.ok(trace_id, "ingest answers with its trace id");
+      return trace_id;
     })());
   const searchTraced = async (mode: string, query: string) => {
     const response = await post(`${stack.urls.search}/search`, {
@@ -361,7 +364,7 @@ describe("one trace per document and per search across the four functions", () =
         mode: "vector",
       });
       assert.equal(response.status, 503);
-      const { error } = (await response.json()) as { error: string };
+      const { error } = await problemOf(response);
       assert.match(error, /embed/);
     } finally {
       await stack.startFunction("embed");
