@@ -5,9 +5,9 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
-import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
+import { acceptedOf, asAccepted } from "../support/response-bodies.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { chromiumSkipReason, launchChromium } from "./chromium.ts";
 
@@ -93,7 +93,7 @@ describe("writes from pages of other origins, in headless Chromium", {
       ),
     );
     assert.equal(status, 403);
-    const same: IngestAccepted = await (await ingestJson("forged text one", "forged-1")).json();
+    const same = await acceptedOf(await ingestJson("forged text one", "forged-1"));
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });
@@ -117,7 +117,7 @@ describe("writes from pages of other origins, in headless Chromium", {
       }, url),
     );
     assert.equal(status, 403);
-    const same: IngestAccepted = await (await ingestJson("forged text two", "forged-2")).json();
+    const same = await acceptedOf(await ingestJson("forged text two", "forged-2"));
     assert.equal(same.duplicate, false, "the forged document had been stored");
     await page.close();
   });
@@ -161,13 +161,15 @@ describe("writes from pages of other origins, in headless Chromium", {
         });
         return {
           accepted: accepted.status,
-          documentId: ((await accepted.json()) as { document_id: string }).document_id,
           searched: found.status,
+          acceptedBody: await accepted.json(),
         };
       },
       { ingest: stack.urls.ingest, search: stack.urls.search },
     );
-    assert.deepEqual(answer, { accepted: 202, documentId: "partner-1", searched: 200 });
+    const { acceptedBody, ...statuses } = answer;
+    assert.deepEqual(statuses, { accepted: 202, searched: 200 });
+    assert.equal(asAccepted(acceptedBody).document_id, "partner-1");
     await page.close();
   });
 });

@@ -7,6 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { freePorts } from "../support/free-port.ts";
+import { searchAnswerOf } from "../support/response-bodies.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { chromiumSkipReason, launchChromium } from "./chromium.ts";
 
@@ -136,11 +137,7 @@ describe("search page in headless Chromium", {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: "activator buffers", namespace: NAMESPACE, mode: "keyword" }),
     });
-    assert.equal(
-      ((await found.json()) as { sources: unknown[] }).sources.length,
-      1,
-      "indexed means searchable",
-    );
+    assert.equal((await searchAnswerOf(found)).sources.length, 1, "indexed means searchable");
     assert.equal(
       await page.getByLabel("Text").inputValue(),
       "",
@@ -205,9 +202,7 @@ describe("search page in headless Chromium", {
   it("shows cache hits, latency and the trace id of each answer", async () => {
     const response = page.waitForResponse((r) => r.url().endsWith("/search"));
     await search("How does the activator buffer requests?");
-    const body = (await (await response).json()) as {
-      metadata: { cache_hit: boolean; trace_id?: string };
-    };
+    const body = await searchAnswerOf(await response);
     assert.equal(body.metadata.cache_hit, true);
     const chips = await page.locator(".meta .chip").allTextContents();
     assert.ok(chips.includes("cache hit"), chips.join(", "));

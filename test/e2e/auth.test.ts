@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { hc } from "hono/client";
+import type { SearchApp } from "../../functions/search/app.ts";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
 import { waitFor } from "../support/wait-for.ts";
 import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
-import { problemOf } from "../support/response-bodies.ts";
+import { problemOf, searchAnswerOf } from "../support/response-bodies.ts";
 
 const SECRETS = {
   writer: "writer-0123456789abcdef",
@@ -139,9 +141,7 @@ describe("API keys and namespace authorization on the running functions", () => 
         const response = await search("reader", "team-a");
         assert.equal(response.status, 200);
         return (
-          ((await response.json()) as { sources: { document_id: string }[] }).sources.some(
-            (s) => s.document_id === "a1",
-          ) || undefined
+          (await searchAnswerOf(response)).sources.some((s) => s.document_id === "a1") || undefined
         );
       },
       30_000,
@@ -149,14 +149,13 @@ describe("API keys and namespace authorization on the running functions", () => 
     const forbidden = await search("reader", "team-b");
     assert.equal(forbidden.status, 403);
     assert.equal(await errorOf(forbidden), 'API key "reader" may not read namespace "team-b"');
-    const listed = async (who: Who) =>
-      (
-        (await (
-          await fetch(`${stack.urls.search}/namespaces`, { headers: bearer(who) })
-        ).json()) as { namespaces: { namespace: string }[] }
-      ).namespaces
-        .map((n) => n.namespace)
-        .sort();
+    const listed = async (who: Who) => {
+      const client = hc<SearchApp>(stack.urls.search, { headers: bearer(who) });
+      const response = await client.namespaces.$get();
+      assert.ok(response.ok, await response.clone().text());
+      const { namespaces } = await response.json();
+      return namespaces.map((n) => n.namespace).sort();
+    };
     await waitFor(
       "team-b to be indexed",
       async () => (await listed("admin")).includes("team-b") || undefined,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import { after, describe, it } from "node:test";
 import { serve } from "@hono/node-server";
+import { testClient } from "hono/testing";
 import { createEmbedApp } from "../../functions/embed/app.ts";
 import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
 import { createSearchApp } from "../../functions/search/app.ts";
@@ -25,6 +26,7 @@ import {
 import { chunkId } from "../../functions/shared/domain/ids.ts";
 import { EmbedClient } from "../../functions/shared/embed-client.ts";
 import { startOpenAiCompatibleServer } from "../stack/openai-compatible-server.ts";
+import { problemOf } from "../support/response-bodies.ts";
 import { silentLogger } from "../support/silent-logger.ts";
 import { tempDir } from "../support/temp-dir.ts";
 
@@ -94,20 +96,10 @@ const openAiCallsDuring = async (operation: () => Promise<unknown>) => {
   return openAi.requests.slice(before);
 };
 let queries = 0;
-const search = async () => {
-  const response = await searchApp.request("/search", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      query: `How do Kafka topics scale? (${++queries})`,
-      namespace: "upstream",
-    }),
+const search = () =>
+  testClient(searchApp).search.$post({
+    json: { query: `How do Kafka topics scale? (${++queries})`, namespace: "upstream" },
   });
-  return {
-    status: response.status,
-    body: (await response.json()) as { retryable?: boolean; answer?: string },
-  };
-};
 let events = 0;
 const indexDocument = async (text: string) => {
   const documentId = `doc-${++events}`;
@@ -143,7 +135,7 @@ const indexDocument = async (text: string) => {
       metadata: {},
     }),
   });
-  return { status: response.status, body: (await response.json()) as { retryable?: boolean } };
+  return response;
 };
 
 describe("OpenAI behind the functions", () => {
@@ -168,7 +160,7 @@ describe("OpenAI behind the functions", () => {
     });
     assert.equal(response!.status, 422);
     assert.equal(response!.headers.get("retry-after"), null);
-    assert.equal(((await response!.json()) as { retryable: boolean }).retryable, false);
+    assert.equal((await problemOf(response!)).retryable, false);
     assert.equal(calls.length, 1);
   });
 
@@ -181,7 +173,7 @@ describe("OpenAI behind the functions", () => {
     openAi.failNext(1, { status: 400, path: "/v1/embeddings" });
     const rejected = await search();
     assert.equal(rejected.status, 422);
-    assert.equal(rejected.body.retryable, false);
+    assert.equal((await problemOf(rejected)).retryable, false);
     openAi.failNext(100, { status: 500, retryAfterSeconds: 0, path: "/v1/embeddings" });
     const down = await search();
     openAi.failNext(0);
@@ -215,7 +207,7 @@ describe("OpenAI behind the functions", () => {
     openAi.failNext(1, { status: 400, path: "/v1/embeddings" });
     const rejected = await indexDocument("A document the embedding model refuses.");
     assert.equal(rejected.status, 422);
-    assert.equal(rejected.body.retryable, false);
+    assert.equal((await problemOf(rejected)).retryable, false);
     openAi.failNext(100, { status: 503, retryAfterSeconds: 0, path: "/v1/embeddings" });
     const calls = await openAiCallsDuring(async () =>
       assert.equal((await indexDocument("A document while OpenAI is down.")).status, 503),

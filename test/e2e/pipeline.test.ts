@@ -11,7 +11,7 @@ import { freePorts } from "../support/free-port.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { corpus, openingWords, submitCorpus } from "../support/corpus.ts";
 import { documentKey, receiptKey } from "../../functions/shared/domain/document.ts";
-import { acceptedOf, problemOf } from "../support/response-bodies.ts";
+import { acceptedOf, indexOutcomeOf, problemOf } from "../support/response-bodies.ts";
 
 // The four real bundles (dist/, built by `npm test`) as four processes talking real HTTP.
 describe("pipeline end to end on embedded defaults", () => {
@@ -125,11 +125,11 @@ describe("pipeline end to end on embedded defaults", () => {
       );
     const skipped = await redeliver();
     assert.equal(skipped.status, 200);
-    assert.equal(((await skipped.json()) as { status: string }).status, "skipped");
+    assert.equal((await indexOutcomeOf(skipped)).status, "skipped");
     // Without the duplicate check, deterministic chunk ids still make re-indexing an overwrite.
     await rm(join(dataDir, "index-state/e2e/documents"), { recursive: true });
     const reindexed = await redeliver();
-    assert.equal(((await reindexed.json()) as { status: string }).status, "indexed");
+    assert.equal((await indexOutcomeOf(reindexed)).status, "indexed");
     assert.deepEqual(await namespaceStats("e2e"), statsBefore);
   });
 

@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { after, describe, it } from "node:test";
 import { createPageTestApp } from "../support/page-test-app.ts";
-import { EVENT_TYPE } from "../../functions/shared/domain/document.ts";
+import { documentStoredSchema, EVENT_TYPE } from "../../functions/shared/domain/document.ts";
 import type { IngestAccepted } from "../../functions/ingest/app.ts";
 import { ingestToSink } from "../support/ingest-to-sink.ts";
+import { asSearchAnswer } from "../support/response-bodies.ts";
 import { serveApp } from "../support/serve-app.ts";
 import { tempDir } from "../support/temp-dir.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -75,7 +76,7 @@ describe("the README's ingest examples", () => {
       () => sink.received.length >= documents.size || undefined,
     );
     const published = sink.received.map(
-      (r) => (JSON.parse(r.body) as { document_id: string }).document_id,
+      (r) => documentStoredSchema.parse(JSON.parse(r.body)).document_id,
     );
     assert.deepEqual(new Set(published), documents);
     assert.ok(sink.received.every((r) => r.headers["ce-type"] === EVENT_TYPE.documentStored));
@@ -101,7 +102,7 @@ describe("the README's search examples", () => {
       const { status, body } = await runCurl(example, url);
       assert.equal(status, 200, `${example}\n→ ${status} ${body}`);
       assert.equal(
-        (JSON.parse(body) as { sources: { document_id: string }[] }).sources[0]?.document_id,
+        asSearchAnswer(JSON.parse(body)).sources[0]?.document_id,
         "scale-to-zero",
         example,
       );

@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FUNCTION_NAMES } from "../../functions/functions.ts";
+import { hc } from "hono/client";
 import { startLocalStack, type LocalStack } from "../../cli/local-stack.ts";
+import type { SearchApp } from "../../functions/search/app.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { waitFor } from "../support/wait-for.ts";
@@ -55,22 +57,11 @@ describe("a full disk under the four real processes", {
       body: JSON.stringify({ id, text, namespace: "full" }),
     });
   const served = async () => {
-    const response = await fetch(`${stack.urls.search}/search`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        query: `marker fresh${Date.now()}`,
-        namespace: "full",
-        mode: "keyword",
-        top_k: 50,
-      }),
+    const response = await hc<SearchApp>(stack.urls.search).search.$post({
+      json: { query: `marker fresh${Date.now()}`, namespace: "full", mode: "keyword", top_k: 50 },
     });
     if (response.status !== 200) return new Set<string>();
-    return new Set(
-      ((await response.json()) as { sources: { document_id: string }[] }).sources.map(
-        (s) => s.document_id,
-      ),
-    );
+    return new Set((await response.json()).sources.map((s) => s.document_id));
   };
 
   it("answers 503 while the disk is full, crashes nothing, leaves no litter, and loses nothing it accepted", {

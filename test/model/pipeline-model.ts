@@ -1,5 +1,8 @@
 import { readdir } from "node:fs/promises";
+import { hc } from "hono/client";
 import type { LocalStack } from "../../cli/local-stack.ts";
+import type { IngestApp } from "../../functions/ingest/app.ts";
+import type { SearchApp } from "../../functions/search/app.ts";
 import { SpoolFolders } from "../../functions/shared/backends/events/dead-letters.ts";
 import { ingestSpoolDir } from "../../functions/shared/backends/events/index.ts";
 import { sha256Hex } from "../../functions/shared/domain/document.ts";
@@ -86,19 +89,13 @@ export async function runModel(run: ModelRun): Promise<ModelReport> {
 
   /** One submission; undefined when the connection failed (ingest killed): not accepted. */
   async function ingest(id: string, text: string): Promise<Version | undefined> {
-    let response: Response;
-    try {
-      response = await fetch(`${stack.urls.ingest}/ingest`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ id, text, namespace, metadata: { title: id.slice(0, 16) } }),
-      });
-    } catch {
-      return undefined;
-    }
+    const response = await hc<IngestApp>(stack.urls.ingest)
+      .ingest.$post({ json: { id, text, namespace, metadata: { title: id.slice(0, 16) } } })
+      .catch(() => undefined);
+    if (!response) return undefined;
     if (response.status !== 202)
       throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-    const accepted = (await response.json()) as { version: number; key: string };
+    const accepted = await response.json();
     const version = { version: accepted.version, text, key: accepted.key };
     report.accepted++;
     if ((latest.get(id)?.version ?? 0) < version.version) latest.set(id, version);
@@ -224,20 +221,16 @@ async function servedBySearch(
   report: ModelReport,
 ): Promise<Map<string, string[]>> {
   // A new word each time keeps the answer out of the search cache (keyword search ORs the words).
-  const response = await fetch(`${stack.urls.search}/search`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
+  const response = await hc<SearchApp>(stack.urls.search).search.$post({
+    json: {
       query: `marker nocache${report.accepted}x${Date.now()}`,
       namespace,
       mode: "keyword",
       top_k: 50,
-    }),
+    },
   });
   if (response.status !== 200) return new Map();
-  const { sources } = (await response.json()) as {
-    sources: { document_id: string; content: string }[];
-  };
+  const { sources } = await response.json();
   const served = new Map<string, string[]>();
   for (const s of sources)
     served.set(s.document_id, [...(served.get(s.document_id) ?? []), s.content]);

@@ -1,3 +1,4 @@
+import { searchAnswerOf } from "../support/response-bodies.ts";
 import { waitFor } from "../support/wait-for.ts";
 import type { RealStack } from "./real-stack.ts";
 
@@ -173,8 +174,7 @@ export async function runFault(
         });
         const found =
           response.status === 200 &&
-          ((await response.json()) as { sources: { document_id: string }[] }).sources[0]
-            ?.document_id === id;
+          (await searchAnswerOf(response)).sources[0]?.document_id === id;
         if (found) lost.delete(id);
       }
       return lost.size === 0 || undefined;

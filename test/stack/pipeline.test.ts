@@ -5,6 +5,7 @@ import {
   headerStrings,
   recordToCloudEvent,
 } from "../../functions/shared/backends/events/kafka-record.ts";
+import { acceptedOf } from "../support/response-bodies.ts";
 import { waitFor } from "../support/wait-for.ts";
 import {
   named,
@@ -114,7 +115,7 @@ describe("pipeline end to end on the real stack", () => {
       { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     );
     assert.equal(response.status, 202);
-    assert.equal(((await response.json()) as { trace_id: string }).trace_id, traceId);
+    assert.equal((await acceptedOf(response)).trace_id, traceId);
 
     const records = await topicRecords("documents", (r) =>
       r.some((m) => m.key?.toString() === "traced"),

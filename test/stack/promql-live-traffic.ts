@@ -4,6 +4,7 @@
 // OpenAI-compatible server so the gen_ai.* metrics, tokens included, are recorded.
 import assert from "node:assert/strict";
 import type { LocalStack } from "../../cli/local-stack.ts";
+import { asAccepted, searchAnswerOf } from "../support/response-bodies.ts";
 import { waitFor } from "../support/wait-for.ts";
 import type { OpenAiCompatibleServer } from "./openai-compatible-server.ts";
 
@@ -39,8 +40,8 @@ export async function driveTraffic(
       `${id} to be searchable`,
       async () => {
         const res = await searchFor(word, "keyword");
-        const body = (await res.json()) as { sources?: { document_id: string }[] };
-        return body.sources?.some((s) => s.document_id === id) || undefined;
+        if (res.status !== 200) return undefined;
+        return (await searchAnswerOf(res)).sources.some((s) => s.document_id === id) || undefined;
       },
       30_000,
     );
@@ -61,14 +62,12 @@ export async function driveTraffic(
     202,
     "ingest text/plain",
   );
-  assert.equal(
-    (
-      (await expectStatus(postJson(`${ingest}/ingest`, knative), 202, "ingest duplicate")) as {
-        duplicate: boolean;
-      }
-    ).duplicate,
-    true,
+  const duplicate = await expectStatus(
+    postJson(`${ingest}/ingest`, knative),
+    202,
+    "ingest duplicate",
   );
+  assert.equal(asAccepted(duplicate).duplicate, true);
   await searchable("activator", "activator");
   await searchable("kafka", "KafkaSource");
 

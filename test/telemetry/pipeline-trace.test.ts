@@ -14,7 +14,7 @@ import {
   startSpanCollector,
   type SpanCollector,
 } from "./support/span-collector.ts";
-import { acceptedOf, problemOf } from "../support/response-bodies.ts";
+import { acceptedOf, problemOf, searchAnswerOf } from "../support/response-bodies.ts";
 
 // The four real bundles as four processes, exporting OTLP/HTTP to the local stack's receiver.
 describe("one trace per document and per search across the four functions", () => {
@@ -87,7 +87,9 @@ describe("one trace per document and per search across the four functions", () =
       mode,
     });
     assert.equal(response.status, 200);
-    return ((await response.json()) as { metadata: { trace_id: string } }).metadata.trace_id;
+    const { trace_id } = (await searchAnswerOf(response)).metadata;
+    assert.ok(trace_id, "search answers with its trace id");
+    return trace_id;
   };
 
   it("follows a document from ingest over the async hop through index-document to embed, as one trace", async () => {
