@@ -259,6 +259,7 @@ export function createIngestApp(deps: IngestDependencies) {
           receiptKey(namespace, documentId),
           JSON.stringify(next),
           "application/json",
+          { writerOnly: true },
         ),
       );
     };

@@ -95,8 +95,12 @@ describe("pipeline end to end on embedded defaults", () => {
   it("never duplicates a chunk when the stored event is delivered again", async () => {
     await corpusIndexed();
     const statsBefore = await namespaceStats("e2e");
+    // Ingest writes its receipt's file at its next checkpoint (the journal holds it until then).
+    const receiptFile = join(dataDir, "objects/documents", receiptKey("e2e", "kafka"));
     const receipt = JSON.parse(
-      await readFile(join(dataDir, "objects/documents", receiptKey("e2e", "kafka")), "utf8"),
+      await waitFor("the receipt's file", () =>
+        readFile(receiptFile, "utf8").catch(() => undefined),
+      ),
     ) as { version: number };
     const key = documentKey("e2e", "kafka", receipt.version);
     const stored = JSON.parse(await readFile(join(dataDir, "objects/documents", key), "utf8")) as {

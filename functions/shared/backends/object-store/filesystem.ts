@@ -4,7 +4,12 @@ import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
 import { isNotFound } from "../../runtime/fs.ts";
 import { DependencyRejected } from "../../runtime/dependency-error.ts";
 import { ObjectJournal } from "./object-journal.ts";
-import { ObjectTooLarge, type GetOptions, type ObjectStore } from "./object-store.ts";
+import {
+  ObjectTooLarge,
+  type GetOptions,
+  type ObjectStore,
+  type PutOptions,
+} from "./object-store.ts";
 
 /** Errors that say the key can never name a file here (a directory, a name too long, NUL), not that the disk failed. */
 const KEY_ERRORS = new Set([
@@ -32,7 +37,7 @@ export interface FilesystemObjectStoreOptions {
  * Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically (write, rename).
  * Durable by group commit: concurrent puts share one fdatasync of a journal under
  * `<dataDir>/journal/objects/<bucket>/`, and a checkpoint about once a second fsyncs the files
- * and drops the journal; a start-up replays what a killed writer's journal holds. One writing
+ * (writing those of `writerOnly` puts, read back from memory until then) and drops the journal; a start-up replays what a killed writer's journal holds. One writing
  * process per bucket (ingest); any number of readers (`readOnly`).
  */
 export class FilesystemObjectStore implements ObjectStore {
@@ -58,7 +63,12 @@ export class FilesystemObjectStore implements ObjectStore {
     );
   }
 
-  async put(key: string, body: string | Uint8Array): Promise<void> {
+  async put(
+    key: string,
+    body: string | Uint8Array,
+    _contentType?: string,
+    options: PutOptions = {},
+  ): Promise<void> {
     if (this.readOnly) throw new Error(`object store ${this.bucket} is opened read-only`);
     try {
       const path = this.pathOf(key);
@@ -67,6 +77,7 @@ export class FilesystemObjectStore implements ObjectStore {
         key,
         path,
         data: typeof body === "string" ? Buffer.from(body, "utf8") : body,
+        deferFile: options.writerOnly === true,
       });
     } catch (error) {
       throw await this.keyError(error);
@@ -75,7 +86,14 @@ export class FilesystemObjectStore implements ObjectStore {
 
   async get(key: string, options: GetOptions = {}): Promise<Uint8Array | undefined> {
     try {
-      const file = await open(this.pathOf(key));
+      const path = this.pathOf(key);
+      const deferred = this.journal.deferred(path);
+      if (deferred !== undefined) {
+        if (options.maxBytes !== undefined && deferred.byteLength > options.maxBytes)
+          throw new ObjectTooLarge(key, options.maxBytes);
+        return Uint8Array.from(deferred);
+      }
+      const file = await open(path);
       try {
         const { size } = await file.stat();
         if (options.maxBytes !== undefined && size > options.maxBytes)

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { readdir, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { waitFor } from "../../../../test/support/wait-for.ts";
 import { tempDir } from "../../../../test/support/temp-dir.ts";
 import { FilesystemObjectStore } from "./filesystem.ts";
 import { parseJournal } from "./object-journal.ts";
+import { ObjectTooLarge } from "./object-store.ts";
 
 const text = (bytes: Uint8Array | undefined) =>
   bytes ? Buffer.from(bytes).toString("utf8") : undefined;
@@ -61,6 +62,37 @@ describe("FilesystemObjectStore journal (group commit)", () => {
     );
     assert.equal(text(await store.get("k.json")), "kept");
     await store.close();
+  });
+
+  it("writes the file of a writer-only put at the checkpoint, answering the writer from memory until then", async () => {
+    const dataDir = await tempDir("journal-writer-only");
+    const file = join(dataDir, "objects", "documents", ".receipts", "r.json");
+    const writer = new FilesystemObjectStore(dataDir, "documents", { checkpointMs: 3_600_000 });
+    await writer.ready();
+    await writer.put(".receipts/r.json", "first", "application/json", { writerOnly: true });
+    await writer.put(".receipts/r.json", "second", "application/json", { writerOnly: true });
+    assert.equal(text(await writer.get(".receipts/r.json")), "second");
+    await assert.rejects(writer.get(".receipts/r.json", { maxBytes: 5 }), ObjectTooLarge);
+    await assert.rejects(readFile(file), { code: "ENOENT" });
+
+    await writer.put(".receipts/r.json", "third", "application/json", { writerOnly: true });
+    await writer.close();
+    assert.equal(await readFile(file, "utf8"), "third", "close checkpoints");
+    assert.deepEqual(await readdir(journalDir(dataDir)), []);
+    const reader = new FilesystemObjectStore(dataDir, "documents", { readOnly: true });
+    assert.equal(text(await reader.get(".receipts/r.json")), "third");
+  });
+
+  it("restores a writer-only put from the journal after a crash before its checkpoint", async () => {
+    const dataDir = await tempDir("journal-writer-only-crash");
+    const writer = new FilesystemObjectStore(dataDir, "documents", { checkpointMs: 3_600_000 });
+    await writer.ready();
+    await writer.put(".receipts/r.json", "unpublished", "application/json", { writerOnly: true });
+    await writer.put(".receipts/r.json", "published", "application/json", { writerOnly: true });
+    // The writer is never closed: its journal is all a crash leaves.
+    const next = new FilesystemObjectStore(dataDir, "documents");
+    await next.ready();
+    assert.equal(text(await next.get(".receipts/r.json")), "published");
   });
 
   it("reads a journal up to a torn last record", () => {

@@ -15,11 +15,18 @@ export interface JournaledWrite {
   /** Where the object's file is. */
   path: string;
   data: Uint8Array;
+  /**
+   * The file is written by the next checkpoint, not now: for objects only this process reads,
+   * which `deferred` answers until then. A key is written either always deferred or never.
+   */
+  deferFile?: boolean;
 }
 
 /** The writes of one checkpoint interval: their files are fsync'd together, then their journal segments go. */
 interface Epoch {
   paths: Set<string>;
+  /** Those of `paths` whose file the checkpoint writes. */
+  deferred: Set<string>;
   inFlight: number;
   idle?: () => void;
 }
@@ -36,7 +43,9 @@ export class ObjectJournal {
   private readonly log: GroupCommitLog;
   /** Segments created since the last checkpoint began. */
   private segments: string[] = [];
-  private epoch: Epoch = { paths: new Set(), inFlight: 0 };
+  private epoch: Epoch = newEpoch();
+  /** The latest bytes of each deferred write whose file is not written yet. */
+  private readonly unwritten = new Map<string, Uint8Array>();
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointing: Promise<void> | undefined;
 
@@ -57,15 +66,24 @@ export class ObjectJournal {
   async write(write: JournaledWrite): Promise<void> {
     const epoch = this.epoch;
     epoch.paths.add(write.path);
+    if (write.deferFile) {
+      epoch.deferred.add(write.path);
+      this.unwritten.set(write.path, write.data);
+    }
     epoch.inFlight++;
     try {
       const durable = this.log.append(frame(write));
       // A failed put may still be restored from the journal later, as a timed-out S3 put may land.
-      await Promise.all([durable, writeSmallOrLarge(write)]);
+      await Promise.all([durable, write.deferFile ? undefined : writeSmallOrLarge(write)]);
     } finally {
       if (--epoch.inFlight === 0) epoch.idle?.();
     }
     this.checkpointTimer ??= setTimeout(() => void this.checkpoint(), this.checkpointMs).unref();
+  }
+
+  /** The bytes of a deferred write whose file the next checkpoint writes, if there is one. */
+  deferred(path: string): Uint8Array | undefined {
+    return this.unwritten.get(path);
   }
 
   /** Replays what dead writers left (fsync'd file by file), oldest first; returns how many objects it restored. */
@@ -99,13 +117,20 @@ export class ObjectJournal {
   private async runCheckpoint(): Promise<void> {
     const epoch = this.epoch;
     const segments = this.segments;
-    this.epoch = { paths: new Set(), inFlight: 0 };
+    this.epoch = newEpoch();
     this.segments = [];
     if (segments.length === 0 && epoch.paths.size === 0) return;
     // Later writes go to a new segment, so the ones taken here hold only this epoch's records.
     this.log.roll();
     if (epoch.inFlight > 0) await new Promise<void>((resolve) => (epoch.idle = resolve));
+    const written = new Map<string, Uint8Array>();
     try {
+      for (const path of epoch.deferred) {
+        const data = this.unwritten.get(path);
+        if (data === undefined) continue; // a later epoch's checkpoint already wrote it
+        writeFileVisibleSync(path, data);
+        written.set(path, data);
+      }
       const paths = [...epoch.paths];
       await Promise.all(
         Array.from({ length: SYNC_CONCURRENCY }, async () => {
@@ -116,13 +141,21 @@ export class ObjectJournal {
         await unlink(join(this.dir, segment)).catch((error: unknown) =>
           isNotFound(error) ? undefined : Promise.reject(error),
         );
+      // Read from the file from now on, unless a newer deferred write came in meanwhile.
+      for (const [path, data] of written)
+        if (this.unwritten.get(path) === data) this.unwritten.delete(path);
     } catch (error) {
       // The journal stays (a restart replays it) and the next checkpoint tries these files again.
       for (const path of epoch.paths) this.epoch.paths.add(path);
+      for (const path of epoch.deferred) this.epoch.deferred.add(path);
       this.segments.unshift(...segments);
       this.logError(error);
     }
   }
+}
+
+function newEpoch(): Epoch {
+  return { paths: new Set(), deferred: new Set(), inFlight: 0 };
 }
 
 /** Small files on this thread (cheaper than a thread-pool round trip), large ones off it. */

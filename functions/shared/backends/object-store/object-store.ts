@@ -15,12 +15,25 @@ export class ObjectTooLarge extends DependencyRejected {
   }
 }
 
+export interface PutOptions {
+  /**
+   * Only the writing process reads the object back (ingest's receipts): it is durable when `put`
+   * resolves and the writer's next `get` returns it, but other processes may see it later.
+   */
+  writerOnly?: boolean;
+}
+
 /** Raw documents by key, e.g. `default/<document_id>.json` in the `documents` bucket. */
 export interface ObjectStore {
   /** `db.system`-style name of the implementation, for spans and logs. */
   readonly system: string;
   readonly bucket: string;
-  put(key: string, body: string | Uint8Array, contentType: string): Promise<void>;
+  put(
+    key: string,
+    body: string | Uint8Array,
+    contentType: string,
+    options?: PutOptions,
+  ): Promise<void>;
   /** The object's bytes, or undefined when there is no such key; ObjectTooLarge over `maxBytes`. */
   get(key: string, options?: GetOptions): Promise<Uint8Array | undefined>;
   /** Throws a DependencyError while the store is not usable. */
