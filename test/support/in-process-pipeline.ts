@@ -4,6 +4,7 @@ import { FileIndexState } from "../../functions/shared/backends/index-state/file
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { createIndexDocumentApp } from "../../functions/index-document/app.ts";
 import type { IngestAccepted } from "../../functions/ingest/app.ts";
+import { documentStoredSchema } from "../../functions/shared/domain/document.ts";
 import type { ReceivedRequest } from "./event-sink.ts";
 import { ingestToSink } from "./ingest-to-sink.ts";
 import { silentLogger } from "./silent-logger.ts";
@@ -68,7 +69,7 @@ export async function inProcessPipeline(name: string) {
     /** The recorded event of a document version. */
     eventOf(accepted: IngestAccepted): ReceivedRequest {
       const found = sink.received.find((r) => {
-        const data = JSON.parse(r.body) as { document_id: string; version: number };
+        const data = documentStoredSchema.parse(JSON.parse(r.body));
         return data.document_id === accepted.document_id && data.version === accepted.version;
       });
       if (!found) throw new Error(`no event of ${accepted.document_id} v${accepted.version} yet`);
