@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { mkdir, open, stat } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { removeOrphanedTempFiles } from "../../runtime/atomic-file.ts";
@@ -93,6 +94,8 @@ export class FilesystemObjectStore implements ObjectStore {
           throw new ObjectTooLarge(key, options.maxBytes);
         return Uint8Array.from(deferred);
       }
+      // A missing key (every new document's receipt) without a thread-pool round trip or an error.
+      if (statSync(path, { throwIfNoEntry: false }) === undefined) return undefined;
       const file = await open(path);
       try {
         const { size } = await file.stat();

@@ -1,5 +1,5 @@
-import { type FileHandle, open, readFile, unlink } from "node:fs/promises";
-import { join } from "node:path";
+import { type FileHandle, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { isRunning, writeFileAtomic, writeFileVisibleSync } from "../../runtime/atomic-file.ts";
 import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
 import { GroupCommitLog } from "../../runtime/group-commit-log.ts";
@@ -124,17 +124,18 @@ export class ObjectJournal {
     this.log.roll();
     if (epoch.inFlight > 0) await new Promise<void>((resolve) => (epoch.idle = resolve));
     const written = new Map<string, Uint8Array>();
+    for (const path of epoch.deferred) {
+      const data = this.unwritten.get(path);
+      if (data !== undefined) written.set(path, data); // else an earlier checkpoint wrote the latest
+    }
     try {
-      for (const path of epoch.deferred) {
-        const data = this.unwritten.get(path);
-        if (data === undefined) continue; // a later epoch's checkpoint already wrote it
-        writeFileVisibleSync(path, data);
-        written.set(path, data);
-      }
       const paths = [...epoch.paths];
       await Promise.all(
         Array.from({ length: SYNC_CONCURRENCY }, async () => {
-          for (let path = paths.pop(); path !== undefined; path = paths.pop()) await syncFile(path);
+          for (let path = paths.pop(); path !== undefined; path = paths.pop()) {
+            const data = written.get(path);
+            await (data === undefined ? syncFile(path) : writeDurably(path, data));
+          }
         }),
       );
       for (const segment of segments)
@@ -162,6 +163,20 @@ function newEpoch(): Epoch {
 async function writeSmallOrLarge(write: JournaledWrite): Promise<void> {
   if (write.data.byteLength <= SMALL_FILE_BYTES) writeFileVisibleSync(write.path, write.data);
   else await writeFileAtomic(write.path, write.data, { sync: false });
+}
+
+/**
+ * In place, not through a temporary file: no other process reads a deferred object, this one reads
+ * it from memory until the write is durable, and a torn file is replaced by the journal's replay.
+ */
+async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+  try {
+    await writeFile(path, data, { flush: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data, { flush: true });
+  }
 }
 
 async function syncFile(path: string): Promise<void> {
