@@ -1,5 +1,6 @@
 import { FUNCTION_NAMES } from "../functions/functions.ts";
 import { startLocalStack } from "../cli/local-stack.ts";
+import { fetchComingBack } from "../cli/retry-after.ts";
 import type { SearchMode } from "../functions/shared/domain/chunk.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { tempDir } from "../test/support/temp-dir.ts";
@@ -77,16 +78,21 @@ async function ingestAll(
   const worker = async () => {
     while (next < documents.length) {
       const document = documents[next++]!;
-      const response = await fetch(`${ingestUrl}/ingest`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          id: documentId(document.id),
-          namespace: NAMESPACE,
-          text: documentText(document),
-          metadata: { source: `CISI.ALL#${document.id}` },
-        }),
-      });
+      // Ingest sheds load (503 + Retry-After) while index-document works through its backlog.
+      const response = await fetchComingBack(
+        `${ingestUrl}/ingest`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            id: documentId(document.id),
+            namespace: NAMESPACE,
+            text: documentText(document),
+            metadata: { source: `CISI.ALL#${document.id}` },
+          }),
+        },
+        { attempts: 120 },
+      );
       if (response.status !== 202)
         throw new Error(
           `ingest of document ${document.id} answered ${response.status}: ${await response.text()}`,
