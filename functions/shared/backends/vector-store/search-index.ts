@@ -27,6 +27,11 @@ const CHUNKS_PER_CANDIDATE = 3;
 const REFINE_FACTOR = 3;
 /** Documents each clause of a weighted keyword query ranks before the clauses are summed. */
 const CLAUSE_CANDIDATES = 500;
+/**
+ * The same for hybrid's expanded query, whose keyword list is fused with the nearest documents:
+ * fewer per clause halves a hybrid query's time at 100k chunks for the same CISI quality.
+ */
+const EXPANDED_CLAUSE_CANDIDATES = 150;
 
 /**
  * Ranks the documents of one namespace's LanceDB tables (lance-tables.ts):
@@ -63,7 +68,11 @@ export class NamespaceSearch {
       this.nearest(unit, FUSION_CANDIDATES * CHUNKS_PER_CANDIDATE),
     ]);
     const expanded = expandQuery(queryTerms, await this.documentTerms(firstPass));
-    const keyword = await this.keywordDocuments(expanded, FUSION_CANDIDATES);
+    const keyword = await this.keywordDocuments(
+      expanded,
+      FUSION_CANDIDATES,
+      EXPANDED_CLAUSE_CANDIDATES,
+    );
     const fused = relativeScoreFusion(
       best(similar.documents, FUSION_CANDIDATES),
       keyword,
@@ -76,16 +85,17 @@ export class NamespaceSearch {
    * BM25 per document, best first. LanceDB counts a repeated query term once and ignores a clause's
    * boost on rows written since its index was last updated, so each distinct weight is its own
    * unboosted query, weighted and summed here; a document outside one query's first
-   * `CLAUSE_CANDIDATES` gets nothing from that query.
+   * `clauseCandidates` gets nothing from that query.
    */
   private async keywordDocuments(
     weights: ReadonlyMap<string, number>,
     limit: number,
+    clauseCandidates = CLAUSE_CANDIDATES,
   ): Promise<Map<string, number>> {
     const byWeight = new Map<number, string[]>();
     for (const [term, weight] of weights)
       byWeight.set(weight, [...(byWeight.get(weight) ?? []), term]);
-    const perClause = byWeight.size === 1 ? limit : Math.max(limit, CLAUSE_CANDIDATES);
+    const perClause = byWeight.size === 1 ? limit : Math.max(limit, clauseCandidates);
     const lists = await Promise.all(
       [...byWeight].map(async ([weight, terms]) => {
         const rows = (await this.tables.documents
