@@ -38,8 +38,9 @@ export interface FilesystemObjectStoreOptions {
  * Objects as files under `<dataDir>/objects/<bucket>/<key>`, written atomically (write, rename).
  * Durable by group commit: concurrent puts share one fdatasync of a journal under
  * `<dataDir>/journal/objects/<bucket>/`, and a checkpoint about once a second fsyncs the files
- * (writing those of `writerOnly` puts, read back from memory until then) and drops the journal; a start-up replays what a killed writer's journal holds. One writing
- * process per bucket (ingest); any number of readers (`readOnly`).
+ * (writing those of `writerOnly` puts, read back from memory until then) and drops the journal;
+ * a start-up replays what a killed writer's journal holds. One writing process per bucket
+ * (ingest); any number of readers (`readOnly`).
  */
 export class FilesystemObjectStore implements ObjectStore {
   readonly system = "filesystem";
