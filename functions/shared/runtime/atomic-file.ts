@@ -40,6 +40,20 @@ export async function writeFileAtomic(
   }
 }
 
+/**
+ * Writes and fsyncs `path` in place, without a temporary file: only for a file no other process
+ * reads while it is written, and whose torn state after a crash something else repairs.
+ */
+export async function writeFileDurablyInPlace(path: string, data: Uint8Array): Promise<void> {
+  const handle = await openForWriting(path);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Most writes go to a folder that exists: create it only when the open says it is missing. */
 async function openForWriting(path: string) {
   try {

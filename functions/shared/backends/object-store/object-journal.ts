@@ -1,6 +1,11 @@
-import { type FileHandle, mkdir, open, readFile, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { isRunning, writeFileAtomic, writeFileVisibleSync } from "../../runtime/atomic-file.ts";
+import { type FileHandle, open, readFile, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  isRunning,
+  writeFileAtomic,
+  writeFileDurablyInPlace,
+  writeFileVisibleSync,
+} from "../../runtime/atomic-file.ts";
 import { isNotFound, listOrEmpty } from "../../runtime/fs.ts";
 import { GroupCommitLog } from "../../runtime/group-commit-log.ts";
 
@@ -134,7 +139,9 @@ export class ObjectJournal {
         Array.from({ length: SYNC_CONCURRENCY }, async () => {
           for (let path = paths.pop(); path !== undefined; path = paths.pop()) {
             const data = written.get(path);
-            await (data === undefined ? syncFile(path) : writeDurably(path, data));
+            // A deferred object in place: no other process reads it, this one reads it from memory
+            // until the write is durable, and the journal's replay replaces a torn file.
+            await (data === undefined ? syncFile(path) : writeFileDurablyInPlace(path, data));
           }
         }),
       );
@@ -163,20 +170,6 @@ function newEpoch(): Epoch {
 async function writeSmallOrLarge(write: JournaledWrite): Promise<void> {
   if (write.data.byteLength <= SMALL_FILE_BYTES) writeFileVisibleSync(write.path, write.data);
   else await writeFileAtomic(write.path, write.data, { sync: false });
-}
-
-/**
- * In place, not through a temporary file: no other process reads a deferred object, this one reads
- * it from memory until the write is durable, and a torn file is replaced by the journal's replay.
- */
-async function writeDurably(path: string, data: Uint8Array): Promise<void> {
-  try {
-    await writeFile(path, data, { flush: true });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, data, { flush: true });
-  }
 }
 
 async function syncFile(path: string): Promise<void> {
