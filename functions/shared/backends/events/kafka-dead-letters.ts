@@ -9,9 +9,10 @@ interface PartitionOffsets {
 
 /**
  * The ids of the CloudEvents on a dead-letter topic (where Knative's KafkaSource sends what its
- * sink refused or never took). An empty topic, the usual case, costs one offsets request; otherwise
- * a consumer of its own, started on first need and kept, reads the topic from the beginning, and
- * each question waits until it has read up to the topic's end as the question found it.
+ * sink refused or never took). An empty or missing topic, the usual case, costs a metadata and an
+ * offsets request; otherwise a consumer of its own, started on first need and kept, reads the
+ * topic from the beginning, and each question waits until it has read up to the topic's end as the
+ * question found it.
  */
 export class KafkaDeadLetters {
   private readonly ids = new Set<string>();
