@@ -201,6 +201,10 @@ describe("ingest app", async () => {
     const again = await sendStructured();
     assert.equal(first.document_id, again.document_id);
     assert.equal(again.duplicate, true);
+    const mixedCase = await post("/", structured.replace("e-1", "e-3"), {
+      "content-type": "Application/CloudEvents+JSON; charset=UTF-8",
+    });
+    assert.equal(mixedCase.status, 202, await mixedCase.clone().text());
     const binary = await post("/", JSON.stringify({ text: "Binary event", namespace: "events" }), {
       "content-type": "application/json",
       "ce-specversion": "1.0",

@@ -1,6 +1,7 @@
 import { type CloudEvent, HTTP, ValidationError } from "cloudevents";
 import type { Context } from "hono";
 import * as z from "zod";
+import { cloudEventMode } from "../domain/cloudevent-mode.ts";
 import { HttpProblem, validationProblem } from "./problems.ts";
 import { receivedEvent } from "./received-event.ts";
 
@@ -50,11 +51,7 @@ const contextAttributesSchema = z
 
 /** True when the request carries a CloudEvent in binary (ce-* headers) or structured mode. */
 export function isCloudEventRequest(c: Context): boolean {
-  return c.req.header("ce-specversion") !== undefined || isStructuredContentType(c);
-}
-
-function isStructuredContentType(c: Context): boolean {
-  return (c.req.header("content-type") ?? "").startsWith("application/cloudevents+json");
+  return cloudEventMode(c.req.raw.headers) !== undefined;
 }
 
 /** Reads a CloudEvent from an HTTP request per the CloudEvents HTTP binding; malformed → 400. */
@@ -67,9 +64,11 @@ export async function receiveCloudEvent(c: Context): Promise<CloudEvent<unknown>
   c.req.raw.headers.forEach((value, key) => {
     headers[key.toLowerCase()] = value;
   });
+  // The SDK compares the media type case-sensitively.
+  if (headers["content-type"]) headers["content-type"] = headers["content-type"].toLowerCase();
   // The SDK takes a structured event already parsed; any other body it reads as the event's data.
   const body =
-    received.mode === "structured" && isStructuredContentType(c)
+    received.mode === "structured" && cloudEventMode(c.req.raw.headers) === "structured"
       ? received.json
       : await c.req.text();
   try {

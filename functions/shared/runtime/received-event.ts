@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { cloudEventMode } from "../domain/cloudevent-mode.ts";
 import { bufferBody } from "./body-limit.ts";
 
 /** A request's CloudEvent as it arrived, before any validation. */
@@ -29,7 +30,7 @@ export function receivedEvent(c: Context): Promise<ReceivedEvent> {
 }
 
 async function parseReceivedEvent(c: Context): Promise<ReceivedEvent> {
-  if (c.req.header("ce-specversion") !== undefined)
+  if (cloudEventMode(c.req.raw.headers) === "binary")
     return { mode: "binary", attributes: binaryAttributes(c.req.raw.headers) };
   const body = await c.req.text();
   try {
@@ -47,7 +48,7 @@ export async function receivedAttributes(
   c: Context,
   maxBytes: number,
 ): Promise<Record<string, unknown> | undefined> {
-  if (c.req.header("ce-specversion") === undefined && !(await bufferBody(c, maxBytes)))
+  if (cloudEventMode(c.req.raw.headers) !== "binary" && !(await bufferBody(c, maxBytes)))
     return undefined;
   const received = await receivedEvent(c);
   if (received.mode === "binary") return received.attributes;

@@ -6,6 +6,7 @@ import {
   type Link,
   type TextMapGetter,
 } from "@opentelemetry/api";
+import { cloudEventMode } from "../domain/cloudevent-mode.ts";
 
 export interface IncomingContext {
   /** Parent of the server span. */
@@ -75,9 +76,7 @@ async function eventTraceFields(
   headers: Headers,
   readEvent: () => Promise<Record<string, unknown> | undefined>,
 ): Promise<EventTraceFields | undefined> {
-  const contentType = (headers.get("content-type") ?? "").toLowerCase();
-  if (!headers.has("ce-specversion") && !contentType.startsWith("application/cloudevents+json"))
-    return undefined;
+  if (cloudEventMode(headers) === undefined) return undefined;
   // Unreadable (over the body limit, or not a JSON object): the handler answers for the event.
   const attributes = (await readEvent()) ?? {};
   const field = (name: string) =>

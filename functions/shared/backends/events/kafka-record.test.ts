@@ -46,6 +46,23 @@ describe("CloudEvents in Kafka binary mode", () => {
     assert.deepEqual(back.toJSON(), event.toJSON());
   });
 
+  it("reads a structured-mode record whatever the case of its media type", () => {
+    const value = JSON.stringify({ ...event.toJSON(), data: event.data });
+    const back = recordToCloudEvent(
+      asConsumed({
+        key: "doc-1",
+        value,
+        headers: { "content-type": "Application/CloudEvents+JSON; charset=UTF-8" },
+      }),
+      "documents",
+      0,
+      "/test",
+    );
+    assert.equal(back.id, event.id);
+    assert.equal(back.type, "rag.document.stored");
+    assert.deepEqual(back.data, event.data);
+  });
+
   it("wraps a plain record as KafkaSource does", () => {
     const back = recordToCloudEvent(
       asConsumed({ key: "k", value: "hello", headers: { "content-type": "text/plain" } }, "42"),

@@ -23,6 +23,8 @@ export function recordToCloudEvent(
   source: string,
 ): CloudEvent<unknown> {
   const headers = headerStrings(message.headers);
+  // Media types are case-insensitive (RFC 9110); the binding compares them as written.
+  if (headers["content-type"]) headers["content-type"] = headers["content-type"].toLowerCase();
   const key = message.key?.toString("utf8");
   const value = message.value?.toString("utf8") ?? "";
   if (headers.ce_id || headers["content-type"]?.startsWith("application/cloudevents")) {
