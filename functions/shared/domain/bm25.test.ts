@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Bm25Index } from "./bm25.ts";
+import { Bm25Index, chunkKeywordScore } from "./bm25.ts";
 
 describe("Bm25Index (Lucene BM25)", () => {
   const index = new Bm25Index({ k1: 1.2, b: 0.75 });
@@ -34,5 +34,18 @@ describe("Bm25Index (Lucene BM25)", () => {
     all.add(["common"]);
     all.add(["common"]);
     assert.ok(all.scoreAll(["common"]).get(0)! > 0);
+  });
+});
+
+describe("chunkKeywordScore", () => {
+  it("sums each matched query term's weight times BM25's saturation of its frequency", () => {
+    const weights = new Map([
+      ["kafka", 1],
+      ["topic", 0.5],
+      ["absent", 3],
+    ]);
+    const expected = (1 * 2) / (2 + 1.2) + (0.5 * 1) / (1 + 1.2);
+    assert.ok(Math.abs(chunkKeywordScore("kafka topic kafka partit", weights) - expected) < 1e-12);
+    assert.equal(chunkKeywordScore("weaviat vector", weights), 0);
   });
 });

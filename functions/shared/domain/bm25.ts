@@ -78,3 +78,17 @@ export function termFrequencies(terms: readonly string[]): Map<string, number> {
   for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * BM25's saturation of each weighted query term in one chunk's space-joined terms (no idf or
+ * length norm: it only orders the chunks of one document).
+ */
+export function chunkKeywordScore(terms: string, weights: ReadonlyMap<string, number>): number {
+  const counts = termFrequencies(terms.split(" "));
+  let score = 0;
+  for (const [term, weight] of weights) {
+    const tf = counts.get(term);
+    if (tf) score += (weight * tf) / (tf + BM25_DEFAULTS.k1);
+  }
+  return score;
+}

@@ -1,6 +1,6 @@
 import { MatchQuery } from "@lancedb/lancedb";
 import type { Analyzer } from "../../domain/analyzer.ts";
-import { BM25_DEFAULTS, termFrequencies } from "../../domain/bm25.ts";
+import { chunkKeywordScore, termFrequencies } from "../../domain/bm25.ts";
 import type { SearchHit, SearchMode } from "../../domain/chunk.ts";
 import { expandQuery, FEEDBACK_DEFAULTS } from "../../domain/pseudo-relevance-feedback.ts";
 import { best, relativeScoreFusion } from "../../domain/score-fusion.ts";
@@ -221,15 +221,4 @@ export class NamespaceSearch {
     }
     return hits;
   }
-}
-
-/** BM25's saturation of each query term in one chunk (no idf or length norm: it only orders the chunks of one document). */
-function chunkKeywordScore(terms: string, weights: ReadonlyMap<string, number>): number {
-  const counts = termFrequencies(terms.split(" "));
-  let score = 0;
-  for (const [term, weight] of weights) {
-    const tf = counts.get(term);
-    if (tf) score += (weight * tf) / (tf + BM25_DEFAULTS.k1);
-  }
-  return score;
 }
