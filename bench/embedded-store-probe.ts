@@ -1,10 +1,12 @@
 // One scale-from-zero process for bench/embedded-search.ts, timed by the parent from spawn to its
-// first line: `store <dir> <queries.json>` opens the embedded store and answers a hybrid query,
-// then (with --warm) times every mode and checks vector mode's top 10 against a brute-force scan;
-// `plain <dir>` only reads the same vectors into a Float32Array and answers one brute-force cosine
-// query, the floor the store is compared with.
+// first line: `store <dir>` opens the embedded store (LanceDB) and answers a hybrid query, `sqlite
+// <dir>` does the same on the SQLite candidate (sqlite-store.ts); then (with `warm`) each times
+// every mode, checks vector mode's top 10 against a brute-force scan and prints each query's top
+// 10 documents per mode. `plain <dir>` only reads the same vectors into a Float32Array and answers
+// one brute-force cosine query, the floor the stores are compared with.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { SearchHit, SearchMode } from "../functions/shared/domain/chunk.ts";
 import { CHUNKS_PER_DOCUMENT } from "./synthetic-corpus.ts";
 
 const [kind, dir, warm] = process.argv.slice(2);
@@ -44,44 +46,101 @@ function exactTopDocuments(matrix: Float32Array, query: number[]): string[] {
     .map(([document]) => `doc-${document}`);
 }
 
+type Search = (mode: SearchMode, i: number) => Promise<SearchHit[]> | SearchHit[];
+
+/** Each mode's query times, and each query's top 10 documents per mode. */
+async function timeModes(search: Search, variants: Record<string, Search> = {}) {
+  const modes: Record<string, number[]> = {};
+  const top: Record<string, string[][]> = {};
+  const timed: [string, SearchMode, Search][] = [
+    ...(["keyword", "vector", "hybrid"] as const).map(
+      (m) => [m, m, search] as [string, SearchMode, Search],
+    ),
+    ...Object.entries(variants).map(
+      ([name, s]) => [name, "vector", s] as [string, SearchMode, Search],
+    ),
+  ];
+  for (const [name, mode, run] of timed) {
+    modes[name] = [];
+    top[name] = [];
+    for (let i = 0; i < queries.length; i++) {
+      const started = performance.now();
+      const hits = await run(mode, i);
+      modes[name].push(performance.now() - started);
+      top[name].push(hits.map((hit) => hit.document_id));
+    }
+  }
+  return { modes, top };
+}
+
+/** Per named list, the share of the brute-force top 10 documents found in its top 10. */
+async function recallAt10(top: Record<string, string[][]>, names: string[]) {
+  const matrix = await rawVectors();
+  const exact = queries.map((q) => exactTopDocuments(matrix, q.vector));
+  return Object.fromEntries(
+    names.map((name) => {
+      const found = exact.reduce(
+        (sum, ids, i) => sum + ids.filter((id) => top[name]![i]!.includes(id)).length,
+        0,
+      );
+      return [name, found / (10 * queries.length)];
+    }),
+  );
+}
+
+const query = (mode: SearchMode, i: number) => ({
+  mode,
+  text: queries[i % queries.length]!.text,
+  vector: queries[i % queries.length]!.vector,
+  topK: 10,
+  alpha: 0.1,
+});
+
 if (kind === "plain") {
   const matrix = await rawVectors();
   const best = similarities(matrix, queries[0]!.vector).reduce((a, b) => Math.max(a, b), -Infinity);
   console.log(JSON.stringify({ answered: best > -Infinity, rssMb: rssMb() }));
+} else if (kind === "sqlite") {
+  const [{ SqliteSearch }, { openSqlite, SQLITE_FILE }, { createAnalyzer }] = await Promise.all([
+    import("./sqlite-search.ts"),
+    import("./sqlite-store.ts"),
+    import("../functions/shared/domain/analyzer.ts"),
+  ]);
+  const db = await openSqlite(join(dir!, SQLITE_FILE));
+  const analyzer = createAnalyzer("english");
+  const searcher = (scan: "float" | "int8" | "bit") => {
+    const index = new SqliteSearch(db, analyzer, scan);
+    return (mode: SearchMode, i: number) =>
+      index.search({ ...query(mode, i), chunksPerDocument: 1 });
+  };
+  const search = searcher("float");
+  const hits = search("hybrid", 0);
+  console.log(JSON.stringify({ answered: hits.length > 0, rssMb: rssMb() }));
+  if (warm) {
+    const variants = {
+      "vector, int8 scan": searcher("int8"),
+      "vector, bit scan": searcher("bit"),
+    };
+    const { modes, top } = await timeModes(search, variants);
+    const rss = rssMb();
+    const recall = await recallAt10(top, ["vector", ...Object.keys(variants)]);
+    console.log(JSON.stringify({ modes, rssMb: rss, recall, top }));
+  }
+  db.close();
 } else {
   const { EmbeddedVectorStore } = await import(
     "../functions/shared/backends/vector-store/embedded.ts"
   );
   const store = new EmbeddedVectorStore(join(dir!, "store"));
-  const search = (mode: "keyword" | "vector" | "hybrid", i: number) =>
-    store.search({
-      namespace: "bench",
-      mode,
-      text: queries[i % queries.length]!.text,
-      vector: queries[i % queries.length]!.vector,
-      topK: 10,
-      alpha: 0.1,
-    });
+  const search = (mode: SearchMode, i: number) =>
+    store.search({ namespace: "bench", ...query(mode, i) });
   const hits = await search("hybrid", 0);
   console.log(JSON.stringify({ answered: hits.length > 0, rssMb: rssMb() }));
   if (warm) {
-    const modes: Record<string, number[]> = {};
-    for (const mode of ["keyword", "vector", "hybrid"] as const) {
-      modes[mode] = [];
-      for (let i = 0; i < queries.length; i++) {
-        const started = performance.now();
-        await search(mode, i);
-        modes[mode].push(performance.now() - started);
-      }
-    }
+    const { modes, top } = await timeModes(search);
     const rss = rssMb();
-    const matrix = await rawVectors();
-    let found = 0;
-    for (let i = 0; i < queries.length; i++) {
-      const hits = new Set((await search("vector", i)).map((hit) => hit.document_id));
-      found += exactTopDocuments(matrix, queries[i]!.vector).filter((id) => hits.has(id)).length;
-    }
-    console.log(JSON.stringify({ modes, rssMb: rss, recallAt10: found / (10 * queries.length) }));
+    const recall = await recallAt10(top, ["vector"]);
+    console.log(JSON.stringify({ modes, rssMb: rss, recall, top }));
   }
   await store.close();
 }
