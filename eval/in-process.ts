@@ -3,11 +3,12 @@ import { HashingEmbedder } from "../functions/shared/backends/embedder/hashing.t
 import { EmbeddedVectorStore } from "../functions/shared/backends/vector-store/embedded.ts";
 import type { IndexQuery } from "../functions/shared/backends/vector-store/search-index.ts";
 import { createAnalyzer } from "../functions/shared/domain/analyzer.ts";
+import type { EmbeddedChunk, SearchHit } from "../functions/shared/domain/chunk.ts";
+import { tempDir } from "../test/support/temp-dir.ts";
 import type { Collection } from "./collection.ts";
 import { mean, METRIC_NAMES, type QueryMetrics, queryMetrics } from "./metrics.ts";
 import { documentText } from "./pipeline-run.ts";
 import { isTuneQuery } from "./report.ts";
-import { tempDir } from "../test/support/temp-dir.ts";
 
 export type RankingSettings = Omit<IndexQuery, "text" | "vector">;
 
@@ -18,19 +19,16 @@ export interface InProcessResult {
   check: number;
 }
 
-/**
- * The embedded store's ranking without separate processes or HTTP: the functions' chunker (default
- * 800/100), analyzer, hashing embedder and embedded store (in a temporary directory) over a
- * collection. For quick tuning (eval/tune.ts) and the regression check in npm test; `npm run eval`
- * measures the real functions.
- */
-export async function inProcessRanker(
+export type Ranker = (settings: RankingSettings) => Promise<InProcessResult>;
+
+export const analyzer = createAnalyzer("english");
+export const embedder = new HashingEmbedder(384, analyzer);
+
+/** A collection's documents as the functions index them: chunker (800/100), hashing embedder. */
+export function embeddedDocuments(
   collection: Collection,
-): Promise<(settings: RankingSettings) => Promise<InProcessResult>> {
-  const analyzer = createAnalyzer("english");
-  const embedder = new HashingEmbedder(384, analyzer);
-  const store = new EmbeddedVectorStore(await tempDir("eval-in-process"), analyzer);
-  const documents = collection.documents.map((d) => ({
+): { documentId: string; chunks: EmbeddedChunk[] }[] {
+  return collection.documents.map((d) => ({
     documentId: d.id,
     chunks: chunkTextSync(documentText(d), { size: 800, overlap: 100 }).map(
       (content, chunk_index) => ({
@@ -44,14 +42,18 @@ export async function inProcessRanker(
       }),
     ),
   }));
-  for (let i = 0; i < documents.length; i += 500)
-    await store.replaceDocuments("eval", documents.slice(i, i + 500));
-  await store.compact("eval");
+}
+
+/** Scores a store's answers to every query of the collection. */
+export function ranker(
+  collection: Collection,
+  search: (query: IndexQuery & { vector?: number[] }) => Promise<SearchHit[]> | SearchHit[],
+): Ranker {
   return async (settings) => {
     const rows: { query: Collection["queries"][number]; metrics: QueryMetrics }[] = [];
     for (const query of collection.queries) {
       const vector = settings.mode === "keyword" ? undefined : embedder.embedOne(query.text);
-      const hits = await store.search({ ...settings, namespace: "eval", text: query.text, vector });
+      const hits = await search({ ...settings, text: query.text, vector });
       rows.push({
         query,
         metrics: queryMetrics(
@@ -68,4 +70,19 @@ export async function inProcessRanker(
     ) as unknown as QueryMetrics;
     return { all, tune: ndcg(true), check: ndcg(false) };
   };
+}
+
+/**
+ * The embedded store's ranking without separate processes or HTTP: the functions' chunker (default
+ * 800/100), analyzer, hashing embedder and embedded store (in a temporary directory) over a
+ * collection. For quick tuning (eval/tune.ts) and the regression check in npm test; `npm run eval`
+ * measures the real functions.
+ */
+export async function inProcessRanker(collection: Collection): Promise<Ranker> {
+  const store = new EmbeddedVectorStore(await tempDir("eval-in-process"), analyzer);
+  const documents = embeddedDocuments(collection);
+  for (let i = 0; i < documents.length; i += 500)
+    await store.replaceDocuments("eval", documents.slice(i, i + 500));
+  await store.compact("eval");
+  return ranker(collection, (query) => store.search({ ...query, namespace: "eval" }));
 }
