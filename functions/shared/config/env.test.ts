@@ -69,4 +69,22 @@ describe("parseEnv", () => {
       },
     );
   });
+
+  it("compiles no code for the one parse of the environment (zod's jit costs start-up time)", () => {
+    const fresh = z.object({ ...runtimeEnv, N: intVar(3, 1, 10) });
+    const original = globalThis.Function;
+    let compiled = 0;
+    globalThis.Function = new Proxy(original, {
+      construct(target, args) {
+        compiled++;
+        return Reflect.construct(target, args);
+      },
+    });
+    try {
+      parseEnv(fresh, { PORT: "9000", N: "4" });
+    } finally {
+      globalThis.Function = original;
+    }
+    assert.equal(compiled, 0);
+  });
 });

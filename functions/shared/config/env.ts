@@ -18,7 +18,9 @@ export function parseEnv<S extends z.ZodObject>(
   schema: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<S> {
-  const result = schema.safeParse(env);
+  // jitless: the environment is parsed once, so compiling zod's fast path (new Function) for it
+  // would cost more at start-up than it saves.
+  const result = schema.safeParse(env, { jitless: true });
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     // A list variable (KAFKA_BROKERS) reports the bad entry at a deeper path: name the variable.
