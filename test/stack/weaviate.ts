@@ -22,9 +22,11 @@ export interface WeaviateServer extends StartedServer {
 
 export interface WeaviateOptions {
   readyTimeoutMs?: number;
+  /** Requires this API key instead of anonymous access. */
+  apiKey?: string;
 }
 
-/** A single-node Weaviate (anonymous access, no vectorizer modules) built from its Go module, on loopback. */
+/** A single-node Weaviate (anonymous access unless given an API key, no vectorizer modules) built from its Go module, on loopback. */
 export async function startWeaviate(options: WeaviateOptions = {}): Promise<WeaviateServer> {
   const binary = await ensureWeaviateBinary(WEAVIATE_VERSION);
   const dir = serverTempDir("weaviate");
@@ -37,7 +39,14 @@ export async function startWeaviate(options: WeaviateOptions = {}): Promise<Weav
     command: binary,
     args: ["--host", host, "--port", String(ports.http), "--scheme", "http"],
     env: {
-      AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED: "true",
+      ...(options.apiKey
+        ? {
+            AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED: "false",
+            AUTHENTICATION_APIKEY_ENABLED: "true",
+            AUTHENTICATION_APIKEY_ALLOWED_KEYS: options.apiKey,
+            AUTHENTICATION_APIKEY_USERS: "knative-rag",
+          }
+        : { AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED: "true" }),
       PERSISTENCE_DATA_PATH: dataDir,
       DEFAULT_VECTORIZER_MODULE: "none",
       ENABLE_MODULES: "",

@@ -204,3 +204,73 @@ describe("WeaviateVectorStore replacing a document", () => {
     console.log(`${reads} searches during 16 replaces, each saw exactly one whole version`);
   });
 });
+
+describe("WeaviateVectorStore on collections an older release created", () => {
+  it("adds the properties the chunk collection lacks and creates the head collection", async () => {
+    const client = await weaviateClient.connectToCustom({
+      httpHost: weaviate.httpHost,
+      httpPort: weaviate.httpPort,
+      grpcHost: weaviate.grpcHost,
+      grpcPort: weaviate.grpcPort,
+    });
+    const store = new WeaviateVectorStore(options("OlderChunk"));
+    try {
+      // As the first release created it: no version, chunk_id, written_at or terms, no heads.
+      await client.collections.create({
+        name: "OlderChunk",
+        properties: ["content", "title", "document_id", "namespace", "source", "type"]
+          .map((name) => ({ name, dataType: "text" as const }))
+          .concat([{ name: "metadata_json", dataType: "text" as const }]),
+      });
+      await store.ready();
+      const { properties } = await client.collections.get("OlderChunk").config.get();
+      assert.deepEqual(
+        new Set(properties.map((p) => p.name)),
+        new Set([
+          ...["content", "title", "document_id", "namespace", "source", "type", "metadata_json"],
+          ...["chunk_index", "chunk_id", "version", "written_at", "terms"],
+        ]),
+      );
+      assert.equal(await client.collections.exists("OlderChunkHead"), true);
+    } finally {
+      await store.close();
+      await client.close();
+    }
+  });
+});
+
+describe("WeaviateVectorStore on a Weaviate that requires an API key", () => {
+  const apiKey = "contract-test-key";
+  let secured: WeaviateServer;
+  before(async () => {
+    secured = await startWeaviate({ apiKey });
+  });
+  after(() => secured?.cleanup());
+  const securedOptions = (extra: Partial<WeaviateOptions>): WeaviateOptions => ({
+    httpUrl: secured.httpUrl,
+    grpcUrl: `http://${secured.grpcHost}:${secured.grpcPort}`,
+    collection: "SecuredChunk",
+    timeoutSeconds: 5,
+    ...extra,
+  });
+
+  it("is ready and serves with the key, and is not ready without it", async () => {
+    const store = new WeaviateVectorStore(securedOptions({ apiKey }));
+    const anonymous = new WeaviateVectorStore(securedOptions({}));
+    try {
+      await store.ready();
+      const query = {
+        namespace: "secured",
+        mode: "keyword" as const,
+        text: "x",
+        topK: 1,
+        alpha: 0.5,
+      };
+      assert.deepEqual(await store.search(query), []);
+      await assert.rejects(anonymous.ready());
+    } finally {
+      await store.close();
+      await anonymous.close();
+    }
+  });
+});

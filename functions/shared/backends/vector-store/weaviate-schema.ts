@@ -58,9 +58,66 @@ export function headCollectionName(chunkCollection: string): string {
   return `${chunkCollection}Head`;
 }
 
-/** Creates the chunk and head collections when missing; adds properties a collection of an older release lacks. */
-export async function ensureCollections(client: WeaviateClient, name: string): Promise<void> {
-  await createIfMissing(client, name, () =>
+export interface SchemaTarget {
+  /** The chunk collection; its head collection is named after it. */
+  name: string;
+  httpUrl: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * Creates the chunk and head collections when missing; adds properties a collection of an older
+ * release lacks. Every start runs this, and both collections are there nearly always: one read of
+ * the whole schema answers for both, where the client's `exists` and `config.get` take three
+ * requests and parse every setting of the collection.
+ */
+export async function ensureCollections(
+  client: WeaviateClient,
+  target: SchemaTarget,
+): Promise<void> {
+  const { name } = target;
+  const classes = await schemaProperties(client, target);
+  const chunkCollection = classes.get(name);
+  if (chunkCollection === undefined) await createChunkCollection(client, name);
+  else await addMissingProperties(client, name, chunkCollection);
+  if (!classes.has(headCollectionName(name)))
+    await createUnlessCreated(client, headCollectionName(name), () =>
+      client.collections.create<HeadProperties>({
+        name: headCollectionName(name),
+        properties: [
+          { name: "namespace", ...keyword },
+          { name: "document_id", ...keyword },
+          { name: "version", ...keyword },
+          { name: "chunks", dataType: "int" },
+        ],
+      }),
+    );
+}
+
+/** Each collection's property names, from one GET /v1/schema with the client's own credentials. */
+async function schemaProperties(
+  client: WeaviateClient,
+  { httpUrl, timeoutSeconds }: SchemaTarget,
+): Promise<Map<string, Set<string>>> {
+  const { bearerToken, headers } = await client.getConnectionDetails();
+  const response = await fetch(new URL("/v1/schema", httpUrl), {
+    headers: { ...headers, ...(bearerToken ? { Authorization: bearerToken } : {}) },
+    signal: AbortSignal.timeout(timeoutSeconds * 1000),
+  });
+  if (!response.ok)
+    throw new Error(
+      `Weaviate answered GET /v1/schema with ${response.status}: ${await response.text()}`,
+    );
+  const schema = (await response.json()) as {
+    classes?: { class: string; properties?: { name: string }[] }[];
+  };
+  return new Map(
+    (schema.classes ?? []).map((c) => [c.class, new Set((c.properties ?? []).map((p) => p.name))]),
+  );
+}
+
+async function createChunkCollection(client: WeaviateClient, name: string): Promise<void> {
+  const created = await createUnlessCreated(client, name, () =>
     client.collections.create<ChunkProperties>({
       name,
       vectorizers: weaviate.configure.vectors.selfProvided({
@@ -75,35 +132,33 @@ export async function ensureCollections(client: WeaviateClient, name: string): P
       properties: chunkProperties,
     }),
   );
-  const existing = new Set(
-    (await client.collections.get(name).config.get()).properties.map((p) => p.name),
-  );
-  for (const property of chunkProperties.filter((p) => !existing.has(p.name))) {
-    await client.collections.get(name).config.addProperty(property);
+  // Another instance, maybe of an older release, created it first.
+  if (!created) {
+    const { properties } = await client.collections.get(name).config.get();
+    await addMissingProperties(client, name, new Set(properties.map((p) => p.name)));
   }
-  await createIfMissing(client, headCollectionName(name), () =>
-    client.collections.create<HeadProperties>({
-      name: headCollectionName(name),
-      properties: [
-        { name: "namespace", ...keyword },
-        { name: "document_id", ...keyword },
-        { name: "version", ...keyword },
-        { name: "chunks", dataType: "int" },
-      ],
-    }),
-  );
 }
 
-async function createIfMissing(
+async function addMissingProperties(
+  client: WeaviateClient,
+  name: string,
+  existing: Set<string>,
+): Promise<void> {
+  for (const property of chunkProperties.filter((p) => !existing.has(p.name)))
+    await client.collections.get(name).config.addProperty(property);
+}
+
+/** False when another instance created the collection between our read and our create. */
+async function createUnlessCreated(
   client: WeaviateClient,
   name: string,
   create: () => Promise<unknown>,
-): Promise<void> {
-  if (await client.collections.exists(name)) return;
+): Promise<boolean> {
   try {
     await create();
+    return true;
   } catch (error) {
-    // Another instance created it between our check and our create.
     if (!(await client.collections.exists(name))) throw error;
+    return false;
   }
 }

@@ -274,7 +274,11 @@ export class WeaviateVectorStore implements VectorStore {
       ...(this.options.apiKey ? { authCredentials: new weaviate.ApiKey(this.options.apiKey) } : {}),
     });
     try {
-      await ensureCollections(client, this.options.collection);
+      await ensureCollections(client, {
+        name: this.options.collection,
+        httpUrl: this.options.httpUrl,
+        timeoutSeconds: this.options.timeoutSeconds,
+      });
     } catch (error) {
       await client.close();
       throw error;
