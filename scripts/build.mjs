@@ -6,6 +6,7 @@
 // at once when no source changed. `--force` rebuilds anyway.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { rm, writeFile } from "node:fs/promises";
+import { eagerCommonJs } from "./eager-commonjs-plugin.mjs";
 import { otelEsm } from "./otel-esm-plugin.mjs";
 import { pageScript, pageScriptInputs } from "./page-script-plugin.mjs";
 
@@ -23,7 +24,7 @@ const common = {
   sourcemap: "linked",
   legalComments: "none",
   logLevel: "warning",
-  plugins: [otelEsm, pageScript],
+  plugins: [otelEsm, pageScript, eagerCommonJs],
   metafile: true,
   // The embedded vector store's database: native code (N-API) loaded from node_modules, only when
   // VECTOR_STORE=embedded; apache-arrow must be the very copy LanceDB uses.
@@ -40,6 +41,7 @@ const INPUTS_FILE = "dist/.inputs.json";
 // under node_modules/ are not checked one by one: package-lock.json changes with them).
 const BUILD_INPUTS = [
   "scripts/build.mjs",
+  "scripts/eager-commonjs-plugin.mjs",
   "scripts/otel-esm-plugin.mjs",
   "scripts/page-script-plugin.mjs",
   "package-lock.json",
