@@ -19,7 +19,12 @@ import { comparisonRows, type Measured } from "./search-comparison.ts";
 import { builtSqlite } from "./sqlite-build.ts";
 import { sqliteUnavailable } from "./sqlite-store.ts";
 import { sqliteVisibility } from "./sqlite-visibility.ts";
-import { CHUNKS_PER_DOCUMENT, syntheticDocument, syntheticQuery } from "./synthetic-corpus.ts";
+import {
+  CHUNKS_PER_DOCUMENT,
+  probeChunk,
+  syntheticChunks,
+  syntheticQuery,
+} from "./synthetic-corpus.ts";
 
 const DIMENSIONS = 384;
 const QUERIES = 50;
@@ -47,25 +52,13 @@ async function built(chunks: number): Promise<{ dir: string; buildMs: number }> 
   const documents = chunks / CHUNKS_PER_DOCUMENT;
   let buildMs = 0;
   for (let first = 0; first < documents; first += 250) {
-    const batch = Array.from({ length: Math.min(250, documents - first) }, (_, i) => {
-      const document = syntheticDocument(first + i);
-      return {
-        documentId: document.id,
-        chunks: document.chunks.map((content, chunk_index) => {
-          const vector = embedder.embedOne(content);
-          raw.set(vector, ((first + i) * CHUNKS_PER_DOCUMENT + chunk_index) * DIMENSIONS);
-          return {
-            id: `${document.id}:${chunk_index}`,
-            document_id: document.id,
-            namespace: "bench",
-            chunk_index,
-            content,
-            metadata: { title: document.title },
-            vector,
-          };
-        }),
-      };
-    });
+    const batch = Array.from({ length: Math.min(250, documents - first) }, (_, i) =>
+      syntheticChunks(first + i, (content, row) => {
+        const vector = embedder.embedOne(content);
+        raw.set(vector, row * DIMENSIONS);
+        return vector;
+      }),
+    );
     const started = performance.now();
     await store.replaceDocuments("bench", batch);
     buildMs += performance.now() - started;
@@ -93,17 +86,7 @@ async function visibility(dir: string): Promise<number[]> {
     const word = `visibilityword${i}x${Date.now()}`;
     await reader.search({ namespace: "bench", mode: "keyword", text: word, topK: 1, alpha: 0 });
     const started = performance.now();
-    await writer.replaceDocument("bench", id, [
-      {
-        id: `${id}:0`,
-        document_id: id,
-        namespace: "bench",
-        chunk_index: 0,
-        content: word,
-        metadata: {},
-        vector: embedder.embedOne(word),
-      },
-    ]);
+    await writer.replaceDocument("bench", id, [probeChunk(id, word, embedder.embedOne(word))]);
     while (
       (await reader.search({ namespace: "bench", mode: "keyword", text: word, topK: 1, alpha: 0 }))
         .length === 0

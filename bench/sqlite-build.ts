@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { toRows } from "../functions/shared/backends/vector-store/lance-tables.ts";
 import type { Analyzer } from "../functions/shared/domain/analyzer.ts";
 import { createSchema, openSqlite, SQLITE_FILE, writeDocuments } from "./sqlite-store.ts";
-import { CHUNKS_PER_DOCUMENT, syntheticDocument } from "./synthetic-corpus.ts";
+import { CHUNKS_PER_DOCUMENT, syntheticChunks } from "./synthetic-corpus.ts";
 
 const BATCH = 250;
 
@@ -31,21 +31,13 @@ export async function builtSqlite(
   buildMs += performance.now() - started;
   const documents = chunks / CHUNKS_PER_DOCUMENT;
   for (let first = 0; first < documents; first += BATCH) {
-    const batch = Array.from({ length: Math.min(BATCH, documents - first) }, (_, i) => {
-      const document = syntheticDocument(first + i);
-      return document.chunks.map((content, chunk_index) => {
-        const offset = ((first + i) * CHUNKS_PER_DOCUMENT + chunk_index) * dimensions;
-        return {
-          id: `${document.id}:${chunk_index}`,
-          document_id: document.id,
-          namespace: "bench",
-          chunk_index,
-          content,
-          metadata: { title: document.title },
-          vector: [...raw.subarray(offset, offset + dimensions)],
-        };
-      });
-    });
+    const batch = Array.from(
+      { length: Math.min(BATCH, documents - first) },
+      (_, i) =>
+        syntheticChunks(first + i, (_, row) => [
+          ...raw.subarray(row * dimensions, (row + 1) * dimensions),
+        ]).chunks,
+    );
     started = performance.now();
     writeDocuments(
       db,

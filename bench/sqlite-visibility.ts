@@ -6,6 +6,7 @@ import { toRows } from "../functions/shared/backends/vector-store/lance-tables.t
 import type { Analyzer } from "../functions/shared/domain/analyzer.ts";
 import { SqliteSearch } from "./sqlite-search.ts";
 import { openSqlite, SQLITE_FILE, writeDocuments } from "./sqlite-store.ts";
+import { probeChunk } from "./synthetic-corpus.ts";
 
 export async function sqliteVisibility(
   dir: string,
@@ -24,15 +25,7 @@ export async function sqliteVisibility(
     const id = `visibility-${Date.now()}-${i}`;
     const word = `visibilityword${i}x${Date.now()}`;
     find(word);
-    const chunk = {
-      id: `${id}:0`,
-      document_id: id,
-      namespace: "bench",
-      chunk_index: 0,
-      content: word,
-      metadata: {},
-      vector: embed(word),
-    };
+    const chunk = probeChunk(id, word, embed(word));
     const started = performance.now();
     writeDocuments(writer, [toRows([chunk], analyzer)]);
     while (find(word).length === 0);

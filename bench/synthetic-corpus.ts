@@ -1,6 +1,7 @@
 // A seeded synthetic corpus for the store benches: documents of 20 chunks over a Zipf-distributed
 // vocabulary of 20,000 made-up words, each document leaning on its own few topic words, so that
 // BM25 sees realistic term statistics and similar chunks cluster in vector space.
+import type { EmbeddedChunk } from "../functions/shared/domain/chunk.ts";
 import { mulberry32 } from "../test/support/seeded-random.ts";
 
 export const CHUNKS_PER_DOCUMENT = 20;
@@ -61,4 +62,40 @@ export function syntheticQuery(index: number, documents: number): string {
     { length: 3 + Math.floor(random() * 4) },
     () => words[Math.floor(random() * words.length)]!,
   ).join(" ");
+}
+
+/**
+ * Document `index`'s chunks as a store takes them; `vectorOf` gets each chunk's text and its row
+ * in the corpus (the raw vector file's order).
+ */
+export function syntheticChunks(
+  index: number,
+  vectorOf: (content: string, row: number) => number[],
+): { documentId: string; chunks: EmbeddedChunk[] } {
+  const document = syntheticDocument(index);
+  return {
+    documentId: document.id,
+    chunks: document.chunks.map((content, chunk_index) => ({
+      id: `${document.id}:${chunk_index}`,
+      document_id: document.id,
+      namespace: "bench",
+      chunk_index,
+      content,
+      metadata: { title: document.title },
+      vector: vectorOf(content, index * CHUNKS_PER_DOCUMENT + chunk_index),
+    })),
+  };
+}
+
+/** A one-chunk document holding only `word`: what a write → visible probe writes. */
+export function probeChunk(id: string, word: string, vector: number[]): EmbeddedChunk {
+  return {
+    id: `${id}:0`,
+    document_id: id,
+    namespace: "bench",
+    chunk_index: 0,
+    content: word,
+    metadata: {},
+    vector,
+  };
 }

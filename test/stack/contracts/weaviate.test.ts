@@ -20,6 +20,14 @@ const options = (collection: string, extra: Partial<WeaviateOptions> = {}): Weav
   timeoutSeconds: 5,
   ...extra,
 });
+/** weaviate-client on the test server, to see or set up what the store does not. */
+const rawClient = () =>
+  weaviateClient.connectToCustom({
+    httpHost: weaviate.httpHost,
+    httpPort: weaviate.httpPort,
+    grpcHost: weaviate.grpcHost,
+    grpcPort: weaviate.grpcPort,
+  });
 
 vectorStoreContract("weaviate", async () => ({
   writer: new WeaviateVectorStore(options("ContractChunk")),
@@ -97,12 +105,7 @@ describe("WeaviateVectorStore replacing a document", () => {
     return { versions: new Set(mine.map((c) => c.content.split(" ")[0])), chunks: mine.length };
   };
   const storedObjects = async (documentId: string) => {
-    const client = await weaviateClient.connectToCustom({
-      httpHost: weaviate.httpHost,
-      httpPort: weaviate.httpPort,
-      grpcHost: weaviate.grpcHost,
-      grpcPort: weaviate.grpcPort,
-    });
+    const client = await rawClient();
     try {
       const chunks = client.collections.get("ReplaceChunk");
       const result = await chunks.aggregate.overAll({
@@ -136,12 +139,7 @@ describe("WeaviateVectorStore replacing a document", () => {
   });
 
   it("serves chunks an older release wrote (no version) until the document is replaced, then drops them", async () => {
-    const client = await weaviateClient.connectToCustom({
-      httpHost: weaviate.httpHost,
-      httpPort: weaviate.httpPort,
-      grpcHost: weaviate.grpcHost,
-      grpcPort: weaviate.grpcPort,
-    });
+    const client = await rawClient();
     try {
       const [legacy] = chunksOf("legacy", "v0", 1);
       // As the previous release wrote it: the chunk id as object id, no version, chunk_id or written_at.
@@ -207,12 +205,7 @@ describe("WeaviateVectorStore replacing a document", () => {
 
 describe("WeaviateVectorStore on collections an older release created", () => {
   it("adds the properties the chunk collection lacks and creates the head collection", async () => {
-    const client = await weaviateClient.connectToCustom({
-      httpHost: weaviate.httpHost,
-      httpPort: weaviate.httpPort,
-      grpcHost: weaviate.grpcHost,
-      grpcPort: weaviate.grpcPort,
-    });
+    const client = await rawClient();
     const store = new WeaviateVectorStore(options("OlderChunk"));
     try {
       // As the first release created it: no version, chunk_id, written_at or terms, no heads.
