@@ -12,7 +12,7 @@ import {
   sqliteUnavailable,
   writeDocuments,
 } from "../../bench/sqlite-store.ts";
-import { syntheticDocument, syntheticQuery } from "../../bench/synthetic-corpus.ts";
+import { syntheticChunks, syntheticQuery } from "../../bench/synthetic-corpus.ts";
 import { HashingEmbedder } from "../../functions/shared/backends/embedder/hashing.ts";
 import { EmbeddedVectorStore } from "../../functions/shared/backends/vector-store/embedded.ts";
 import { toRows } from "../../functions/shared/backends/vector-store/lance-tables.ts";
@@ -38,10 +38,9 @@ function chunksOf(documentId: string, texts: string[]): EmbeddedChunk[] {
 
 describe("the search bench's SQLite candidate", { skip: await sqliteUnavailable() }, () => {
   const corpus = [
-    ...Array.from({ length: DOCUMENTS }, (_, i) => {
-      const d = syntheticDocument(i);
-      return { documentId: d.id, chunks: chunksOf(d.id, d.chunks) };
-    }),
+    ...Array.from({ length: DOCUMENTS }, (_, i) =>
+      syntheticChunks(i, (content) => embedder.embedOne(content)),
+    ),
     { documentId: "accented", chunks: chunksOf("accented", ["Un café crème, naïvement"]) },
     { documentId: "plain", chunks: chunksOf("plain", ["Un cafe creme, naivement"]) },
   ];
