@@ -30,6 +30,7 @@ export interface WeaviateOptions {
 }
 
 interface Collections {
+  client: WeaviateClient;
   chunks: Collection<ChunkProperties>;
   heads: Collection<HeadProperties>;
 }
@@ -68,7 +69,17 @@ export class WeaviateVectorStore implements VectorStore {
     documentId: string,
     chunks: EmbeddedChunk[],
   ): Promise<void> {
-    const { chunks: collection, heads } = await this.collections();
+    await this.withCollections((collections) =>
+      this.replaceIn(collections, namespace, documentId, chunks),
+    );
+  }
+
+  private async replaceIn(
+    { chunks: collection, heads }: Collections,
+    namespace: string,
+    documentId: string,
+    chunks: EmbeddedChunk[],
+  ): Promise<void> {
     const version = versionOf(chunks);
     const writtenAt = Date.now();
     if (chunks.length > 0) {
@@ -119,13 +130,17 @@ export class WeaviateVectorStore implements VectorStore {
   }
 
   async deleteDocument(namespace: string, documentId: string): Promise<void> {
-    const { chunks, heads } = await this.collections();
-    await heads.data.deleteById(headIdOf(namespace, documentId));
-    await chunks.data.deleteMany(this.documentFilter(chunks, namespace, documentId));
+    await this.withCollections(async ({ chunks, heads }) => {
+      await heads.data.deleteById(headIdOf(namespace, documentId));
+      await chunks.data.deleteMany(this.documentFilter(chunks, namespace, documentId));
+    });
   }
 
-  async search(query: SearchQuery): Promise<SearchHit[]> {
-    const { chunks, heads } = await this.collections();
+  search(query: SearchQuery): Promise<SearchHit[]> {
+    return this.withCollections((collections) => this.searchIn(collections, query));
+  }
+
+  private async searchIn({ chunks, heads }: Collections, query: SearchQuery): Promise<SearchHit[]> {
     // BM25 over the analyzed `terms` with the analyzed query: stems meet stems, as in the embedded store.
     const terms = this.analyzer.terms(query.text).join(" ");
     // Weaviate ranks chunks, and chunks of versions readers do not see can take places in the
@@ -158,11 +173,12 @@ export class WeaviateVectorStore implements VectorStore {
   }
 
   async namespaces(): Promise<NamespaceStats[]> {
-    const { heads } = await this.collections();
-    const groups = await heads.aggregate.groupBy.overAll({
-      groupBy: { property: "namespace" },
-      returnMetrics: heads.metrics.aggregate("chunks").integer(["sum"]),
-    });
+    const groups = await this.withCollections(({ heads }) =>
+      heads.aggregate.groupBy.overAll({
+        groupBy: { property: "namespace" },
+        returnMetrics: heads.metrics.aggregate("chunks").integer(["sum"]),
+      }),
+    );
     return groups
       .map((group) => ({
         namespace: String(group.groupedBy.value),
@@ -172,10 +188,10 @@ export class WeaviateVectorStore implements VectorStore {
       .sort((a, b) => a.namespace.localeCompare(b.namespace));
   }
 
-  /** Connected, collections in place, and the server answers now (the client reconnects by itself). */
+  /** Connected, collections in place, and the server answers now. */
   async ready(): Promise<void> {
-    await this.collections();
-    if (!(await this.client!.isReady()))
+    const { client } = await this.collections();
+    if (!(await client.isReady()))
       throw new Error(`Weaviate at ${this.options.httpUrl} is not ready`);
   }
 
@@ -247,6 +263,27 @@ export class WeaviateVectorStore implements VectorStore {
     );
   }
 
+  /**
+   * Runs `work` on the connection. A request that found Weaviate unreachable drops the connection,
+   * so that the next one connects afresh: the gRPC channel would retry on its own, but with a
+   * backoff that grows to two minutes, so after an outage of a minute index-document went on
+   * failing for up to half a minute with Weaviate back.
+   */
+  private async withCollections<T>(work: (collections: Collections) => Promise<T>): Promise<T> {
+    const connecting = this.collections();
+    const collections = await connecting;
+    try {
+      return await work(collections);
+    } catch (error) {
+      if (isUnreachable(error) && this.connecting === connecting) {
+        this.connecting = undefined;
+        if (this.client === collections.client) this.client = undefined;
+        collections.client.close().catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
   /** Connects and creates the collections on first use; a failure is retried on the next call. */
   private collections(): Promise<Collections> {
     this.connecting ??= this.connect().catch((error: unknown) => {
@@ -285,10 +322,16 @@ export class WeaviateVectorStore implements VectorStore {
     }
     this.client = client;
     return {
+      client,
       chunks: client.collections.get<ChunkProperties>(this.options.collection),
       heads: client.collections.get<HeadProperties>(headCollectionName(this.options.collection)),
     };
   }
+}
+
+/** weaviate-client's errors for a server it cannot reach (its error classes are not exported). */
+function isUnreachable(error: unknown): boolean {
+  return /request timed out|\bUNAVAILABLE\b|ECONNREFUSED|ECONNRESET/.test(String(error));
 }
 
 interface Head {
